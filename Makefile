@@ -1,0 +1,144 @@
+# ballast — memory ballooning for Xen.
+#
+#   make            build everything the installed packages allow
+#   make deps       install the Debian packages needed (apt-get, as root)
+#   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
+#                   and the kernel module build
+#   make demo       boot a real Xen under QEMU and watch ballast work
+#   make e2e        the end-to-end tests in a real Xen (root, ~5 min)
+#   make sim        run every simulator scenario, traces in build/sim/
+#   make plots      render the traces to PNG with gnuplot
+#   make bench      policy decision-time benchmark
+#   make install    DESTDIR= PREFIX=/usr/local
+#
+# Each part adds its objects, programs and tests from its own module.mk.
+# VARIANT=plain (default) or VARIANT=san (AddressSanitizer + UBSan) selects
+# the build directory build/$(VARIANT).
+
+VARIANT ?= plain
+B := build/$(VARIANT)
+
+CC ?= cc
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -MMD -MP \
+	-Ixenstore-schema -Ischeduler
+ifeq ($(VARIANT),san)
+CFLAGS_VARIANT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+LDFLAGS_VARIANT := -fsanitize=address,undefined
+else
+CFLAGS_VARIANT := -O2
+LDFLAGS_VARIANT :=
+endif
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS_VARIANT) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS_VARIANT) $(LDFLAGS)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# --- dependencies -----------------------------------------------------------
+# Debian packages, by what needs them. `make deps` installs them all.
+DEB_BUILD := gcc make libc6-dev pkg-config
+DEB_TEST := libcunit1-dev gnuplot-nox
+DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev
+DEB_KERNEL := linux-headers-amd64 kmod
+DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL) $(DEB_LAB)
+
+have = $(shell test -e $(1) && echo y)
+HAVE_CUNIT := $(call have,/usr/include/CUnit/CUnit.h)
+HAVE_XEN := $(and $(call have,/usr/include/xenctrl.h),$(call have,/usr/include/xenstore.h))
+HAVE_INIH := $(call have,/usr/include/ini.h)
+HAVE_YAJL := $(call have,/usr/include/yajl/yajl_gen.h)
+HAVE_SYSTEMD := $(call have,/usr/include/systemd/sd-daemon.h)
+MISSING :=
+$(if $(HAVE_CUNIT),,$(eval MISSING += libcunit1-dev))
+$(if $(HAVE_XEN),,$(eval MISSING += libxen-dev))
+$(if $(HAVE_INIH),,$(eval MISSING += libinih-dev))
+$(if $(HAVE_YAJL),,$(eval MISSING += libyajl-dev))
+$(if $(HAVE_SYSTEMD),,$(eval MISSING += libsystemd-dev))
+
+# Filled in by the module.mk files. A module sets per-directory compiler
+# flags with a target-specific MOD_CFLAGS, e.g. $(B)/dom0-tools/%.o: MOD_CFLAGS := ...
+LIBS :=
+BINS :=
+TEST_BINS :=
+BENCH_BINS :=
+SIM_BIN :=
+INSTALL_TARGETS :=
+
+.DEFAULT_GOAL := all
+
+include xenstore-schema/module.mk
+include scheduler/module.mk
+include linux-frontend/module.mk
+include dom0-tools/module.mk
+include tests/module.mk
+
+# --- rules ----------------------------------------------------------------
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(MOD_CFLAGS) -c $< -o $@
+
+$(B)/%.a:
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+.PHONY: all deps check build-tests list-tests sim plots bench e2e demo \
+	bench-e2e install clean module check-missing
+
+all: $(LIBS) $(BINS) $(TEST_BINS) check-missing
+
+check-missing:
+	@if [ -n "$(strip $(MISSING))" ]; then \
+	  echo "ballast: not built for lack of Debian packages: $(strip $(MISSING))" >&2; \
+	  echo "ballast: run 'make deps' (as root) to install them" >&2; \
+	  exit 1; \
+	fi
+
+deps:
+	@if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+	$$SUDO apt-get update && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y \
+	  --no-install-recommends $(DEB_PACKAGES)
+
+build-tests: check-missing $(TEST_BINS)
+
+list-tests:
+	@echo $(TEST_BINS)
+
+# Both variants, then every suite, then the kernel module.
+check:
+	$(MAKE) VARIANT=plain build-tests
+	$(MAKE) VARIANT=san build-tests
+	$(MAKE) -C linux-frontend
+	tests/run-suites $$($(MAKE) -s VARIANT=plain list-tests) \
+	                 $$($(MAKE) -s VARIANT=san list-tests)
+
+module:
+	$(MAKE) -C linux-frontend
+
+sim: $(SIM_BIN)
+	tests/sim/run-all $(SIM_BIN) build/sim
+
+plots: sim
+	tests/sim/plot-all build/sim
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+e2e:
+	tests/e2e/run-e2e
+
+demo:
+	tests/e2e/demo
+
+bench-e2e:
+	tests/e2e/bench-e2e
+
+install: all $(INSTALL_TARGETS)
+
+clean:
+	rm -rf build
+	-$(MAKE) -C linux-frontend clean
+
+-include $(shell find build -name '*.d' 2>/dev/null)

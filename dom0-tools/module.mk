@@ -1,0 +1,1 @@
+# dom0-tools: filled in by its owner.

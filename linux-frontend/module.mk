@@ -1,0 +1,1 @@
+# linux-frontend: filled in by its owner.

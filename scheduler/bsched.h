@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bsched: ballast's memory policy as a pure library.
+ *
+ * One call per tick: a snapshot of the host and its domains, the time, and the
+ * state kept from the previous call go in; a target for every domain, maxmem
+ * changes, uncooperative flags and the answer to every reservation come out.
+ * No Xen headers, no I/O, no clock reads: the caller supplies now_ms. The
+ * daemon (dom0-tools/) and the simulator (tests/sim/) drive the same code.
+ *
+ * Units: memory in KiB (the *_kib fields), time in milliseconds of a
+ * monotonic clock (*_ms), pressure in hundredths of a percent (*_centipct).
+ *
+ * Invariants the library guarantees for every managed domain:
+ *   min_kib <= target_kib <= max_kib  (and target_kib <= static_max_kib)
+ * and, whenever enough balloons cooperate, the sum of the targets plus the
+ * host slush plus the reservations fits in the host's memory.
+ */
+#ifndef BSCHED_H
+#define BSCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BSCHED_KIB_PER_PAGE	4
+#define BSCHED_NAME_MAX		64
+
+/* What is inside the guest to give memory back. */
+enum bsched_frontend {
+	BSCHED_FE_NONE = 0,	/* nothing: never counted on to give memory back */
+	BSCHED_FE_STOCK,	/* stock xen-balloon only, driven by memory/target */
+	BSCHED_FE_AGENT,	/* ballast-agent (drives the stock balloon) */
+	BSCHED_FE_DRIVER,	/* ballast.ko */
+};
+
+/* Guest-reported statistics, already validated by the caller. */
+struct bsched_stats {
+	bool present;			/* at least one valid report received */
+	uint64_t age_ms;		/* now_ms - time of the last valid report */
+	uint64_t mem_total_kib;		/* guest's current size (data/ballast/current) */
+	uint64_t mem_available_kib;	/* MemAvailable */
+	uint64_t committed_as_kib;	/* Committed_AS */
+	uint32_t psi_some_avg10_centipct;
+	uint32_t psi_full_avg10_centipct;
+	uint64_t swap_in;		/* cumulative pages */
+	uint64_t swap_out;		/* cumulative pages */
+	uint64_t major_faults;		/* cumulative */
+	uint64_t oom_kills;		/* cumulative */
+};
+
+struct bsched_domain {
+	uint32_t domid;
+	char name[BSCHED_NAME_MAX];	/* for messages only; may be empty */
+	enum bsched_frontend frontend;
+	bool managed;		/* false: dom0 not configured, or opted out */
+	/* the subscription: never below min, never above max */
+	uint64_t min_kib;
+	uint64_t max_kib;
+	uint32_t shares;	/* weight under contention, >= 1 */
+	/* what Xen says */
+	uint64_t actual_kib;	/* tot_pages * 4: memory the domain holds now */
+	uint64_t static_max_kib; /* memory/static-max: never a target above it */
+	uint64_t maxmem_kib;	/* max_pages * 4 as Xen has it now */
+	/* what is in xenstore now (0: nothing yet); restart resumes from here */
+	uint64_t target_kib;
+	bool uncooperative;	/* memory/ballast/uncooperative as published */
+	struct bsched_stats stats;
+};
+
+struct bsched_host {
+	uint64_t total_kib;
+	uint64_t free_kib;		/* free_pages */
+	uint64_t scrub_kib;		/* scrub_pages: free once scrubbed */
+	uint64_t outstanding_kib;	/* claimed by domains being built */
+};
+
+/* "free size_kib for a domain about to start" */
+struct bsched_reservation {
+	uint32_t id;
+	uint64_t size_kib;
+	uint64_t since_ms;	/* when it was asked for */
+};
+
+struct bsched_snapshot {
+	uint64_t now_ms;
+	struct bsched_host host;
+	const struct bsched_domain *domains;
+	size_t n_domains;
+	const struct bsched_reservation *reservations;
+	size_t n_reservations;
+};
+
+/* What to do with memory nobody demands. */
+enum bsched_surplus {
+	BSCHED_SURPLUS_SHARES = 0,	/* hand it out by shares, up to each max */
+	BSCHED_SURPLUS_KEEP_FREE,	/* leave it free in Xen (fast domain starts) */
+};
+
+/* Fault switches: each turns one safety feature off, so tests prove it is needed. */
+enum bsched_fault {
+	BSCHED_FAULT_NO_TWO_PHASE	= 1u << 0,	/* grow in the same tick as shrink */
+	BSCHED_FAULT_NO_STUCK_DETECTION	= 1u << 1,
+	BSCHED_FAULT_NO_DEADBAND	= 1u << 2,
+	BSCHED_FAULT_NO_STEP_LIMIT	= 1u << 3,
+	BSCHED_FAULT_NO_SLUSH		= 1u << 4,
+};
+
+struct bsched_config {
+	uint64_t slush_kib;		/* always kept free in Xen */
+	/* demand from guest stats */
+	uint32_t buffer_pct;		/* headroom over used memory */
+	uint64_t buffer_min_kib;
+	uint32_t psi_stall_centipct;	/* some avg10 above this: pressure */
+	uint32_t psi_boost_pct;		/* demand raised by this per stalled tick */
+	uint64_t stats_stale_ms;	/* older stats are ignored */
+	enum bsched_surplus surplus;
+	/* anti-flap */
+	uint64_t step_max_kib;		/* largest change of one target per tick */
+	uint64_t deadband_kib;		/* smaller changes are not issued */
+	/* stuck balloons */
+	uint64_t stuck_after_ms;	/* no progress this long: left out */
+	uint64_t uncooperative_after_ms; /* stuck this long: flagged */
+	uint64_t progress_kib;		/* movement that counts as progress */
+	uint32_t faults;		/* enum bsched_fault bits, 0 in production */
+};
+
+/* Which rule decided a domain's target (for `ballastctl explain`). */
+enum bsched_bound {
+	BSCHED_BOUND_UNMANAGED = 0,	/* not managed: left alone */
+	BSCHED_BOUND_NO_BALLOON,	/* no balloon: held where it is */
+	BSCHED_BOUND_MIN,		/* held at its min */
+	BSCHED_BOUND_MAX,		/* capped at its max (or static-max) */
+	BSCHED_BOUND_DEMAND,		/* got what its stats ask for */
+	BSCHED_BOUND_SHARES,		/* contention: its share of what is left */
+	BSCHED_BOUND_SURPLUS,		/* demand plus its share of the surplus */
+	BSCHED_BOUND_STEP,		/* moved by the step limit only */
+	BSCHED_BOUND_DEADBAND,		/* change too small to issue */
+	BSCHED_BOUND_GROWTH_DEFERRED,	/* grow waits until shrinks free memory */
+	BSCHED_BOUND_STUCK,		/* left out: balloon makes no progress */
+	BSCHED_BOUND__COUNT
+};
+
+struct bsched_decision {
+	uint32_t domid;
+	uint64_t target_kib;	/* the target to be in force after this tick */
+	bool target_changed;	/* differs from bsched_domain.target_kib */
+	uint64_t maxmem_kib;	/* Xen's max_pages*4 to set (stock domains) */
+	bool maxmem_changed;
+	bool uncooperative;	/* flag to publish */
+	bool uncooperative_changed;
+	bool stuck;		/* left out of this tick's arithmetic */
+	uint64_t demand_kib;	/* what the stats asked for, clamped */
+	uint64_t ideal_kib;	/* the allocation before step/deadband/phase */
+	enum bsched_bound bound;
+};
+
+struct bsched_answer {
+	uint32_t id;
+	int status;		/* enum ballast_reservation_status values */
+	uint64_t free_kib;	/* host free memory counted for it now */
+	size_t n_refusers;	/* domains that were asked and did not give */
+	uint32_t *refusers;	/* points into bsched_result storage */
+};
+
+struct bsched_result {
+	struct bsched_decision *decisions; /* same order as snapshot domains */
+	size_t n_decisions;
+	struct bsched_answer *answers;	/* same order as snapshot reservations */
+	size_t n_answers;
+	uint64_t supply_kib;		/* memory the policy could hand out */
+	uint64_t demand_kib;		/* sum of clamped demands */
+	bool growth_deferred;		/* some growth waits for shrinks */
+	/* private storage owned by the result */
+	uint32_t *refuser_storage;
+};
+
+struct bsched_state;
+
+/* Production defaults; documented in scheduler/POLICY.md. */
+void bsched_config_defaults(struct bsched_config *cfg);
+
+/* Returns 0, or -1 and sets *why to a static reason. */
+int bsched_config_validate(const struct bsched_config *cfg, const char **why);
+
+/* Returns NULL only when out of memory. */
+struct bsched_state *bsched_state_new(void);
+void bsched_state_free(struct bsched_state *st);
+
+/*
+ * One policy iteration. Fills @out (call bsched_result_free() after).
+ * Domains missing from @snap that were in the state are forgotten.
+ * Returns 0; -EINVAL for an invalid snapshot or config (duplicate domid,
+ * min > max, time going backwards); -ENOMEM. On error @out is empty.
+ * O(n log n) in the number of domains.
+ */
+int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
+		const struct bsched_snapshot *snap, struct bsched_result *out);
+
+void bsched_result_free(struct bsched_result *out);
+
+/* Free memory as the policy counts it: free + scrub - outstanding. */
+uint64_t bsched_host_free_kib(const struct bsched_host *host);
+
+const char *bsched_bound_str(enum bsched_bound b);	/* "demand", ... */
+const char *bsched_frontend_str(enum bsched_frontend fe); /* "driver", ... */
+
+#endif /* BSCHED_H */

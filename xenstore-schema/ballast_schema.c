@@ -153,7 +153,7 @@ enum ballast_verdict ballast_parse_u64(const char *s, size_t len, uint64_t *out)
 		uint64_t digit = (uint64_t)(s[i] - '0');
 
 		/* v * 10 + digit must stay within 64 bits */
-		if (v > (UINT64_MAX - digit) / 10)
+		if (v > (BALLAST_U64_MAX - digit) / 10)
 			return BALLAST_E_OVERFLOW;
 		v = v * 10 + digit;
 	}

@@ -89,7 +89,8 @@
  * Limits. A value outside them is refused, never clamped: a clamped hostile
  * value would still steer the policy.
  */
-#define BALLAST_MAX_VALUE_LEN		20	/* digits in UINT64_MAX */
+#define BALLAST_U64_MAX			(~(uint64_t)0)	/* no UINT64_MAX in the kernel */
+#define BALLAST_MAX_VALUE_LEN		20	/* digits in BALLAST_U64_MAX */
 #define BALLAST_MIN_TARGET_KIB		16384ULL	/* 16 MiB: no Linux boots below */
 #define BALLAST_MAX_MEMORY_KIB		(16ULL << 30)	/* 16 TiB */
 #define BALLAST_MAX_COMMITTED_KIB	(1ULL << 40)	/* 1 PiB: overcommit is legal */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bsched internals shared by the files of the policy library. Not installed;
+ * callers use bsched.h only.
+ */
+#ifndef BSCHED_INT_H
+#define BSCHED_INT_H
+
+#include "bsched.h"
+
+/* Largest memory value accepted in a snapshot: 4 PiB. With at most
+ * BSCHED_MAX_DOMAINS domains every sum fits in 64 bits. */
+#define BSCHED_KIB_LIMIT	(1ULL << 42)
+/* Xen domids are 15 bits; more domains than this is a broken snapshot. */
+#define BSCHED_MAX_DOMAINS	65536u
+#define BSCHED_MAX_RESERVATIONS	65536u
+#define BSCHED_MAX_SHARES	1000000u
+/* libxl's LIBXL_MAXMEM_CONSTANT: maxmem sits this far above the target. */
+#define BSCHED_MAXMEM_SLACK_KIB	1024ULL
+/* The PSI boost never raises demand by more than this. */
+#define BSCHED_BOOST_MAX_PCT	200u
+/* Without stalls the boost halves each tick: quick to fade, not instant. */
+#define BSCHED_BOOST_DECAY_DIV	2u
+
+/* What the library remembers about one domain between ticks. */
+struct bsched_rec {
+	uint32_t domid;
+	uint64_t ref_actual_kib;	/* actual at the last progress */
+	uint64_t progress_ms;		/* when it last made progress */
+	uint32_t boost_pct;		/* PSI boost accumulated */
+	bool stuck;			/* left out of the arithmetic */
+	bool flagged;			/* published as uncooperative */
+};
+
+struct bsched_state {
+	struct bsched_rec *recs;	/* sorted by domid */
+	size_t n_recs;
+	bool started;
+	uint64_t last_now_ms;
+};
+
+/* One domain's working values during a tick. */
+struct bsched_work {
+	const struct bsched_domain *dom;
+	struct bsched_rec *rec;		/* in the new record array */
+	uint64_t lo_kib;		/* effective min */
+	uint64_t hi_kib;		/* effective max (<= static max) */
+	uint64_t cur_kib;		/* target in force, clamped */
+	uint64_t demand_kib;
+	uint64_t ideal_kib;
+	uint64_t cand_kib;		/* after step and deadband */
+	enum bsched_bound bound;
+	bool balloon;			/* managed and has a balloon */
+	bool part;			/* balloon and not stuck: shares the pool */
+};
+
+/* One item of a water-fill: out = clamp(base + lambda * shares, lo, hi). */
+struct bsched_fill {
+	uint64_t base_kib;
+	uint64_t lo_kib;
+	uint64_t hi_kib;
+	uint32_t shares;
+	uint64_t out_kib;
+};
+
+/* An event of the water-fill sweep (scratch space supplied by the caller). */
+struct bsched_fill_event {
+	long double lambda;
+	size_t item;
+	bool leaves;			/* false: enters its linear range */
+};
+
+static inline uint64_t bsched_min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline uint64_t bsched_max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline uint64_t bsched_clamp_u64(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static inline uint64_t bsched_sub_sat(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+static inline uint64_t bsched_dist(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* state.c: build the new record array for the snapshot's domains. */
+int bsched_state_merge(const struct bsched_state *st,
+		       const struct bsched_snapshot *snap,
+		       const struct bsched_config *cfg,
+		       struct bsched_work *work, struct bsched_rec **recs_out);
+void bsched_state_commit(struct bsched_state *st, struct bsched_rec *recs,
+			 size_t n, uint64_t now_ms);
+
+/* stuck.c: advance the stuck monitor of one balloon domain. */
+void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
+			 uint64_t target_kib, const struct bsched_config *cfg,
+			 uint64_t now_ms);
+
+/* demand.c: demand of one balloon domain, clamped to [lo, hi]. */
+uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
+		       const struct bsched_config *cfg, uint64_t hold_kib,
+		       uint64_t lo_kib, uint64_t hi_kib);
+
+/* shares.c: fill @pool_kib; @ev needs room for 2 * n events. */
+void bsched_water_fill(struct bsched_fill *items, size_t n,
+		       uint64_t pool_kib, struct bsched_fill_event *ev);
+
+/* reserve.c: answer every reservation; @refusers has room for n domains. */
+int bsched_answer_reservations(const struct bsched_snapshot *snap,
+			       const struct bsched_config *cfg,
+			       const struct bsched_work *work,
+			       struct bsched_result *out);
+
+#endif /* BSCHED_INT_H */

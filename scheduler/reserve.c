@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reservations: "free size_kib for a domain about to start". They are served
+ * in id order, each counting the ones before it, and their memory is taken
+ * out of the pool before anything is handed to growing guests (tick.c).
+ *
+ *   granted     host free >= earlier + this one + slush
+ *   impossible  not even every balloon at its min would free it
+ *   refused     the cooperating balloons at their min cannot free it, and
+ *               stuck ones (the refusers) hold what is missing
+ *   pending     the cooperating balloons are on their way
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ballast_schema.h"
+#include "bsched_int.h"
+
+struct res_key {
+	uint32_t id;
+	size_t idx;
+};
+
+static int cmp_res(const void *a, const void *b)
+{
+	const struct res_key *ka = a, *kb = b;
+
+	if (ka->id != kb->id)
+		return ka->id < kb->id ? -1 : 1;
+	return ka->idx < kb->idx ? -1 : ka->idx > kb->idx;
+}
+
+/* Stuck balloons holding memory above their min are the refusers; every
+ * refused answer points at the same list. */
+static int collect_refusers(const struct bsched_snapshot *snap,
+			    const struct bsched_work *work,
+			    struct bsched_result *out, size_t *n_out)
+{
+	size_t n = 0;
+
+	out->refuser_storage = malloc((snap->n_domains ? snap->n_domains : 1) *
+				      sizeof(uint32_t));
+	if (!out->refuser_storage)
+		return -ENOMEM;
+	for (size_t i = 0; i < snap->n_domains; i++) {
+		const struct bsched_work *w = &work[i];
+
+		if (w->balloon && !w->part && w->dom->actual_kib > w->lo_kib)
+			out->refuser_storage[n++] = w->dom->domid;
+	}
+	*n_out = n;
+	return 0;
+}
+
+int bsched_answer_reservations(const struct bsched_snapshot *snap,
+			       const struct bsched_config *cfg,
+			       const struct bsched_work *work,
+			       struct bsched_result *out)
+{
+	size_t m = snap->n_reservations, n_refusers;
+	uint64_t host_free = bsched_host_free_kib(&snap->host);
+	uint64_t slush = (cfg->faults & BSCHED_FAULT_NO_SLUSH) ? 0 : cfg->slush_kib;
+	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0;
+	struct res_key *keys;
+	int rc;
+
+	rc = collect_refusers(snap, work, out, &n_refusers);
+	if (rc)
+		return rc;
+	out->answers = calloc(m ? m : 1, sizeof(*out->answers));
+	if (!out->answers)
+		return -ENOMEM;
+	keys = malloc((m ? m : 1) * sizeof(*keys));
+	if (!keys)
+		return -ENOMEM;
+	out->n_answers = m;
+
+	for (size_t i = 0; i < snap->n_domains; i++) {
+		const struct bsched_work *w = &work[i];
+		uint64_t above = bsched_sub_sat(w->dom->actual_kib, w->lo_kib);
+
+		if (w->part)
+			coop_kib += above;
+		else if (w->balloon)
+			stuck_kib += above;
+	}
+	for (size_t i = 0; i < m; i++)
+		keys[i] = (struct res_key) { snap->reservations[i].id, i };
+	qsort(keys, m, sizeof(*keys), cmp_res);
+	for (size_t k = 1; k < m; k++) {
+		if (keys[k - 1].id == keys[k].id) {
+			free(keys);
+			return -EINVAL;
+		}
+	}
+
+	for (size_t k = 0; k < m; k++) {
+		const struct bsched_reservation *r = &snap->reservations[keys[k].idx];
+		struct bsched_answer *a = &out->answers[keys[k].idx];
+		uint64_t need;
+
+		a->id = r->id;
+		a->free_kib = bsched_sub_sat(host_free, slush + cum_kib);
+		cum_kib += r->size_kib;
+		need = cum_kib + slush;
+		if (host_free >= need) {
+			a->status = BALLAST_RES_GRANTED;
+		} else if (host_free + coop_kib + stuck_kib < need) {
+			a->status = BALLAST_RES_IMPOSSIBLE;
+		} else if (host_free + coop_kib < need) {
+			a->status = BALLAST_RES_REFUSED;
+			a->n_refusers = n_refusers;
+			a->refusers = out->refuser_storage;
+		} else {
+			a->status = BALLAST_RES_PENDING;
+		}
+	}
+	free(keys);
+	return 0;
+}

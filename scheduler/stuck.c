@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The stuck monitor. A balloon that has a request pending (actual further
+ * than the slack from its target) and has not moved progress_kib toward it
+ * for stuck_after_ms is left out of the arithmetic; after
+ * uncooperative_after_ms it is flagged. Hysteresis: the verdict stays until
+ * the balloon moves progress_kib toward its target again (or reaches it),
+ * so a stuck guest does not make the targets of the others oscillate
+ * (squeezed's CA-115733).
+ */
+#include "bsched_int.h"
+
+/* Distance from the target that still counts as "there": a balloon may stop
+ * a deadband short (page-table and offset noise) without being stuck. */
+static uint64_t at_target_slack(const struct bsched_config *cfg)
+{
+	return bsched_max_u64(cfg->progress_kib, cfg->deadband_kib);
+}
+
+static bool moved_toward(uint64_t ref_kib, uint64_t actual_kib,
+			 uint64_t target_kib, uint64_t progress_kib)
+{
+	if (target_kib < ref_kib)
+		return actual_kib + progress_kib <= ref_kib;
+	if (target_kib > ref_kib)
+		return actual_kib >= ref_kib + progress_kib;
+	return false;
+}
+
+static void mark_progress(struct bsched_rec *rec, uint64_t actual_kib,
+			  uint64_t now_ms)
+{
+	rec->ref_actual_kib = actual_kib;
+	rec->progress_ms = now_ms;
+	rec->stuck = false;
+	rec->flagged = false;
+}
+
+void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
+			 uint64_t target_kib, const struct bsched_config *cfg,
+			 uint64_t now_ms)
+{
+	uint64_t idle_ms;
+
+	if (cfg->faults & BSCHED_FAULT_NO_STUCK_DETECTION) {
+		mark_progress(rec, actual_kib, now_ms);
+		return;
+	}
+	if (bsched_dist(actual_kib, target_kib) <= at_target_slack(cfg) ||
+	    moved_toward(rec->ref_actual_kib, actual_kib, target_kib,
+			 cfg->progress_kib)) {
+		mark_progress(rec, actual_kib, now_ms);
+		return;
+	}
+	idle_ms = now_ms - rec->progress_ms;
+	if (idle_ms >= cfg->stuck_after_ms)
+		rec->stuck = true;
+	if (idle_ms >= cfg->uncooperative_after_ms)
+		rec->flagged = true;
+}

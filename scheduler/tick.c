@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One policy iteration: check the snapshot, advance the stuck monitor and
+ * the demand of every balloon, share the pool, smooth the result (deadband,
+ * step limit), hold growth until shrinks have freed memory, then derive
+ * maxmem, flags and the reservation answers. Nothing in the state changes
+ * unless the whole tick succeeds.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bsched_int.h"
+
+/* Everything a tick allocates besides the result, freed together. */
+struct tick_scratch {
+	struct bsched_work *work;
+	struct bsched_fill *fill;
+	struct bsched_fill_event *ev;
+	struct bsched_rec *recs;
+};
+
+static void scratch_free(struct tick_scratch *s)
+{
+	free(s->work);
+	free(s->fill);
+	free(s->ev);
+	free(s->recs);
+}
+
+static uint64_t slush_of(const struct bsched_config *cfg)
+{
+	return (cfg->faults & BSCHED_FAULT_NO_SLUSH) ? 0 : cfg->slush_kib;
+}
+
+static bool domain_valid(const struct bsched_domain *d)
+{
+	if (d->frontend > BSCHED_FE_DRIVER)
+		return false;
+	if (d->actual_kib > BSCHED_KIB_LIMIT ||
+	    d->static_max_kib > BSCHED_KIB_LIMIT ||
+	    d->maxmem_kib > BSCHED_KIB_LIMIT ||
+	    d->target_kib > BSCHED_KIB_LIMIT)
+		return false;
+	if (!d->managed)
+		return true;
+	return d->min_kib <= d->max_kib && d->max_kib <= BSCHED_KIB_LIMIT &&
+	       d->shares >= 1 && d->shares <= BSCHED_MAX_SHARES;
+}
+
+static bool snapshot_valid(const struct bsched_state *st,
+			   const struct bsched_snapshot *snap)
+{
+	if (st->started && snap->now_ms < st->last_now_ms)
+		return false;
+	if (snap->n_domains > BSCHED_MAX_DOMAINS ||
+	    snap->n_reservations > BSCHED_MAX_RESERVATIONS)
+		return false;
+	if ((snap->n_domains && !snap->domains) ||
+	    (snap->n_reservations && !snap->reservations))
+		return false;
+	if (snap->host.total_kib > BSCHED_KIB_LIMIT ||
+	    snap->host.free_kib > BSCHED_KIB_LIMIT ||
+	    snap->host.scrub_kib > BSCHED_KIB_LIMIT ||
+	    snap->host.outstanding_kib > BSCHED_KIB_LIMIT)
+		return false;
+	for (size_t i = 0; i < snap->n_domains; i++)
+		if (!domain_valid(&snap->domains[i]))
+			return false;
+	for (size_t i = 0; i < snap->n_reservations; i++)
+		if (snap->reservations[i].size_kib > BSCHED_KIB_LIMIT)
+			return false;
+	return true;
+}
+
+/* Bounds, current target, stuck verdict and demand of one domain. */
+static void classify(struct bsched_work *w, const struct bsched_config *cfg,
+		     uint64_t now_ms)
+{
+	const struct bsched_domain *d = w->dom;
+
+	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE;
+	if (!w->balloon) {
+		w->bound = d->managed ? BSCHED_BOUND_NO_BALLOON :
+					BSCHED_BOUND_UNMANAGED;
+		w->cand_kib = w->ideal_kib = d->target_kib;
+		return;
+	}
+	w->hi_kib = d->max_kib;
+	if (d->static_max_kib)
+		w->hi_kib = bsched_min_u64(w->hi_kib, d->static_max_kib);
+	w->lo_kib = bsched_min_u64(d->min_kib, w->hi_kib);
+	w->cur_kib = bsched_clamp_u64(d->target_kib ? d->target_kib : d->actual_kib,
+				      w->lo_kib, w->hi_kib);
+	bsched_stuck_update(w->rec, d->actual_kib, w->cur_kib, cfg, now_ms);
+	w->demand_kib = bsched_demand(w->rec, &d->stats, cfg, w->cur_kib,
+				      w->lo_kib, w->hi_kib);
+	w->part = !w->rec->stuck;
+	if (!w->part) {
+		w->bound = BSCHED_BOUND_STUCK;
+		w->cand_kib = w->ideal_kib = w->cur_kib;
+	}
+}
+
+/*
+ * The pool: what the cooperating balloons may share. Like squeezed, the
+ * memory they hold now plus what is free, less the slush and the
+ * reservations. Stuck, balloon-less and unmanaged domains keep what they
+ * hold, so it is simply not in the pool.
+ */
+static uint64_t pool_of(const struct bsched_snapshot *snap,
+			const struct bsched_config *cfg,
+			const struct bsched_work *work)
+{
+	uint64_t pool = bsched_host_free_kib(&snap->host), held = 0;
+
+	for (size_t i = 0; i < snap->n_domains; i++)
+		if (work[i].part)
+			pool += work[i].dom->actual_kib;
+	for (size_t i = 0; i < snap->n_reservations; i++)
+		held += snap->reservations[i].size_kib;
+	return bsched_sub_sat(pool, slush_of(cfg) + held);
+}
+
+static enum bsched_bound bound_of(const struct bsched_work *w, bool contention)
+{
+	if (w->ideal_kib == w->lo_kib && w->demand_kib <= w->lo_kib)
+		return BSCHED_BOUND_MIN;
+	if (w->ideal_kib == w->hi_kib)
+		return BSCHED_BOUND_MAX;
+	if (w->ideal_kib == w->demand_kib)
+		return BSCHED_BOUND_DEMAND;
+	if (contention)
+		return w->ideal_kib == w->lo_kib ? BSCHED_BOUND_MIN :
+						  BSCHED_BOUND_SHARES;
+	return BSCHED_BOUND_SURPLUS;
+}
+
+/* Ideal allocation of every cooperating balloon. */
+static void allocate(size_t n, struct bsched_work *work,
+		     struct tick_scratch *s, const struct bsched_config *cfg,
+		     uint64_t pool, uint64_t sum_demand)
+{
+	bool contention = sum_demand >= pool;
+	bool keep_free = cfg->surplus == BSCHED_SURPLUS_KEEP_FREE;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct bsched_work *w = &work[i];
+		struct bsched_fill *f = &s->fill[i];
+
+		*f = (struct bsched_fill) { .shares = 1 };
+		if (!w->part)
+			continue;
+		f->shares = w->dom->shares;
+		if (contention) {
+			f->lo_kib = w->lo_kib;
+			f->hi_kib = w->demand_kib;
+		} else {
+			f->base_kib = f->lo_kib = w->demand_kib;
+			f->hi_kib = keep_free ? w->demand_kib : w->hi_kib;
+		}
+	}
+	bsched_water_fill(s->fill, n, pool, s->ev);
+	for (size_t i = 0; i < n; i++) {
+		struct bsched_work *w = &work[i];
+
+		if (!w->part)
+			continue;
+		w->ideal_kib = s->fill[i].out_kib;
+		w->bound = bound_of(w, contention);
+	}
+}
+
+/*
+ * Deadband and step limit. Changes below the deadband are not issued, unless
+ * they are shrinks and the current targets do not fit the pool: the
+ * deadband must never keep a reservation or the slush short.
+ */
+static void smooth(struct bsched_work *w, const struct bsched_config *cfg,
+		   bool short_of_memory)
+{
+	uint64_t dist = bsched_dist(w->ideal_kib, w->cur_kib);
+	bool shrink = w->ideal_kib < w->cur_kib;
+
+	w->cand_kib = w->ideal_kib;
+	if (dist == 0)
+		return;
+	if (!(cfg->faults & BSCHED_FAULT_NO_DEADBAND) &&
+	    dist < cfg->deadband_kib && !(shrink && short_of_memory)) {
+		w->cand_kib = w->cur_kib;
+		w->bound = BSCHED_BOUND_DEADBAND;
+		return;
+	}
+	if (!(cfg->faults & BSCHED_FAULT_NO_STEP_LIMIT) &&
+	    dist > cfg->step_max_kib) {
+		w->cand_kib = shrink ? w->cur_kib - cfg->step_max_kib :
+				       w->cur_kib + cfg->step_max_kib;
+		w->bound = BSCHED_BOUND_STEP;
+	}
+}
+
+/*
+ * Shrink before grow: growth is issued only when the memory it needs
+ * (every cooperating balloon's way up from where it is now) is already free
+ * beyond the slush and the reservations. Otherwise the growers keep their
+ * target and wait for the shrinkers.
+ */
+static bool hold_growth(const struct bsched_snapshot *snap,
+			const struct bsched_config *cfg,
+			struct bsched_work *work)
+{
+	uint64_t need = 0, held = 0, avail;
+	bool any_growth = false;
+
+	if (cfg->faults & BSCHED_FAULT_NO_TWO_PHASE)
+		return false;
+	for (size_t i = 0; i < snap->n_domains; i++) {
+		const struct bsched_work *w = &work[i];
+
+		if (!w->part)
+			continue;
+		need += bsched_sub_sat(w->cand_kib, w->dom->actual_kib);
+		any_growth |= w->cand_kib > w->cur_kib;
+	}
+	for (size_t i = 0; i < snap->n_reservations; i++)
+		held += snap->reservations[i].size_kib;
+	avail = bsched_sub_sat(bsched_host_free_kib(&snap->host),
+			       slush_of(cfg) + held);
+	if (!any_growth || need <= avail)
+		return false;
+	for (size_t i = 0; i < snap->n_domains; i++) {
+		struct bsched_work *w = &work[i];
+
+		if (w->part && w->cand_kib > w->cur_kib) {
+			w->cand_kib = w->cur_kib;
+			w->bound = BSCHED_BOUND_GROWTH_DEFERRED;
+		}
+	}
+	return true;
+}
+
+/* maxmem the libxl way for the stock balloon; a stuck balloon is pinned to
+ * what it holds so that, waking up, it cannot take memory handed out. */
+static uint64_t maxmem_of(const struct bsched_work *w)
+{
+	if (!w->part)
+		return bsched_clamp_u64(bsched_min_u64(w->cand_kib,
+						       w->dom->actual_kib),
+					w->lo_kib, w->hi_kib) +
+		       BSCHED_MAXMEM_SLACK_KIB;
+	if (w->dom->frontend == BSCHED_FE_STOCK)
+		return w->cand_kib + BSCHED_MAXMEM_SLACK_KIB;
+	/* ballast frontends follow their own target and may deflate up to
+	 * max without a round trip through dom0 */
+	return w->hi_kib + BSCHED_MAXMEM_SLACK_KIB;
+}
+
+static void decide(const struct bsched_work *w, struct bsched_decision *dec)
+{
+	const struct bsched_domain *d = w->dom;
+
+	*dec = (struct bsched_decision) {
+		.domid = d->domid,
+		.target_kib = w->cand_kib,
+		.maxmem_kib = d->maxmem_kib,
+		.uncooperative = d->uncooperative,
+		.demand_kib = w->demand_kib,
+		.ideal_kib = w->ideal_kib,
+		.bound = w->bound,
+	};
+	if (!w->balloon)
+		return;
+	dec->target_changed = w->cand_kib != d->target_kib;
+	dec->maxmem_kib = maxmem_of(w);
+	dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
+	dec->uncooperative = w->rec->flagged;
+	dec->uncooperative_changed = dec->uncooperative != d->uncooperative;
+	dec->stuck = !w->part;
+}
+
+static int policy(const struct bsched_snapshot *snap,
+		  const struct bsched_config *cfg, struct tick_scratch *s,
+		  struct bsched_result *out)
+{
+	size_t n = snap->n_domains;
+	uint64_t pool, sum_demand = 0, sum_cur = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		classify(&s->work[i], cfg, snap->now_ms);
+		if (s->work[i].part) {
+			sum_demand += s->work[i].demand_kib;
+			sum_cur += s->work[i].cur_kib;
+		}
+	}
+	pool = pool_of(snap, cfg, s->work);
+	allocate(n, s->work, s, cfg, pool, sum_demand);
+	for (size_t i = 0; i < n; i++)
+		if (s->work[i].part)
+			smooth(&s->work[i], cfg, sum_cur > pool);
+	out->growth_deferred = hold_growth(snap, cfg, s->work);
+	out->supply_kib = pool;
+	out->demand_kib = sum_demand;
+
+	out->decisions = calloc(n ? n : 1, sizeof(*out->decisions));
+	if (!out->decisions)
+		return -ENOMEM;
+	out->n_decisions = n;
+	for (size_t i = 0; i < n; i++)
+		decide(&s->work[i], &out->decisions[i]);
+	return bsched_answer_reservations(snap, cfg, s->work, out);
+}
+
+int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
+		const struct bsched_snapshot *snap, struct bsched_result *out)
+{
+	struct tick_scratch s = { 0 };
+	size_t n;
+	int rc;
+
+	if (!out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!st || !snap || bsched_config_validate(cfg, NULL))
+		return -EINVAL;
+	if (!snapshot_valid(st, snap))
+		return -EINVAL;
+	n = snap->n_domains;
+	s.work = calloc(n ? n : 1, sizeof(*s.work));
+	s.fill = calloc(n ? n : 1, sizeof(*s.fill));
+	s.ev = calloc(2 * n + 1, sizeof(*s.ev));
+	if (!s.work || !s.fill || !s.ev) {
+		rc = -ENOMEM;
+		goto out_scratch;
+	}
+	for (size_t i = 0; i < n; i++)
+		s.work[i].dom = &snap->domains[i];
+	rc = bsched_state_merge(st, snap, cfg, s.work, &s.recs);
+	if (rc)
+		goto out_scratch;
+	rc = policy(snap, cfg, &s, out);
+	if (rc)
+		goto out_result;
+	bsched_state_commit(st, s.recs, n, snap->now_ms);
+	s.recs = NULL;
+	scratch_free(&s);
+	return 0;
+
+out_result:
+	bsched_result_free(out);
+out_scratch:
+	scratch_free(&s);
+	return rc;
+}
+
+void bsched_result_free(struct bsched_result *out)
+{
+	if (!out)
+		return;
+	free(out->decisions);
+	free(out->answers);
+	free(out->refuser_storage);
+	memset(out, 0, sizeof(*out));
+}

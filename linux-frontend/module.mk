@@ -1,1 +1,41 @@
-# linux-frontend: filled in by its owner.
+# linux-frontend, user-space parts: the portable core as a library (the
+# kernel module compiles the same files through linux-frontend/Kbuild), and
+# ballast-agent, the user-level frontend. The module itself is built by
+# `make -C linux-frontend` (see linux-frontend/Makefile).
+
+FE_CORE_OBJS := $(B)/linux-frontend/core/bcore.o $(B)/linux-frontend/core/breport.o
+CORE_LIB := $(B)/libballast_core.a
+$(CORE_LIB): $(FE_CORE_OBJS)
+LIBS += $(CORE_LIB)
+
+$(B)/linux-frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent
+
+# The agent's proc-file parsers, xenstore-free, so tests link them alone.
+FE_PROC_OBJS := $(B)/linux-frontend/agent/procstat.o
+AGENT_PROC_LIB := $(B)/libballast_agentproc.a
+$(AGENT_PROC_LIB): $(FE_PROC_OBJS)
+LIBS += $(AGENT_PROC_LIB)
+
+ifeq ($(HAVE_XEN),y)
+AGENT_BIN := $(B)/linux-frontend/ballast-agent
+AGENT_OBJS := $(B)/linux-frontend/agent/main.o $(B)/linux-frontend/agent/agent.o \
+	$(B)/linux-frontend/agent/stock.o $(B)/linux-frontend/agent/xs.o
+$(AGENT_BIN): $(AGENT_OBJS) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxenstore
+BINS += $(AGENT_BIN)
+
+install-agent: $(AGENT_BIN)
+	install -D -m 0755 $(AGENT_BIN) $(DESTDIR)$(PREFIX)/sbin/ballast-agent
+	install -D -m 0644 linux-frontend/agent/ballast-agent.service \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system/ballast-agent.service
+	sed -i 's|@SBINDIR@|$(PREFIX)/sbin|' \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system/ballast-agent.service
+INSTALL_TARGETS += install-agent
+.PHONY: install-agent
+endif
+
+# Kernel module sources for DKMS: /usr/src/ballast-<version>/.
+install-dkms:
+	$(MAKE) -C linux-frontend dkms-src DKMS_DEST=$(DESTDIR)/usr/src
+INSTALL_TARGETS += install-dkms
+.PHONY: install-dkms

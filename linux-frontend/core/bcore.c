@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The frontend core: see bcore.h. No libc, no kernel headers.
+ */
+#include "bcore.h"
+
+/* Defaults, in MiB/s; converted to pages per tick by the page size. */
+#define DEFAULT_RATE_MIN_MIB	4U
+#define DEFAULT_RATE_MAX_MIB	256U
+#define DEFAULT_RATE_STEP_MIB	4U
+#define DEFAULT_RATE_DIV	2U
+#define DEFAULT_TICK_MS		1000U
+
+enum outcome {
+	OUT_IDLE = 0,		/* already at the goal */
+	OUT_PROGRESS,		/* moved the whole step */
+	OUT_GUEST_REFUSED,	/* guest OS gave fewer pages (or no room) */
+	OUT_HOST_REFUSED,	/* hypervisor refused or withheld frames */
+};
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t mib_to_pages(uint64_t mib, uint32_t page_kib)
+{
+	return mib * 1024 / page_kib;
+}
+
+void bcore_default_config(struct bcore_config *cfg, uint32_t page_kib)
+{
+	struct bcore_config d = {
+		.page_kib = page_kib,
+		.tick_ms = DEFAULT_TICK_MS,
+		.rate_min = (uint32_t)mib_to_pages(DEFAULT_RATE_MIN_MIB, page_kib),
+		.rate_max = (uint32_t)mib_to_pages(DEFAULT_RATE_MAX_MIB, page_kib),
+		.rate_step = (uint32_t)mib_to_pages(DEFAULT_RATE_STEP_MIB, page_kib),
+		.rate_div = DEFAULT_RATE_DIV,
+		.constant_rate = false,
+		.floor_pages = 0,
+		.offset_pages = 0,
+	};
+
+	*cfg = d;
+}
+
+uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib)
+{
+	uint64_t mib = page_kib ? mib_to_pages(1, page_kib) : 0;
+
+	/* Small guests keep a larger share: their kernel is a larger share. */
+	if (total_pages < 128 * mib)
+		return 8 * mib + total_pages / 2;
+	if (total_pages < 512 * mib)
+		return 40 * mib + total_pages / 4;
+	if (total_pages < 2048 * mib)
+		return 104 * mib + total_pages / 8;
+	if (total_pages < 8192 * mib)
+		return 232 * mib + total_pages / 16;
+	return 488 * mib + total_pages / 32;
+}
+
+static bool config_ok(const struct bcore_config *cfg)
+{
+	return cfg->page_kib && cfg->tick_ms && cfg->rate_min &&
+	       cfg->rate_max >= cfg->rate_min && cfg->rate_div >= 2;
+}
+
+bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
+		uint64_t boot_pages)
+{
+	struct bcore z = { .cfg = *cfg };
+
+	if (!config_ok(cfg))
+		return false;
+	z.boot_pages = boot_pages;
+	z.rate = cfg->constant_rate ? cfg->rate_max : cfg->rate_min;
+	z.state = BALLAST_STATE_AT_TARGET;
+	*c = z;
+	return true;
+}
+
+bool bcore_set_rate_bounds(struct bcore *c, uint32_t rate_min,
+			   uint32_t rate_max)
+{
+	if (!rate_min || rate_max < rate_min)
+		return false;
+	c->cfg.rate_min = rate_min;
+	c->cfg.rate_max = rate_max;
+	if (c->cfg.constant_rate)
+		c->rate = rate_max;
+	else
+		c->rate = (uint32_t)max_u64(rate_min, min_u64(c->rate, rate_max));
+	return true;
+}
+
+enum ballast_verdict bcore_set_target(struct bcore *c, const char *s,
+				      size_t len)
+{
+	enum ballast_verdict v;
+	uint64_t kib, pages;
+
+	v = ballast_parse_key(BALLAST_K_TARGET, s, len, &kib);
+	if (v != BALLAST_OK) {
+		c->cnt.bad_targets++;
+		return v;
+	}
+	/* Round up: the guest never gets less than it was promised. */
+	pages = kib / c->cfg.page_kib + (kib % c->cfg.page_kib != 0);
+	pages = pages > c->cfg.offset_pages ? pages - c->cfg.offset_pages : 0;
+	if (!c->have_target || pages != c->target_pages)
+		c->oom_relief_pages = 0;
+	c->target_pages = pages;
+	c->have_target = true;
+	return BALLAST_OK;
+}
+
+static uint64_t effective_target(const struct bcore *c)
+{
+	return sat_add(c->target_pages, c->oom_relief_pages);
+}
+
+bool bcore_floor_limited(const struct bcore *c)
+{
+	return c->have_target && effective_target(c) < c->cfg.floor_pages &&
+	       c->boot_pages > effective_target(c);
+}
+
+uint64_t bcore_own_goal(const struct bcore *c)
+{
+	uint64_t eff, want, room;
+
+	if (!c->have_target)
+		return 0;
+	eff = effective_target(c);
+	want = c->boot_pages > eff ? c->boot_pages - eff : 0;
+	room = c->boot_pages > c->cfg.floor_pages ?
+	       c->boot_pages - c->cfg.floor_pages : 0;
+	return min_u64(want, room);
+}
+
+uint64_t bcore_stock_goal(const struct bcore *c)
+{
+	if (!c->have_target)
+		return c->boot_pages;
+	return max_u64(c->boot_pages, effective_target(c));
+}
+
+static enum outcome inflate(struct bcore *c, const struct bcore_ops *ops,
+			    void *ctx, uint64_t want)
+{
+	uint64_t left = want;
+
+	if (!want) {
+		/* MemAvailable left no room: the guest refused before we asked. */
+		c->cnt.alloc_failures++;
+		return OUT_GUEST_REFUSED;
+	}
+	while (left) {
+		uint32_t nr = (uint32_t)min_u64(left, BCORE_BATCH_MAX);
+		struct bcore_xfer x = { 0, 0 };
+
+		ops->inflate(ctx, nr, &x);
+		/* Trust no op to report more than it was asked for. */
+		x.taken = (uint32_t)min_u64(x.taken, nr);
+		x.done = (uint32_t)min_u64(x.done, x.taken);
+		c->ballooned_pages += x.done;
+		left -= x.done;
+		if (x.done < x.taken) {
+			c->cnt.host_refusals++;
+			return OUT_HOST_REFUSED;
+		}
+		if (x.taken < nr) {
+			c->cnt.alloc_failures++;
+			return OUT_GUEST_REFUSED;
+		}
+	}
+	return OUT_PROGRESS;
+}
+
+/* Returns pages given back; stops at the first short batch. */
+static uint64_t deflate_up_to(struct bcore *c, const struct bcore_ops *ops,
+			      void *ctx, uint64_t want, bool *short_batch)
+{
+	uint64_t left = min_u64(want, c->ballooned_pages);
+	uint64_t got_total = 0;
+
+	*short_batch = false;
+	while (left) {
+		uint32_t nr = (uint32_t)min_u64(left, BCORE_BATCH_MAX);
+		uint32_t got = (uint32_t)min_u64(ops->deflate(ctx, nr), nr);
+
+		c->ballooned_pages -= got;
+		got_total += got;
+		left -= got;
+		if (got < nr) {
+			c->cnt.host_refusals++;
+			*short_batch = true;
+			break;
+		}
+	}
+	return got_total;
+}
+
+static enum outcome deflate(struct bcore *c, const struct bcore_ops *ops,
+			    void *ctx, uint64_t want)
+{
+	bool short_batch;
+
+	deflate_up_to(c, ops, ctx, want, &short_batch);
+	return short_batch ? OUT_HOST_REFUSED : OUT_PROGRESS;
+}
+
+static void adapt_rate(struct bcore *c, enum outcome out)
+{
+	const struct bcore_config *cfg = &c->cfg;
+	uint64_t r = c->rate;
+
+	if (cfg->constant_rate) {
+		c->rate = cfg->rate_max;
+		return;
+	}
+	if (out == OUT_PROGRESS)
+		r = min_u64(sat_add(r, cfg->rate_step), cfg->rate_max);
+	else if (out == OUT_GUEST_REFUSED || out == OUT_HOST_REFUSED)
+		r = max_u64(r / cfg->rate_div, cfg->rate_min);
+	c->rate = (uint32_t)r;
+}
+
+/* The one place the state is decided. */
+static enum ballast_state next_state(const struct bcore *c, enum outcome out)
+{
+	uint64_t goal = bcore_own_goal(c);
+
+	if (out == OUT_HOST_REFUSED)
+		return BALLAST_STATE_HOST_REFUSED;
+	if (out == OUT_GUEST_REFUSED)
+		return BALLAST_STATE_BACKING_OFF;
+	if (c->ballooned_pages == goal)
+		return bcore_floor_limited(c) ? BALLAST_STATE_AT_FLOOR :
+						BALLAST_STATE_AT_TARGET;
+	return c->ballooned_pages < goal ? BALLAST_STATE_INFLATING :
+					   BALLAST_STATE_DEFLATING;
+}
+
+enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
+			      void *ctx, uint64_t mem_available_pages)
+{
+	uint64_t goal = bcore_own_goal(c);
+	enum outcome out = OUT_IDLE;
+
+	if (goal > c->ballooned_pages)
+		out = inflate(c, ops, ctx,
+			      min_u64(min_u64(goal - c->ballooned_pages, c->rate),
+				      mem_available_pages));
+	else if (goal < c->ballooned_pages)
+		out = deflate(c, ops, ctx,
+			      min_u64(c->ballooned_pages - goal, c->rate));
+	adapt_rate(c, out);
+	c->state = next_state(c, out);
+	return c->state;
+}
+
+uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
+		   uint32_t max_pages)
+{
+	bool short_batch;
+	uint64_t got;
+
+	got = deflate_up_to(c, ops, ctx, max_pages, &short_batch);
+	if (got) {
+		c->oom_relief_pages = sat_add(c->oom_relief_pages, got);
+		c->cnt.oom_deflates++;
+	}
+	return got;
+}
+
+uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx)
+{
+	bool short_batch;
+
+	deflate_up_to(c, ops, ctx, c->ballooned_pages, &short_batch);
+	return c->ballooned_pages;
+}
+
+uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages)
+{
+	return (uint64_t)rate_pages * c->cfg.page_kib * 1000 / c->cfg.tick_ms;
+}
+
+uint32_t bcore_kib_s_to_rate(const struct bcore *c, uint64_t kib_s)
+{
+	uint64_t per_tick_kib = kib_s * c->cfg.tick_ms / 1000;
+	uint64_t pages = per_tick_kib / c->cfg.page_kib;
+
+	if (pages < 1)
+		return 1;
+	return (uint32_t)min_u64(pages, UINT32_MAX);
+}
+
+void bcore_report_into(const struct bcore *c, struct breport_stats *s)
+{
+	breport_set(s, BALLAST_K_BALLOONED,
+		    c->ballooned_pages * c->cfg.page_kib);
+	breport_set(s, BALLAST_K_STATE, c->state);
+	breport_set(s, BALLAST_K_RATE, bcore_rate_kib_s(c, c->rate));
+	breport_set(s, BALLAST_K_ALLOC_FAILURES, c->cnt.alloc_failures);
+	breport_set(s, BALLAST_K_HOST_REFUSALS, c->cnt.host_refusals);
+	breport_set(s, BALLAST_K_BAD_TARGETS, c->cnt.bad_targets);
+	breport_set(s, BALLAST_K_OOM_DEFLATES, c->cnt.oom_deflates);
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ballast frontend core: target tracking, the adaptive rate controller,
+ * batch planning and the state machine of one guest balloon.
+ *
+ * Portable: compiled unchanged into ballast.ko and into libballast_core.a
+ * (ballast-agent, the CUnit tests). It uses only fixed-width integers and
+ * the two operations it is given; it never allocates, sleeps, locks or
+ * reads a clock. The caller serialises every call on one struct bcore.
+ *
+ * Units: pages (of cfg.page_kib KiB) inside, KiB at the edges.
+ *
+ * Two balloons share the guest. Xen guests often boot with less memory
+ * than maxmem; the stock balloon holds the frames between the two. ballast's
+ * own balloon covers only the memory below boot_pages; a target above
+ * boot_pages is reached by moving the stock balloon's target
+ * (bcore_stock_goal()), so the two never hold pages for the same range.
+ */
+#ifndef BCORE_H
+#define BCORE_H
+
+#include "bcore_compat.h"
+#include "ballast_schema.h"
+#include "breport.h"
+
+/* Frames per hypercall: one page of 64-bit frame numbers. */
+#define BCORE_BATCH_MAX		512U
+
+/* Result of one inflate batch. */
+struct bcore_xfer {
+	uint32_t taken;		/* pages the guest OS gave (<= asked) */
+	uint32_t done;		/* of those, frames the hypervisor accepted */
+};
+
+/*
+ * What the core may do to the world. Each call moves at most
+ * BCORE_BATCH_MAX pages.
+ */
+struct bcore_ops {
+	/*
+	 * Take up to @nr pages from the guest OS, give their frames to the
+	 * hypervisor. Pages the hypervisor refused must be back in the guest
+	 * OS when this returns.
+	 */
+	void (*inflate)(void *ctx, uint32_t nr, struct bcore_xfer *out);
+	/*
+	 * Get up to @nr frames back from the hypervisor for ballooned pages
+	 * and give those pages to the guest OS. Returns how many.
+	 */
+	uint32_t (*deflate)(void *ctx, uint32_t nr);
+};
+
+struct bcore_config {
+	uint32_t page_kib;	/* 4 on x86 */
+	uint32_t tick_ms;	/* period of bcore_tick() while not at target */
+	uint32_t rate_min;	/* pages per tick */
+	uint32_t rate_max;	/* pages per tick, >= rate_min */
+	uint32_t rate_step;	/* added after each fully successful tick */
+	uint32_t rate_div;	/* rate divided by this after a failure, >= 2 */
+	bool constant_rate;	/* always rate_max, no adaptation */
+	uint64_t floor_pages;	/* the guest never goes below this */
+	uint64_t offset_pages;	/* target KiB/page minus this = stock units */
+};
+
+struct bcore_counters {
+	uint64_t alloc_failures;	/* guest OS refused pages */
+	uint64_t host_refusals;		/* hypervisor refused or withheld frames */
+	uint64_t bad_targets;		/* targets the schema refused */
+	uint64_t oom_deflates;		/* OOM events that returned pages */
+};
+
+struct bcore {
+	struct bcore_config cfg;
+	uint64_t boot_pages;		/* own balloon covers [0, boot_pages) */
+	uint64_t target_pages;		/* last valid target, stock units */
+	bool have_target;
+	uint64_t oom_relief_pages;	/* handed back by OOM since the target */
+	uint64_t ballooned_pages;	/* in ballast's own balloon now */
+	uint32_t rate;			/* pages per tick, in [rate_min, rate_max] */
+	enum ballast_state state;	/* assigned only by bcore_tick() */
+	struct bcore_counters cnt;
+};
+
+/*
+ * Defaults for today's guests, in pages of @page_kib: 4 MiB/s at first,
+ * +4 MiB/s per good tick, up to 256 MiB/s, halved on failure, 1 s tick.
+ */
+void bcore_default_config(struct bcore_config *cfg, uint32_t page_kib);
+
+/*
+ * Hyper-V style floor for a guest of @total_pages: 8 MiB + 1/2 below
+ * 128 MiB, 40 MiB + 1/4 below 512 MiB, 104 MiB + 1/8 below 2 GiB,
+ * 232 MiB + 1/16 below 8 GiB, 488 MiB + 1/32 above.
+ */
+uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib);
+
+/*
+ * Returns false (and changes nothing) if @cfg is unusable: page_kib or
+ * tick_ms 0, rate_min 0, rate_max < rate_min, rate_div < 2.
+ */
+bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
+		uint64_t boot_pages);
+
+/* New rate bounds (pages per tick); the rate is clamped into them. */
+bool bcore_set_rate_bounds(struct bcore *c, uint32_t rate_min,
+			   uint32_t rate_max);
+
+/*
+ * The raw value of memory/ballast/target, @len bytes (no NUL needed).
+ * A valid value replaces the target (and forgets OOM relief if it
+ * differs); an invalid one is counted in bad_targets and the last valid
+ * target stays. Returns the schema's verdict for the caller to log.
+ */
+enum ballast_verdict bcore_set_target(struct bcore *c, const char *s,
+				      size_t len);
+
+/* Pages ballast's own balloon should hold now. */
+uint64_t bcore_own_goal(const struct bcore *c);
+
+/* Target for the stock balloon (pages): boot_pages or the target above it. */
+uint64_t bcore_stock_goal(const struct bcore *c);
+
+/* True when the target asks for less than the floor allows. */
+bool bcore_floor_limited(const struct bcore *c);
+
+/*
+ * One tick: move at most rate pages towards bcore_own_goal(), never more
+ * in one step than @mem_available_pages, in batches of BCORE_BATCH_MAX.
+ * Adapts the rate and sets the state. Returns the new state.
+ */
+enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
+			      void *ctx, uint64_t mem_available_pages);
+
+/*
+ * The guest is out of memory: give back up to @max_pages now and raise
+ * the effective target by as much so the next tick does not take them
+ * again. Returns the pages given back.
+ */
+uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
+		   uint32_t max_pages);
+
+/* Unload: try to give back every page. Returns pages still ballooned. */
+uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx);
+
+/* The rate in KiB/s, for reports. */
+uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages);
+
+/* KiB/s (host keys, sysfs) to pages per tick, at least 1. */
+uint32_t bcore_kib_s_to_rate(const struct bcore *c, uint64_t kib_s);
+
+/*
+ * The core's part of a report: ballooned (KiB), state, rate (KiB/s) and
+ * the four counters. The caller adds current size and memory statistics.
+ */
+void bcore_report_into(const struct bcore *c, struct breport_stats *s);
+
+#endif /* BCORE_H */

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Report thresholding: see breport.h.
+ */
+#include "breport.h"
+
+#define DEFAULT_MEM_KIB		16384U
+#define DEFAULT_RATE_KIB_S	4096U
+#define DEFAULT_CENTIPCT	500U
+#define DEFAULT_EVENTS		1024U
+#define DEFAULT_MAX_INTERVAL_MS	10000U
+
+enum kind {
+	KIND_NONE = 0,	/* not part of the periodic report */
+	KIND_ANY,	/* every change matters: states, failure counters */
+	KIND_MEM,
+	KIND_RATE,
+	KIND_PCT,
+	KIND_EVENTS,
+};
+
+static const unsigned char key_kind[BALLAST_K__COUNT] = {
+	[BALLAST_K_CURRENT] = KIND_MEM,
+	[BALLAST_K_BALLOONED] = KIND_MEM,
+	[BALLAST_K_STATE] = KIND_ANY,
+	[BALLAST_K_RATE] = KIND_RATE,
+	[BALLAST_K_ALLOC_FAILURES] = KIND_ANY,
+	[BALLAST_K_HOST_REFUSALS] = KIND_ANY,
+	[BALLAST_K_BAD_TARGETS] = KIND_ANY,
+	[BALLAST_K_OOM_DEFLATES] = KIND_ANY,
+	[BALLAST_K_MEM_AVAILABLE] = KIND_MEM,
+	[BALLAST_K_COMMITTED_AS] = KIND_MEM,
+	[BALLAST_K_PSI_SOME_AVG10] = KIND_PCT,
+	[BALLAST_K_PSI_FULL_AVG10] = KIND_PCT,
+	[BALLAST_K_SWAP_IN] = KIND_EVENTS,
+	[BALLAST_K_SWAP_OUT] = KIND_EVENTS,
+	[BALLAST_K_MAJOR_FAULTS] = KIND_EVENTS,
+	[BALLAST_K_OOM_KILLS] = KIND_ANY,
+};
+
+void breport_default_thresholds(struct breport_thresholds *th)
+{
+	th->mem_kib = DEFAULT_MEM_KIB;
+	th->rate_kib_s = DEFAULT_RATE_KIB_S;
+	th->centipct = DEFAULT_CENTIPCT;
+	th->events = DEFAULT_EVENTS;
+	th->max_interval_ms = DEFAULT_MAX_INTERVAL_MS;
+}
+
+void breport_init(struct breport *r, const struct breport_thresholds *th)
+{
+	struct breport z = { .th = *th };
+
+	*r = z;
+}
+
+static uint64_t bit(enum ballast_key_id id)
+{
+	return (uint64_t)1 << id;
+}
+
+void breport_set(struct breport_stats *s, enum ballast_key_id id, uint64_t v)
+{
+	if ((unsigned int)id >= BALLAST_K__COUNT)
+		return;
+	s->v[id] = v;
+	s->present |= bit(id);
+}
+
+bool breport_has(const struct breport_stats *s, enum ballast_key_id id)
+{
+	return (unsigned int)id < BALLAST_K__COUNT && (s->present & bit(id));
+}
+
+static uint64_t threshold(const struct breport_thresholds *th, enum kind k)
+{
+	switch (k) {
+	case KIND_MEM:
+		return th->mem_kib;
+	case KIND_RATE:
+		return th->rate_kib_s;
+	case KIND_PCT:
+		return th->centipct;
+	case KIND_EVENTS:
+		return th->events;
+	default:
+		return 0;
+	}
+}
+
+static bool significant(const struct breport_thresholds *th, enum kind k,
+			uint64_t before, uint64_t now)
+{
+	uint64_t delta = before > now ? before - now : now - before;
+	uint64_t t = threshold(th, k);
+
+	if (!delta)
+		return false;
+	return t == 0 || delta >= t;
+}
+
+uint64_t breport_due(const struct breport *r, const struct breport_stats *now,
+		     uint64_t now_ms)
+{
+	unsigned int id;
+
+	if (r->seq == 0)
+		return 1;
+	if (r->seq >= BALLAST_MAX_COUNTER)
+		return 0;	/* 2^63 reports: not in this universe */
+	if (now_ms < r->last_ms || now_ms - r->last_ms >= r->th.max_interval_ms)
+		return r->seq + 1;
+	/* A key appearing or vanishing (PSI switched on) is news. */
+	if (now->present != r->last.present)
+		return r->seq + 1;
+	for (id = 0; id < BALLAST_K__COUNT; id++) {
+		enum kind k = (enum kind)key_kind[id];
+
+		if (k == KIND_NONE || !(now->present & bit(id)))
+			continue;
+		if (significant(&r->th, k, r->last.v[id], now->v[id]))
+			return r->seq + 1;
+	}
+	return 0;
+}
+
+void breport_sent(struct breport *r, const struct breport_stats *s,
+		  uint64_t seq, uint64_t now_ms)
+{
+	r->last = *s;
+	r->seq = seq;
+	r->last_ms = now_ms;
+}

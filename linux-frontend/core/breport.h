@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Report thresholding: decides when the frontend writes its status and
+ * statistics under data/ballast/, so that xenstore sees a write only on a
+ * significant change or, failing that, every max_interval_ms.
+ * Portable like bcore.c; the caller serialises calls.
+ */
+#ifndef BREPORT_H
+#define BREPORT_H
+
+#include "bcore_compat.h"
+#include "ballast_schema.h"
+
+/* One sample of every report key, indexed by the schema's key id. */
+struct breport_stats {
+	uint64_t v[BALLAST_K__COUNT];
+	uint64_t present;	/* bit (1 << id) set for keys with a value */
+};
+
+/* What counts as significant, per kind of key. 0 means any change. */
+struct breport_thresholds {
+	uint64_t mem_kib;		/* current, ballooned, mem-available, committed-as */
+	uint64_t rate_kib_s;		/* rate */
+	uint64_t centipct;		/* psi-*-avg10 */
+	uint64_t events;		/* swap-in, swap-out, major-faults */
+	uint64_t max_interval_ms;	/* heartbeat: write at least this often */
+};
+
+struct breport {
+	struct breport_thresholds th;
+	struct breport_stats last;	/* as last written */
+	uint64_t last_ms;
+	uint64_t seq;			/* of the last report written, 0 before */
+};
+
+/* Defaults: 16 MiB, 4 MiB/s, 5.00 %, 1024 events, 10 s. */
+void breport_default_thresholds(struct breport_thresholds *th);
+
+void breport_init(struct breport *r, const struct breport_thresholds *th);
+
+void breport_set(struct breport_stats *s, enum ballast_key_id id, uint64_t v);
+bool breport_has(const struct breport_stats *s, enum ballast_key_id id);
+
+/*
+ * Returns the sequence number to write with @now if a report is due at
+ * @now_ms (first report, a significant change, or the heartbeat), else 0.
+ */
+uint64_t breport_due(const struct breport *r, const struct breport_stats *now,
+		     uint64_t now_ms);
+
+/* The report numbered @seq was written (its transaction committed). */
+void breport_sent(struct breport *r, const struct breport_stats *s,
+		  uint64_t seq, uint64_t now_ms);
+
+#endif /* BREPORT_H */

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CUnit suite for the frontend core (bcore.c): rate controller, floor,
+ * MemAvailable clamp, batch planning, partial hypercalls, OOM relief,
+ * drain, hostile targets. Runs against fake_world.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "bcore.h"
+#include "fake_world.h"
+
+#define PAGE_KIB	4U
+#define MIB_PAGES	256U	/* pages in 1 MiB */
+#define BOOT_PAGES	(1024U * MIB_PAGES)	/* a 1 GiB guest */
+#define LOTS		(1ULL << 40)
+
+/* Small, round numbers so expected sequences are easy to read. */
+static void small_config(struct bcore_config *cfg)
+{
+	bcore_default_config(cfg, PAGE_KIB);
+	cfg->rate_min = 100;
+	cfg->rate_max = 1000;
+	cfg->rate_step = 300;
+	cfg->rate_div = 2;
+	cfg->floor_pages = 64 * MIB_PAGES;
+}
+
+static void setup(struct bcore *c, struct fake_world *w)
+{
+	struct bcore_config cfg;
+
+	small_config(&cfg);
+	CU_ASSERT_FATAL(bcore_init(c, &cfg, BOOT_PAGES));
+	fake_world_init(w, BOOT_PAGES);
+}
+
+static void set_target_kib(struct bcore *c, uint64_t kib)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)kib);
+	CU_ASSERT_EQUAL_FATAL(bcore_set_target(c, buf, strlen(buf)), BALLAST_OK);
+}
+
+static void test_init_rejects_bad_config(void)
+{
+	struct bcore_config cfg;
+	struct bcore c;
+
+	memset(&c, 0x5a, sizeof(c));
+	small_config(&cfg);
+	cfg.rate_div = 1;
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	small_config(&cfg);
+	cfg.rate_max = cfg.rate_min - 1;
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	small_config(&cfg);
+	cfg.rate_min = 0;
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	small_config(&cfg);
+	cfg.page_kib = 0;
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	small_config(&cfg);
+	CU_ASSERT_TRUE(bcore_init(&c, &cfg, BOOT_PAGES));
+	CU_ASSERT_EQUAL(c.rate, 100);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 0);
+}
+
+static void test_no_target_does_nothing(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_AT_TARGET);
+	CU_ASSERT_EQUAL(w.inflate_calls + w.deflate_calls, 0);
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), BOOT_PAGES);
+}
+
+/* min, then +step per good tick, capped at max: 100 400 700 1000 1000 */
+static void test_rate_ramps_from_min_to_max(void)
+{
+	static const uint32_t moved[] = { 100, 400, 700, 1000, 1000 };
+	struct fake_world w;
+	struct bcore c;
+	uint64_t before;
+	unsigned int i;
+
+	setup(&c, &w);
+	set_target_kib(&c, 512 * 1024);	/* half of the guest */
+	for (i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		before = c.ballooned_pages;
+		CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+				BALLAST_STATE_INFLATING);
+		CU_ASSERT_EQUAL(c.ballooned_pages - before, moved[i]);
+	}
+	CU_ASSERT_EQUAL(c.rate, 1000);
+	CU_ASSERT_EQUAL(w.xen.held_frames, c.ballooned_pages);
+}
+
+static void test_failure_divides_rate_not_below_min(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);	/* 100 */
+	bcore_tick(&c, &fake_ops, &w, LOTS);	/* 400 */
+	bcore_tick(&c, &fake_ops, &w, LOTS);	/* 700 */
+	CU_ASSERT_EQUAL(c.rate, 1000);
+	w.guest.alloc_budget = 10;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_BACKING_OFF);
+	CU_ASSERT_EQUAL(c.rate, 500);
+	CU_ASSERT_EQUAL(c.cnt.alloc_failures, 1);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 1210);	/* the 10 it got count */
+	w.guest.alloc_budget = 0;
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.rate, 250);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.rate, 125);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.rate, 100);	/* 62 would be below min */
+	CU_ASSERT_EQUAL(c.cnt.alloc_failures, 4);
+	/* The guest recovers: growth resumes from min. */
+	w.guest.alloc_budget = FAKE_UNLIMITED;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_INFLATING);
+	CU_ASSERT_EQUAL(c.rate, 400);
+}
+
+static void test_constant_rate_mode(void)
+{
+	struct bcore_config cfg;
+	struct fake_world w;
+	struct bcore c;
+
+	small_config(&cfg);
+	cfg.constant_rate = true;
+	CU_ASSERT_FATAL(bcore_init(&c, &cfg, BOOT_PAGES));
+	fake_world_init(&w, BOOT_PAGES);
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 1000);
+	w.guest.alloc_budget = 0;
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.rate, 1000);	/* no adaptation */
+	w.guest.alloc_budget = FAKE_UNLIMITED;
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 2000);
+}
+
+static void test_reaches_target_then_idles(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	unsigned int calls;
+	int i;
+
+	setup(&c, &w);
+	set_target_kib(&c, 1024 * 1024 - 2500 * PAGE_KIB);	/* 2500 pages */
+	for (i = 0; i < 10 && c.ballooned_pages < 2500; i++)
+		bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 2500);	/* never overshoots */
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);
+	calls = w.inflate_calls;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_AT_TARGET);
+	CU_ASSERT_EQUAL(w.inflate_calls, calls);
+}
+
+static void test_floor_limits_balloon(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	int i;
+
+	setup(&c, &w);
+	c.cfg.rate_min = c.cfg.rate_max = BOOT_PAGES;
+	c.rate = BOOT_PAGES;
+	set_target_kib(&c, 16 * 1024);	/* 16 MiB: far below the 64 MiB floor */
+	CU_ASSERT_TRUE(bcore_floor_limited(&c));
+	CU_ASSERT_EQUAL(bcore_own_goal(&c), BOOT_PAGES - 64 * MIB_PAGES);
+	for (i = 0; i < 3; i++)
+		bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, BOOT_PAGES - 64 * MIB_PAGES);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_FLOOR);
+	/* Raised above the floor: an ordinary target again. */
+	set_target_kib(&c, 128 * 1024);
+	CU_ASSERT_FALSE(bcore_floor_limited(&c));
+	for (i = 0; i < 3; i++)
+		bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, BOOT_PAGES - 128 * MIB_PAGES);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);
+}
+
+static void test_default_floor_like_hyperv(void)
+{
+	uint64_t mib = MIB_PAGES;
+
+	CU_ASSERT_EQUAL(bcore_default_floor(2048 * mib, PAGE_KIB), 360 * mib);
+	CU_ASSERT_EQUAL(bcore_default_floor(8192 * mib, PAGE_KIB), 744 * mib);
+	CU_ASSERT_EQUAL(bcore_default_floor(32768 * mib, PAGE_KIB), 1512 * mib);
+	CU_ASSERT_EQUAL(bcore_default_floor(256 * mib, PAGE_KIB), 104 * mib);
+	CU_ASSERT_EQUAL(bcore_default_floor(64 * mib, PAGE_KIB), 40 * mib);
+	CU_ASSERT_EQUAL(bcore_default_floor(1024 * mib, PAGE_KIB), 232 * mib);
+}
+
+static void test_clamped_to_mem_available(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	bcore_tick(&c, &fake_ops, &w, LOTS);	/* rate now 700 */
+	CU_ASSERT_EQUAL(c.ballooned_pages, 500);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, 37),
+			BALLAST_STATE_INFLATING);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 537);
+	/* No room at all: nothing asked of the OS, counted, backed off. */
+	w.inflate_calls = 0;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, 0),
+			BALLAST_STATE_BACKING_OFF);
+	CU_ASSERT_EQUAL(w.inflate_calls, 0);
+	CU_ASSERT_EQUAL(c.cnt.alloc_failures, 1);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 537);
+}
+
+static void test_batches_at_most_512(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	c.cfg.rate_min = c.cfg.rate_max = 2000;
+	c.rate = 2000;
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 2000);
+	CU_ASSERT_EQUAL(w.inflate_calls, 4);	/* 512 512 512 464 */
+	CU_ASSERT_EQUAL(w.largest_batch, BCORE_BATCH_MAX);
+	set_target_kib(&c, 1024 * 1024);
+	w.largest_batch = 0;
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 0);
+	CU_ASSERT_EQUAL(w.deflate_calls, 4);
+	CU_ASSERT_EQUAL(w.largest_batch, BCORE_BATCH_MAX);
+}
+
+static void test_partial_decrease_is_host_refusal(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	uint64_t free_before;
+
+	setup(&c, &w);
+	c.cfg.rate_min = 600;
+	c.cfg.rate_max = 2000;
+	c.rate = 600;
+	set_target_kib(&c, 512 * 1024);
+	w.xen.accept_budget = 100;	/* Xen takes 100 frames, then refuses */
+	free_before = w.guest.free_pages;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_HOST_REFUSED);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 100);
+	CU_ASSERT_EQUAL(w.guest.free_pages, free_before - 100);	/* rest back */
+	CU_ASSERT_EQUAL(c.cnt.host_refusals, 1);
+	CU_ASSERT_EQUAL(c.cnt.alloc_failures, 0);
+	CU_ASSERT_EQUAL(c.rate, 600);	/* 300 would be below min */
+	CU_ASSERT_EQUAL(w.inflate_calls, 1);	/* stopped after the short batch */
+}
+
+static void test_partial_populate_accepted(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	int i;
+
+	setup(&c, &w);
+	c.cfg.rate_max = c.cfg.rate_min = 1000;
+	c.rate = 1000;
+	set_target_kib(&c, 512 * 1024);
+	for (i = 0; i < 3; i++)
+		bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 3000);
+	/* Xen is short of memory: it gives back only 50 frames. */
+	w.xen.give_budget = 50;
+	set_target_kib(&c, 1024 * 1024);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_HOST_REFUSED);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 2950);
+	CU_ASSERT_EQUAL(c.cnt.host_refusals, 1);
+	/* It has nothing for us at all: still no crash, still counted. */
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_HOST_REFUSED);
+	CU_ASSERT_EQUAL(c.cnt.host_refusals, 2);
+	w.xen.give_budget = FAKE_UNLIMITED;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_DEFLATING);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 1950);
+}
+
+static void test_lying_ops_are_clamped(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	set_target_kib(&c, 1024 * 1024 - 50 * PAGE_KIB);	/* 50 pages */
+	w.lie_by = 1000;
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 50);
+	set_target_kib(&c, 1024 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 0);	/* no underflow */
+}
+
+static void test_hostile_targets_keep_last(void)
+{
+	static const char *const bad[] = {
+		"", "-1", "+5", "abc", "1e9", "0123", " 1048576", "1048576\n",
+		"99999999999999999999", "123456789012345678901", "16383",
+		"17592186044417",	/* 16 TiB + 1 KiB */
+	};
+	struct fake_world w;
+	struct bcore c;
+	unsigned int i;
+
+	setup(&c, &w);
+	set_target_kib(&c, 512 * 1024);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_NOT_EQUAL(bcore_set_target(&c, bad[i], strlen(bad[i])),
+				    BALLAST_OK);
+		CU_ASSERT_EQUAL(c.target_pages, 128 * 1024);
+	}
+	CU_ASSERT_NOT_EQUAL(bcore_set_target(&c, NULL, 0), BALLAST_OK);
+	CU_ASSERT_NOT_EQUAL(bcore_set_target(&c, "12\0" "34", 5), BALLAST_OK);
+	CU_ASSERT_EQUAL(c.cnt.bad_targets, i + 2);
+	CU_ASSERT_EQUAL(c.target_pages, 128 * 1024);
+	CU_ASSERT_TRUE(c.have_target);
+	/* A bad first value leaves the balloon idle, not at some default. */
+	setup(&c, &w);
+	CU_ASSERT_EQUAL(bcore_set_target(&c, "x", 1), BALLAST_E_NOT_NUMBER);
+	CU_ASSERT_FALSE(c.have_target);
+	CU_ASSERT_EQUAL(bcore_own_goal(&c), 0);
+}
+
+static void test_target_rounds_up_and_offsets(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	set_target_kib(&c, 16385);	/* 4096.25 pages */
+	CU_ASSERT_EQUAL(c.target_pages, 4097);
+	c.cfg.offset_pages = 97;	/* HVM: firmware and video frames */
+	set_target_kib(&c, 16385);
+	CU_ASSERT_EQUAL(c.target_pages, 4000);
+}
+
+static void test_growth_above_boot_uses_stock(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	int i;
+
+	setup(&c, &w);
+	c.cfg.rate_max = c.cfg.rate_min = BOOT_PAGES;
+	c.rate = BOOT_PAGES;
+	set_target_kib(&c, 768 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 256 * MIB_PAGES);
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), BOOT_PAGES);
+	set_target_kib(&c, 2048 * 1024);	/* above the 1 GiB boot size */
+	CU_ASSERT_EQUAL(bcore_own_goal(&c), 0);
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), 2048 * MIB_PAGES);
+	for (i = 0; i < 2; i++)
+		bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 0);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);
+}
+
+static void test_oom_relief(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	int i;
+
+	setup(&c, &w);
+	c.cfg.rate_max = c.cfg.rate_min = 4000;
+	c.rate = 4000;
+	set_target_kib(&c, 1024 * 1024 - 4000 * PAGE_KIB);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 4000);
+	CU_ASSERT_EQUAL(bcore_oom(&c, &fake_ops, &w, 512), 512);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 3488);
+	CU_ASSERT_EQUAL(c.cnt.oom_deflates, 1);
+	/* The next ticks do not take the pages again. */
+	for (i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+				BALLAST_STATE_AT_TARGET);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 3488);
+	/* Xen refuses: nothing returned, nothing counted, no relief. */
+	w.xen.give_budget = 0;
+	CU_ASSERT_EQUAL(bcore_oom(&c, &fake_ops, &w, 512), 0);
+	CU_ASSERT_EQUAL(c.cnt.oom_deflates, 1);
+	w.xen.give_budget = FAKE_UNLIMITED;
+	/* The same target again keeps the relief; a new one clears it. */
+	set_target_kib(&c, 1024 * 1024 - 4000 * PAGE_KIB);
+	CU_ASSERT_EQUAL(bcore_own_goal(&c), 3488);
+	set_target_kib(&c, 1024 * 1024 - 3000 * PAGE_KIB);
+	CU_ASSERT_EQUAL(bcore_own_goal(&c), 3000);
+	/* Bounded by what is ballooned. */
+	CU_ASSERT_EQUAL(bcore_oom(&c, &fake_ops, &w, 100000), 3488);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 0);
+}
+
+static void test_drain(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	c.cfg.rate_max = c.cfg.rate_min = 3000;
+	c.rate = 3000;
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	w.xen.give_budget = 1000;
+	CU_ASSERT_EQUAL(bcore_drain(&c, &fake_ops, &w), 2000);
+	w.xen.give_budget = FAKE_UNLIMITED;
+	CU_ASSERT_EQUAL(bcore_drain(&c, &fake_ops, &w), 0);
+	CU_ASSERT_EQUAL(w.xen.held_frames, 0);
+	CU_ASSERT_EQUAL(w.guest.free_pages, BOOT_PAGES);
+}
+
+static void test_rate_bounds_and_units(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	CU_ASSERT_FALSE(bcore_set_rate_bounds(&c, 0, 10));
+	CU_ASSERT_FALSE(bcore_set_rate_bounds(&c, 10, 9));
+	CU_ASSERT_EQUAL(c.cfg.rate_min, 100);
+	CU_ASSERT_TRUE(bcore_set_rate_bounds(&c, 200, 300));
+	CU_ASSERT_EQUAL(c.rate, 200);	/* clamped up into the bounds */
+	c.rate = 300;
+	CU_ASSERT_TRUE(bcore_set_rate_bounds(&c, 10, 50));
+	CU_ASSERT_EQUAL(c.rate, 50);	/* and down */
+	/* 1 s tick, 4 KiB pages: 1024 KiB/s = 256 pages per tick */
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, 1024), 256);
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, 3), 1);
+	CU_ASSERT_EQUAL(bcore_rate_kib_s(&c, 256), 1024);
+	c.cfg.tick_ms = 500;
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, 1024), 128);
+	CU_ASSERT_EQUAL(bcore_rate_kib_s(&c, 128), 1024);
+}
+
+static void test_report_into(void)
+{
+	struct breport_stats s;
+	struct fake_world w;
+	struct bcore c;
+
+	memset(&s, 0, sizeof(s));
+	setup(&c, &w);
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	bcore_report_into(&c, &s);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_BALLOONED], 100 * PAGE_KIB);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_STATE], BALLAST_STATE_INFLATING);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_RATE], 400 * PAGE_KIB);
+	CU_ASSERT_TRUE(breport_has(&s, BALLAST_K_OOM_DEFLATES));
+	CU_ASSERT_FALSE(breport_has(&s, BALLAST_K_PSI_SOME_AVG10));
+}
+
+int main(void)
+{
+	static const struct {
+		const char *name;
+		CU_TestFunc fn;
+	} tests[] = {
+		{ "init rejects bad config", test_init_rejects_bad_config },
+		{ "no target does nothing", test_no_target_does_nothing },
+		{ "rate ramps from min to max", test_rate_ramps_from_min_to_max },
+		{ "failure divides rate", test_failure_divides_rate_not_below_min },
+		{ "constant rate mode", test_constant_rate_mode },
+		{ "reaches target then idles", test_reaches_target_then_idles },
+		{ "floor limits balloon", test_floor_limits_balloon },
+		{ "default floor like Hyper-V", test_default_floor_like_hyperv },
+		{ "clamped to MemAvailable", test_clamped_to_mem_available },
+		{ "batches at most 512", test_batches_at_most_512 },
+		{ "partial decrease", test_partial_decrease_is_host_refusal },
+		{ "partial populate", test_partial_populate_accepted },
+		{ "lying ops clamped", test_lying_ops_are_clamped },
+		{ "hostile targets", test_hostile_targets_keep_last },
+		{ "target rounding and offset", test_target_rounds_up_and_offsets },
+		{ "growth above boot", test_growth_above_boot_uses_stock },
+		{ "OOM relief", test_oom_relief },
+		{ "drain", test_drain },
+		{ "rate bounds and units", test_rate_bounds_and_units },
+		{ "report into", test_report_into },
+	};
+	CU_pSuite suite;
+	unsigned int i, failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("frontend core", NULL, NULL);
+	if (!suite)
+		goto out_registry;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
+			goto out_registry;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+
+out_registry:
+	CU_cleanup_registry();
+	return 1;
+}

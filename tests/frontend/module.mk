@@ -13,7 +13,7 @@ $(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_PROC := $(B)/tests/frontend/test_procstat
-$(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(AGENT_PROC_LIB) $(SCHEMA_LIB)
+$(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_REPORT) $(FE_TEST_PROC)

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CUnit suite for ballast-agent's /proc parsers (procstat.c), on real
+ * shapes and on malformed files.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "procstat.h"
+
+static const char meminfo_ok[] =
+	"MemTotal:        1004552 kB\n"
+	"MemFree:          611004 kB\n"
+	"MemAvailable:     754320 kB\n"
+	"Buffers:           22116 kB\n"
+	"Committed_AS:     312880 kB\n"
+	"HugePages_Total:       0\n";
+
+static const char vmstat_ok[] =
+	"nr_free_pages 152751\n"
+	"pswpin 17\n"
+	"pswpout 4242\n"
+	"pgmajfault_s 99\n"
+	"pgmajfault 1234\n"
+	"oom_kill 2\n";
+
+static const char psi_ok[] =
+	"some avg10=12.34 avg60=1.00 avg300=0.00 total=123456\n"
+	"full avg10=0.05 avg60=0.00 avg300=0.00 total=42\n";
+
+static int parse_meminfo(const char *t, struct meminfo *m)
+{
+	return procstat_parse_meminfo(t, strlen(t), m);
+}
+
+static void test_meminfo(void)
+{
+	struct meminfo m;
+
+	CU_ASSERT_EQUAL(parse_meminfo(meminfo_ok, &m), 0);
+	CU_ASSERT_EQUAL(m.mem_total_kib, 1004552);
+	CU_ASSERT_EQUAL(m.mem_available_kib, 754320);
+	CU_ASSERT_EQUAL(m.committed_as_kib, 312880);
+	/* Without a trailing newline too. */
+	CU_ASSERT_EQUAL(parse_meminfo("MemTotal: 1 kB\nMemAvailable: 2 kB\n"
+				      "Committed_AS: 3 kB", &m), 0);
+	CU_ASSERT_EQUAL(m.committed_as_kib, 3);
+}
+
+static void test_meminfo_malformed(void)
+{
+	static const char *const bad[] = {
+		"",
+		"MemTotal: 1 kB\nMemAvailable: 2 kB\n",		/* no Committed_AS */
+		"MemTotal: 1 kB\nMemAvailable: -2 kB\nCommitted_AS: 3 kB\n",
+		"MemTotal: 1 kB\nMemAvailable: 2 MB\nCommitted_AS: 3 kB\n",
+		"MemTotal: 1 kB\nMemAvailable: 2\nCommitted_AS: 3 kB\n",
+		"MemTotal: 1 kB\nMemAvailable: kB\nCommitted_AS: 3 kB\n",
+		"MemTotal: 1 kB\nMemAvailable: 2x kB\nCommitted_AS: 3 kB\n",
+		"MemTotal: 1 kB\nMemAvailable: 99999999999999999999999 kB\n"
+		"Committed_AS: 3 kB\n",
+	};
+	struct meminfo m;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(parse_meminfo(bad[i], &m), -EINVAL);
+}
+
+static void test_vmstat(void)
+{
+	struct vmstat v;
+
+	CU_ASSERT_EQUAL(procstat_parse_vmstat(vmstat_ok, strlen(vmstat_ok), &v), 0);
+	CU_ASSERT_EQUAL(v.pswpin, 17);
+	CU_ASSERT_EQUAL(v.pswpout, 4242);
+	CU_ASSERT_EQUAL(v.pgmajfault, 1234);	/* not pgmajfault_s */
+	CU_ASSERT_EQUAL(v.oom_kill, 2);
+}
+
+static void test_vmstat_malformed(void)
+{
+	static const char *const bad[] = {
+		"pswpin 1\npswpout 2\npgmajfault 3\n",		/* no oom_kill */
+		"pswpin 1\npswpout 2\npgmajfault 3\noom_kill x\n",
+		"pswpin 1\npswpout 2\npgmajfault 3\noom_kill \n",
+		"pswpin 1\npswpout 2\npgmajfault -3\noom_kill 0\n",
+		"pswpin 1\npswpout 2\npgmajfault 3 4\noom_kill 0\n",
+	};
+	struct vmstat v;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(procstat_parse_vmstat(bad[i], strlen(bad[i]), &v),
+				-EINVAL);
+}
+
+static void test_psi(void)
+{
+	struct psi p;
+
+	CU_ASSERT_EQUAL(procstat_parse_psi(psi_ok, strlen(psi_ok), &p), 0);
+	CU_ASSERT_EQUAL(p.some_avg10_centipct, 1234);
+	CU_ASSERT_EQUAL(p.full_avg10_centipct, 5);
+	CU_ASSERT_TRUE(p.has_full);
+	CU_ASSERT_EQUAL(procstat_parse_psi("some avg10=100.00 avg60=0.00\n", 29, &p), 0);
+	CU_ASSERT_EQUAL(p.some_avg10_centipct, 10000);
+	CU_ASSERT_FALSE(p.has_full);
+}
+
+static void test_psi_malformed(void)
+{
+	static const char *const bad[] = {
+		"",
+		"full avg10=0.05 avg60=0.00\n",			/* no some */
+		"some avg10=1.2 avg60=0.00\n",
+		"some avg10=1.234 avg60=0.00\n",
+		"some avg10=.12 avg60=0.00\n",
+		"some avg10=100.01 avg60=0.00\n",
+		"some avg10=-1.00 avg60=0.00\n",
+		"some avg60=1.00 avg10=1.00\n",
+		"some avg10=1,00 avg60=0.00\n",
+	};
+	struct psi p;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CU_ASSERT_EQUAL(procstat_parse_psi(bad[i], strlen(bad[i]), &p),
+				-EINVAL);
+}
+
+static char *write_temp(const char *text)
+{
+	char *path = strdup("/tmp/ballast-procstat-XXXXXX");
+	int fd;
+
+	if (!path)
+		return NULL;
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+static void test_collect(void)
+{
+	char *mi = write_temp(meminfo_ok), *vs = write_temp(vmstat_ok);
+	char *psi = write_temp(psi_ok), *junk = write_temp("garbage\n");
+	struct procstat_paths p = { mi, vs, psi };
+	struct breport_stats s;
+	struct meminfo m;
+
+	CU_ASSERT_FATAL(mi && vs && psi && junk);
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(procstat_collect(&p, &s, &m), 0);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_MEM_AVAILABLE], 754320);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_COMMITTED_AS], 312880);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_SWAP_OUT], 4242);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_OOM_KILLS], 2);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_PSI_SOME_AVG10], 1234);
+	CU_ASSERT_TRUE(breport_has(&s, BALLAST_K_PSI_FULL_AVG10));
+	CU_ASSERT_EQUAL(m.mem_total_kib, 1004552);
+
+	/* PSI absent or garbage: keys left out, not an error. */
+	memset(&s, 0, sizeof(s));
+	p.psi_memory = "/nonexistent/pressure/memory";
+	CU_ASSERT_EQUAL(procstat_collect(&p, &s, NULL), 0);
+	CU_ASSERT_FALSE(breport_has(&s, BALLAST_K_PSI_SOME_AVG10));
+	p.psi_memory = junk;
+	CU_ASSERT_EQUAL(procstat_collect(&p, &s, NULL), 0);
+	CU_ASSERT_FALSE(breport_has(&s, BALLAST_K_PSI_SOME_AVG10));
+
+	/* meminfo missing or malformed: an error. */
+	p.meminfo = "/nonexistent/meminfo";
+	CU_ASSERT_EQUAL(procstat_collect(&p, &s, NULL), -ENOENT);
+	p.meminfo = junk;
+	CU_ASSERT_EQUAL(procstat_collect(&p, &s, NULL), -EINVAL);
+	p.meminfo = mi;
+	p.vmstat = junk;
+	CU_ASSERT_EQUAL(procstat_collect(&p, &s, NULL), -EINVAL);
+
+	unlink(mi);
+	unlink(vs);
+	unlink(psi);
+	unlink(junk);
+	free(mi);
+	free(vs);
+	free(psi);
+	free(junk);
+}
+
+static void test_read_too_big(void)
+{
+	char buf[8];
+	char *path = write_temp("0123456789");
+
+	CU_ASSERT_FATAL(path != NULL);
+	CU_ASSERT_EQUAL(procstat_read(path, buf, sizeof(buf)), -EFBIG);
+	CU_ASSERT_EQUAL(procstat_read("/nonexistent", buf, sizeof(buf)), -ENOENT);
+	unlink(path);
+	free(path);
+}
+
+int main(void)
+{
+	static const struct {
+		const char *name;
+		CU_TestFunc fn;
+	} tests[] = {
+		{ "meminfo", test_meminfo },
+		{ "meminfo malformed", test_meminfo_malformed },
+		{ "vmstat", test_vmstat },
+		{ "vmstat malformed", test_vmstat_malformed },
+		{ "psi", test_psi },
+		{ "psi malformed", test_psi_malformed },
+		{ "collect", test_collect },
+		{ "read too big", test_read_too_big },
+	};
+	CU_pSuite suite;
+	unsigned int i, failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	suite = CU_add_suite("agent procstat", NULL, NULL);
+	if (!suite)
+		goto out_registry;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
+			goto out_registry;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+
+out_registry:
+	CU_cleanup_registry();
+	return 1;
+}

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Judging a run: every expectation of the scenario against the trace, plus
+ * the invariant the simulator watches on every tick (min <= target <= max).
+ */
+#include <string.h>
+
+#include "ballast_schema.h"
+#include "sim.h"
+
+static uint32_t row_domid(const struct sim_scenario *scn, const struct sim_row *r)
+{
+	return scn->guests[r->guest].dom.domid;
+}
+
+/* First time the flag was seen set (after @after_ms), or SIM_NEVER_MS. */
+static uint64_t first_flag(const struct sim_scenario *scn,
+			   const struct sim_trace *tr, uint32_t domid,
+			   bool set, uint64_t after_ms)
+{
+	for (size_t i = 0; i < tr->n_rows; i++) {
+		const struct sim_row *r = &tr->rows[i];
+
+		if (row_domid(scn, r) == domid && r->time_ms >= after_ms &&
+		    r->dec.uncooperative == set)
+			return r->time_ms;
+	}
+	return SIM_NEVER_MS;
+}
+
+static bool compare(const struct sim_expect *e, uint64_t v)
+{
+	return e->at_most ? v <= e->value_kib : v >= e->value_kib;
+}
+
+/* target / actual / free: at the first tick at or after t1, or every tick. */
+static bool check_value(const struct sim_scenario *scn,
+			const struct sim_trace *tr, const struct sim_expect *e,
+			uint64_t *seen)
+{
+	uint64_t at_ms = SIM_NEVER_MS;
+	bool any = false;
+
+	for (size_t i = 0; i < tr->n_rows; i++) {
+		const struct sim_row *r = &tr->rows[i];
+		uint64_t v;
+
+		if (r->time_ms < e->t1_ms)
+			continue;
+		if (e->kind != SIM_EX_FREE && row_domid(scn, r) != e->id)
+			continue;
+		if (!e->from && at_ms != SIM_NEVER_MS && r->time_ms != at_ms)
+			break;
+		at_ms = r->time_ms;
+		v = e->kind == SIM_EX_TARGET ? r->dec.target_kib :
+		    e->kind == SIM_EX_ACTUAL ? r->actual_kib : r->host_free_kib;
+		any = true;
+		if (!compare(e, v)) {
+			*seen = v;
+			return false;
+		}
+	}
+	return any;
+}
+
+static bool check_one(const struct sim_scenario *scn, const struct sim_trace *tr,
+		      const struct sim_expect *e, char *why, size_t len)
+{
+	uint64_t t, seen = 0;
+	size_t k;
+
+	switch (e->kind) {
+	case SIM_EX_RESERVATION:
+		for (k = 0; k < scn->n_reserve; k++)
+			if (scn->reserve[k].id == e->id)
+				break;
+		if (k == scn->n_reserve) {
+			snprintf(why, len, "no such reservation");
+			return false;
+		}
+		t = tr->res_first_ms[k][e->status];
+		snprintf(why, len, "first %s at %lld ms",
+			 ballast_reservation_word(e->status),
+			 t == SIM_NEVER_MS ? -1LL : (long long)t);
+		return t <= e->t2_ms;
+	case SIM_EX_FLAGGED:
+		t = first_flag(scn, tr, e->id, true, 0);
+		snprintf(why, len, "first flagged at %lld ms",
+			 t == SIM_NEVER_MS ? -1LL : (long long)t);
+		return t >= e->t1_ms && t <= e->t2_ms;
+	case SIM_EX_UNFLAGGED:
+		t = first_flag(scn, tr, e->id, true, 0);
+		if (t != SIM_NEVER_MS)
+			t = first_flag(scn, tr, e->id, false, t);
+		snprintf(why, len, "cleared at %lld ms",
+			 t == SIM_NEVER_MS ? -1LL : (long long)t);
+		return t <= e->t2_ms;
+	case SIM_EX_NEVER_FLAGGED:
+		t = first_flag(scn, tr, e->id, true, 0);
+		snprintf(why, len, "first flagged at %lld ms",
+			 t == SIM_NEVER_MS ? -1LL : (long long)t);
+		return t == SIM_NEVER_MS;
+	case SIM_EX_TARGET:
+	case SIM_EX_ACTUAL:
+	case SIM_EX_FREE:
+		if (check_value(scn, tr, e, &seen))
+			return true;
+		snprintf(why, len, "saw %llu KiB (or no tick)",
+			 (unsigned long long)seen);
+		return false;
+	case SIM_EX_STABLE:
+	case SIM_EX_FITS:
+		for (size_t i = 0; i < tr->n_rows; i++) {
+			const struct sim_row *r = &tr->rows[i];
+			bool bad = e->kind == SIM_EX_STABLE ? r->dec.target_changed :
+							      !r->fits;
+
+			if (r->time_ms > e->t1_ms && bad) {
+				snprintf(why, len, "dom %u at %llu ms",
+					 row_domid(scn, r),
+					 (unsigned long long)r->time_ms);
+				return false;
+			}
+		}
+		return true;
+	}
+	snprintf(why, len, "unknown expectation");
+	return false;
+}
+
+size_t sim_check(const struct sim_scenario *scn, const struct sim_trace *tr,
+		 FILE *report)
+{
+	size_t failed = 0;
+	char why[SIM_ERR_LEN];
+
+	if (tr->n_invariant_breaks) {
+		failed++;
+		if (report)
+			fprintf(report, "%s: FAIL invariant: %s (%zu times)\n",
+				scn->name, tr->first_break, tr->n_invariant_breaks);
+	}
+	for (size_t i = 0; i < scn->n_expect; i++) {
+		const struct sim_expect *e = &scn->expect[i];
+		bool ok;
+
+		why[0] = '\0';
+		ok = check_one(scn, tr, e, why, sizeof(why));
+		failed += !ok;
+		if (report)
+			fprintf(report, "%s:%u: %s (%s)\n", scn->name, e->line,
+				ok ? "ok" : "FAIL", why);
+	}
+	return failed;
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The host-and-guests model. Each tick: guests join or leave, working sets
+ * and reservations appear, the policy decides from a snapshot, its targets,
+ * maxmem and flags are published, granted reservations become memory used
+ * by a new domain, and every balloon moves toward its published target at
+ * its rate (unless frozen, at its hidden floor, capped by maxmem, or short
+ * of free host memory).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ballast_schema.h"
+#include "sim.h"
+
+/* A guest stalls (PSI some) when less than a tenth of it is available. */
+#define STALL_PSI_CENTIPCT	3000u
+#define STALL_AVAIL_DIV		10u
+
+struct guest_rt {
+	bool present;
+	uint64_t actual_kib;
+	uint64_t used_kib;
+	struct bsched_domain pub;	/* what is published in "xenstore" */
+};
+
+struct world {
+	const struct sim_scenario *scn;
+	struct guest_rt g[SIM_MAX_GUESTS];
+	bool work_done[SIM_MAX_WORK];
+	bool res_done[SIM_MAX_RESERVE];
+	uint64_t external_kib;		/* domains built from granted reservations */
+	struct bsched_domain doms[SIM_MAX_GUESTS];
+	size_t dom_guest[SIM_MAX_GUESTS];
+	size_t n_doms;
+	struct bsched_reservation res[SIM_MAX_RESERVE];
+	size_t res_idx[SIM_MAX_RESERVE];
+	size_t n_res;
+};
+
+static int sim_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint64_t host_free(const struct world *w)
+{
+	uint64_t used = w->external_kib;
+
+	for (size_t i = 0; i < w->scn->n_guests; i++)
+		if (w->g[i].present)
+			used += w->g[i].actual_kib;
+	return used < w->scn->total_kib ? w->scn->total_kib - used : 0;
+}
+
+static int membership(struct world *w, uint64_t now_ms, char *err, size_t len)
+{
+	for (size_t i = 0; i < w->scn->n_guests; i++) {
+		const struct sim_guest *sg = &w->scn->guests[i];
+		struct guest_rt *g = &w->g[i];
+		bool in = now_ms >= sg->join_ms && now_ms < sg->leave_ms;
+
+		if (in && !g->present) {
+			if (host_free(w) < sg->actual_kib)
+				return sim_fail(err, len, "dom %u cannot join at %llu ms: host full",
+						sg->dom.domid, (unsigned long long)now_ms);
+			g->present = true;
+			g->actual_kib = sg->actual_kib;
+			g->used_kib = sg->used_kib;
+			g->pub = sg->dom;
+		} else if (!in && g->present) {
+			g->present = false;
+		}
+	}
+	for (size_t k = 0; k < w->scn->n_work; k++) {
+		const struct sim_work *wk = &w->scn->work[k];
+
+		if (w->work_done[k] || wk->at_ms > now_ms)
+			continue;
+		for (size_t i = 0; i < w->scn->n_guests; i++)
+			if (w->scn->guests[i].dom.domid == wk->domid)
+				w->g[i].used_kib = wk->used_kib;
+		w->work_done[k] = true;
+	}
+	return 0;
+}
+
+static void guest_stats(const struct sim_guest *sg, const struct guest_rt *g,
+			struct bsched_stats *s)
+{
+	uint64_t told = sg->claim_kib ? sg->claim_kib : g->used_kib;
+	uint64_t real_avail = g->actual_kib > g->used_kib ?
+			      g->actual_kib - g->used_kib : 0;
+
+	*s = (struct bsched_stats) { .present = sg->stats };
+	if (!sg->stats)
+		return;
+	s->mem_total_kib = g->actual_kib;
+	s->mem_available_kib = g->actual_kib > told ? g->actual_kib - told : 0;
+	s->committed_as_kib = told;
+	if (real_avail * STALL_AVAIL_DIV < g->actual_kib)
+		s->psi_some_avg10_centipct = STALL_PSI_CENTIPCT;
+}
+
+static void build_snapshot(struct world *w, uint64_t now_ms,
+			   struct bsched_snapshot *snap)
+{
+	const struct sim_scenario *scn = w->scn;
+
+	w->n_doms = 0;
+	for (size_t i = 0; i < scn->n_guests; i++) {
+		struct bsched_domain *d;
+
+		if (!w->g[i].present)
+			continue;
+		d = &w->doms[w->n_doms];
+		*d = w->g[i].pub;
+		d->actual_kib = w->g[i].actual_kib;
+		guest_stats(&scn->guests[i], &w->g[i], &d->stats);
+		w->dom_guest[w->n_doms++] = i;
+	}
+	w->n_res = 0;
+	for (size_t k = 0; k < scn->n_reserve; k++) {
+		const struct sim_reserve *r = &scn->reserve[k];
+
+		if (w->res_done[k] || r->at_ms > now_ms)
+			continue;
+		w->res[w->n_res] = (struct bsched_reservation) {
+			r->id, r->size_kib, r->at_ms };
+		w->res_idx[w->n_res++] = k;
+	}
+	*snap = (struct bsched_snapshot) {
+		.now_ms = now_ms,
+		.host = { .total_kib = scn->total_kib, .free_kib = host_free(w) },
+		.domains = w->doms, .n_domains = w->n_doms,
+		.reservations = w->res, .n_reservations = w->n_res,
+	};
+}
+
+static bool target_in_bounds(const struct bsched_domain *d, uint64_t t)
+{
+	uint64_t hi = d->max_kib;
+
+	if (d->static_max_kib && d->static_max_kib < hi)
+		hi = d->static_max_kib;
+	return t >= (d->min_kib < hi ? d->min_kib : hi) && t <= hi;
+}
+
+static void note_break(struct sim_trace *tr, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (tr->n_invariant_breaks++)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(tr->first_break, sizeof(tr->first_break), fmt, ap);
+	va_end(ap);
+}
+
+static int add_row(struct sim_trace *tr, const struct sim_row *row)
+{
+	if (tr->n_rows == tr->cap_rows) {
+		size_t cap = tr->cap_rows ? 2 * tr->cap_rows : 1024;
+		struct sim_row *rows = realloc(tr->rows, cap * sizeof(*rows));
+
+		if (!rows)
+			return -ENOMEM;
+		tr->rows = rows;
+		tr->cap_rows = cap;
+	}
+	tr->rows[tr->n_rows++] = *row;
+	return 0;
+}
+
+/* Does everything promised fit: cooperating targets, what the others hold,
+ * built domains, slush and reservations? */
+static bool promises_fit(const struct world *w, const struct bsched_result *res,
+			 const struct bsched_snapshot *snap)
+{
+	uint64_t sum = w->external_kib;
+
+	if (!(w->scn->cfg.faults & BSCHED_FAULT_NO_SLUSH))
+		sum += w->scn->cfg.slush_kib;
+	for (size_t i = 0; i < snap->n_reservations; i++)
+		sum += snap->reservations[i].size_kib;
+	for (size_t i = 0; i < res->n_decisions; i++) {
+		const struct bsched_decision *dec = &res->decisions[i];
+		const struct bsched_domain *d = &snap->domains[i];
+		bool balloon = d->managed && d->frontend != BSCHED_FE_NONE;
+
+		sum += balloon && !dec->stuck ? dec->target_kib : d->actual_kib;
+	}
+	return sum <= w->scn->total_kib;
+}
+
+static int publish(struct world *w, uint64_t now_ms,
+		   const struct bsched_snapshot *snap,
+		   const struct bsched_result *res, struct sim_trace *tr)
+{
+	bool fits = promises_fit(w, res, snap);
+	uint64_t free_kib = snap->host.free_kib;
+
+	for (size_t i = 0; i < res->n_decisions; i++) {
+		const struct bsched_decision *dec = &res->decisions[i];
+		struct guest_rt *g = &w->g[w->dom_guest[i]];
+		struct sim_row row = {
+			.time_ms = now_ms, .guest = w->dom_guest[i], .dec = *dec,
+			.actual_kib = g->actual_kib, .host_free_kib = free_kib,
+			.fits = fits,
+		};
+
+		if (g->pub.managed && g->pub.frontend != BSCHED_FE_NONE &&
+		    !target_in_bounds(&g->pub, dec->target_kib))
+			note_break(tr, "dom %u target %llu outside [min,max] at %llu ms",
+				   dec->domid, (unsigned long long)dec->target_kib,
+				   (unsigned long long)now_ms);
+		g->pub.target_kib = dec->target_kib;
+		g->pub.maxmem_kib = dec->maxmem_kib;
+		g->pub.uncooperative = dec->uncooperative;
+		if (add_row(tr, &row))
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < res->n_answers; i++) {
+		size_t k = w->res_idx[i];
+		int st = res->answers[i].status;
+
+		if (st < 0 || st >= BALLAST_RES__COUNT)
+			continue;
+		if (tr->res_first_ms[k][st] == SIM_NEVER_MS)
+			tr->res_first_ms[k][st] = now_ms;
+		if (st == BALLAST_RES_GRANTED) {
+			/* the new domain is built with the reserved memory */
+			w->external_kib += w->scn->reserve[k].size_kib;
+			w->res_done[k] = true;
+		}
+	}
+	return 0;
+}
+
+static bool frozen(const struct sim_guest *sg, uint64_t now_ms)
+{
+	if (!sg->dom.managed || sg->dom.frontend == BSCHED_FE_NONE)
+		return true;
+	if (now_ms >= sg->stuck_from_ms && now_ms < sg->stuck_until_ms)
+		return true;
+	return sg->intermittent_ms && (now_ms / sg->intermittent_ms) % 2 == 1;
+}
+
+static void move_guests(struct world *w, uint64_t now_ms)
+{
+	const struct sim_scenario *scn = w->scn;
+
+	for (size_t i = 0; i < scn->n_guests; i++) {
+		const struct sim_guest *sg = &scn->guests[i];
+		struct guest_rt *g = &w->g[i];
+		uint64_t step = sg->rate_kib_s * scn->tick_ms / 1000;
+		uint64_t t = g->pub.target_kib, lowest, cap, room;
+
+		if (!g->present || !t || frozen(sg, now_ms))
+			continue;
+		if (g->actual_kib > t) {
+			lowest = t > sg->floor_kib ? t : sg->floor_kib;
+			if (g->actual_kib > lowest)
+				g->actual_kib -= g->actual_kib - lowest < step ?
+						 g->actual_kib - lowest : step;
+		} else if (g->actual_kib < t) {
+			cap = g->pub.maxmem_kib < t ? g->pub.maxmem_kib : t;
+			room = cap > g->actual_kib ? cap - g->actual_kib : 0;
+			if (room > step)
+				room = step;
+			if (room > host_free(w))
+				room = host_free(w);
+			g->actual_kib += room;
+		}
+	}
+}
+
+int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
+	    size_t err_len)
+{
+	struct world *w = calloc(1, sizeof(*w));
+	struct bsched_state *st = bsched_state_new();
+	int rc = -1;
+
+	memset(tr, 0, sizeof(*tr));
+	memset(tr->res_first_ms, 0xff, sizeof(tr->res_first_ms));
+	if (!w || !st) {
+		sim_fail(err, err_len, "out of memory");
+		goto out;
+	}
+	w->scn = scn;
+	for (uint64_t now = 0; now <= scn->duration_ms; now += scn->tick_ms) {
+		struct bsched_snapshot snap;
+		struct bsched_result res;
+		int r;
+
+		if (membership(w, now, err, err_len))
+			goto out;
+		build_snapshot(w, now, &snap);
+		r = bsched_tick(st, &scn->cfg, &snap, &res);
+		if (r) {
+			sim_fail(err, err_len, "bsched_tick at %llu ms: %s",
+				 (unsigned long long)now, strerror(-r));
+			goto out;
+		}
+		r = publish(w, now, &snap, &res, tr);
+		bsched_result_free(&res);
+		if (r) {
+			sim_fail(err, err_len, "out of memory");
+			goto out;
+		}
+		move_guests(w, now);
+	}
+	rc = 0;
+out:
+	if (rc)
+		sim_trace_free(tr);
+	bsched_state_free(st);
+	free(w);
+	return rc;
+}
+
+void sim_trace_free(struct sim_trace *tr)
+{
+	free(tr->rows);
+	tr->rows = NULL;
+	tr->n_rows = tr->cap_rows = 0;
+}
+
+int sim_write_csv(const struct sim_scenario *scn, const struct sim_trace *tr,
+		  FILE *f)
+{
+	fprintf(f, "time_ms,domid,name,target_kib,actual_kib,min_kib,max_kib,"
+		   "demand_kib,ideal_kib,maxmem_kib,bound,stuck,uncooperative,"
+		   "host_free_kib\n");
+	for (size_t i = 0; i < tr->n_rows; i++) {
+		const struct sim_row *r = &tr->rows[i];
+		const struct bsched_domain *d = &scn->guests[r->guest].dom;
+
+		fprintf(f, "%llu,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,%d,%d,%llu\n",
+			(unsigned long long)r->time_ms, d->domid,
+			d->name[0] ? d->name : "-",
+			(unsigned long long)r->dec.target_kib,
+			(unsigned long long)r->actual_kib,
+			(unsigned long long)d->min_kib,
+			(unsigned long long)d->max_kib,
+			(unsigned long long)r->dec.demand_kib,
+			(unsigned long long)r->dec.ideal_kib,
+			(unsigned long long)r->dec.maxmem_kib,
+			bsched_bound_str(r->dec.bound), r->dec.stuck,
+			r->dec.uncooperative,
+			(unsigned long long)r->host_free_kib);
+	}
+	return ferror(f) ? -1 : 0;
+}

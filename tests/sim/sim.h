@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ballast-sim: a discrete-time host-and-guests model driving libbsched.
+ * A scenario (tests/sim/scenarios/NAME.scn, format in tests/sim/FORMAT.md) gives
+ * the host, the guests and their behaviour, reservations, and the outcomes
+ * expected. sim_run() plays it tick by tick; sim_check() judges it.
+ */
+#ifndef BALLAST_SIM_H
+#define BALLAST_SIM_H
+
+#include <stdio.h>
+
+#include "bsched.h"
+
+#define SIM_MAX_GUESTS		32
+#define SIM_MAX_WORK		128
+#define SIM_MAX_RESERVE		16
+#define SIM_MAX_EXPECT		64
+#define SIM_NEVER_MS		UINT64_MAX
+#define SIM_ERR_LEN		256
+
+struct sim_guest {
+	struct bsched_domain dom;	/* policy, frontend, published target */
+	uint64_t actual_kib;		/* at join */
+	uint64_t rate_kib_s;		/* how fast its balloon moves */
+	uint64_t used_kib;		/* working set at join */
+	uint64_t claim_kib;		/* reported "used" of a liar, 0: honest */
+	uint64_t floor_kib;		/* hidden floor: never gives below */
+	bool stats;			/* reports statistics at all */
+	uint64_t join_ms, leave_ms;
+	uint64_t stuck_from_ms, stuck_until_ms;	/* balloon frozen in between */
+	uint64_t intermittent_ms;	/* frozen every other period, 0: never */
+};
+
+struct sim_work {
+	uint32_t domid;
+	uint64_t at_ms;
+	uint64_t used_kib;
+};
+
+struct sim_reserve {
+	uint32_t id;
+	uint64_t at_ms;
+	uint64_t size_kib;
+};
+
+enum sim_expect_kind {
+	SIM_EX_RESERVATION,	/* reservation ID STATUS by T */
+	SIM_EX_FLAGGED,		/* first flagged within [t1, t2] */
+	SIM_EX_UNFLAGGED,	/* flagged, then cleared by t2 */
+	SIM_EX_NEVER_FLAGGED,
+	SIM_EX_TARGET,		/* target OP value at t1 / from t1 */
+	SIM_EX_ACTUAL,
+	SIM_EX_STABLE,		/* no target changes from t1 on */
+	SIM_EX_FITS,		/* targets + slush + reservations fit, from t1 */
+	SIM_EX_FREE,		/* host free OP value from t1 */
+};
+
+struct sim_expect {
+	enum sim_expect_kind kind;
+	unsigned int line;
+	uint32_t id;		/* domid or reservation id */
+	int status;		/* reservation status */
+	bool at_most;		/* OP is <= (else >=) */
+	bool from;		/* every tick from t1 (else the tick at t1) */
+	uint64_t value_kib;
+	uint64_t t1_ms, t2_ms;
+};
+
+struct sim_scenario {
+	char name[64];
+	uint64_t total_kib;
+	uint64_t duration_ms, tick_ms;
+	struct bsched_config cfg;
+	struct sim_guest guests[SIM_MAX_GUESTS];
+	size_t n_guests;
+	struct sim_work work[SIM_MAX_WORK];
+	size_t n_work;
+	struct sim_reserve reserve[SIM_MAX_RESERVE];
+	size_t n_reserve;
+	struct sim_expect expect[SIM_MAX_EXPECT];
+	size_t n_expect;
+};
+
+/* One trace row: a present domain at one tick. */
+struct sim_row {
+	uint64_t time_ms;
+	size_t guest;			/* index in the scenario */
+	struct bsched_decision dec;
+	uint64_t actual_kib;
+	uint64_t host_free_kib;
+	bool fits;			/* targets + slush + reservations <= total */
+};
+
+struct sim_trace {
+	struct sim_row *rows;
+	size_t n_rows, cap_rows;
+	/* per reservation: first time each status was answered */
+	uint64_t res_first_ms[SIM_MAX_RESERVE][4];
+	size_t n_invariant_breaks;	/* min <= target <= max broken */
+	char first_break[SIM_ERR_LEN];
+};
+
+/* Parse scenario text. Returns 0, or -1 with "LINE: reason" in @err. */
+int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
+	      char *err, size_t err_len);
+/* Read and parse a file. Returns 0, or -1 with "FILE:LINE: reason". */
+int sim_load(const char *path, struct sim_scenario *scn, char *err,
+	     size_t err_len);
+
+/* Play the scenario. Returns 0, -1 with a reason in @err (bad scenario,
+ * library error), or -ENOMEM as -1. Free the trace with sim_trace_free(). */
+int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
+	    size_t err_len);
+void sim_trace_free(struct sim_trace *tr);
+
+int sim_write_csv(const struct sim_scenario *scn, const struct sim_trace *tr,
+		  FILE *f);
+
+/* Judge every expectation (and the invariants); prints a line for each to
+ * @report (may be NULL). Returns the number that failed. */
+size_t sim_check(const struct sim_scenario *scn, const struct sim_trace *tr,
+		 FILE *report);
+
+#endif /* BALLAST_SIM_H */

@@ -1,0 +1,89 @@
+# Helpers for test bodies running in the lab's dom0 (installed as /e2e/lib.sh).
+# Source it: `. /e2e/lib.sh`. Every xenstore key comes from /e2e/schema.sh
+# (generated from ballast_schema.h), never spelled here.
+. /e2e/schema.sh
+
+E2E_OUT=/e2e/out
+E2E_CHAN=data/e2e		# the harness's own command channel, not ballast's
+
+log() { echo "  [$(cut -d' ' -f1 /proc/uptime)] $*"; }
+
+# Scenario markers: exactly one per scenario, parsed by run-e2e.
+e2e_pass() { echo "E2E PASS $1"; }
+e2e_fail() { local name=$1; shift; echo "E2E FAIL $name: $*"; }
+
+# wait_for SECONDS 'CONDITION': evaluate the shell CONDITION every half
+# second until it holds (quote it, so that $(...) inside is re-run each time).
+wait_for() {
+	local deadline=$(($(date +%s) + $1))
+	while ! eval "$2" > /dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.5
+	done
+}
+
+domid() { xl domid "$1" 2>/dev/null; }
+dompath() { echo "/local/domain/$(domid "$1")"; }
+
+# xs_get NAME KEY: read a key relative to the guest's home (empty if absent).
+xs_get() { xenstore-read "$(dompath "$1")/$2" 2>/dev/null; }
+xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
+
+# guest_create NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: boot a PV domU
+# from /e2e/vmlinuz + /e2e/domU-initrd.gz and wait until it serves commands.
+guest_create() {
+	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg
+	cat > "$cfg" <<CFG
+name = "$name"
+type = "pv"
+kernel = "/e2e/vmlinuz"
+ramdisk = "/e2e/domU-initrd.gz"
+extra = "console=hvc0 e2e_role=$role $extra"
+memory = $mem
+maxmem = $maxmem
+vcpus = 1
+on_crash = "preserve"
+CFG
+	if ! xl create "$cfg" > "$E2E_OUT/xl-create-$name.log" 2>&1; then
+		log "xl create $name failed: $(tail -n 3 "$E2E_OUT/xl-create-$name.log")"
+		return 1
+	fi
+	if ! wait_for 120 '[ "$(xs_get "$name" $E2E_CHAN/ready)" = 1 ]'; then
+		log "$name did not come up; console tail:"
+		tail -n 20 "/var/log/xen/console/guest-$name.log" 2>/dev/null | sed 's/^/    | /'
+		return 1
+	fi
+	log "$name up (domid $(domid "$name"), role $role, ${mem}/${maxmem} MiB)"
+}
+
+# guest_run NAME CMD [TIMEOUT_S]: run CMD with sh in the guest, print its
+# output (last 1800 bytes), return its exit status (255: no answer).
+guest_run() {
+	local name=$1 cmd=$2 timeout=${3:-60} home seq
+	home=$(dompath "$name")
+	seq=$(($(xenstore-read "$home/$E2E_CHAN/done" 2>/dev/null || echo 0) + 1))
+	xenstore-write "$home/$E2E_CHAN/cmd" "$cmd" "$home/$E2E_CHAN/seq" "$seq" || return 255
+	if ! wait_for "$timeout" '[ "$(xenstore-read "$home/$E2E_CHAN/done")" = "$seq" ]'; then
+		log "$name: no answer to '$cmd' in ${timeout}s"
+		return 255
+	fi
+	xenstore-read "$home/$E2E_CHAN/out"
+	return "$(xenstore-read "$home/$E2E_CHAN/rc")"
+}
+
+# guest_meminfo_kib NAME FIELD: a /proc/meminfo field of the guest, in KiB.
+guest_meminfo_kib() {
+	guest_run "$1" "grep '^$2:' /proc/meminfo" | awk '{print $2}'
+}
+
+# xl_mem_mib NAME: the domain's memory as `xl list` reports it (MiB).
+xl_mem_mib() { xl list "$1" 2>/dev/null | awk 'NR == 2 {print $3}'; }
+
+# free_mib: Xen's free memory.
+free_mib() { xl info 2>/dev/null | awk '/^free_memory/ {print $3}'; }
+
+# guest_log NAME: path of the guest's console log (xenconsoled).
+guest_log() { echo "/var/log/xen/console/guest-$1.log"; }
+
+# within A B TOL: |A - B| <= TOL (integers).
+within() { local d=$(($1 - $2)); [ "${d#-}" -le "$3" ]; }

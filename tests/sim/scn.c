@@ -341,6 +341,10 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_time(v, &g->join_ms);
 	} else if (!strcmp(k, "leave")) {
 		ok = parse_time(v, &g->leave_ms);
+	} else if (!strcmp(k, "via")) {
+		ok = parse_count(v, UINT32_MAX, &n);
+		g->via_res = (uint32_t)n;
+		g->has_via = true;
 	} else if (!strcmp(k, "intermittent")) {
 		ok = parse_time(v, &g->intermittent_ms) && g->intermittent_ms;
 	} else if (!strcmp(k, "stuck")) {

@@ -21,6 +21,7 @@
 
 struct guest_rt {
 	bool present;
+	bool left;
 	uint64_t actual_kib;
 	uint64_t used_kib;
 	struct bsched_domain pub;	/* what is published in "xenstore" */
@@ -60,14 +61,35 @@ static uint64_t host_free(const struct world *w)
 	return used < w->scn->total_kib ? w->scn->total_kib - used : 0;
 }
 
-static int membership(struct world *w, uint64_t now_ms, char *err, size_t len)
+/* A guest built from a reservation joins once it is granted, and takes the
+ * memory set aside for it. */
+static bool via_granted(const struct world *w, const struct sim_trace *tr,
+			const struct sim_guest *sg, uint64_t *size_kib)
+{
+	for (size_t k = 0; k < w->scn->n_reserve; k++) {
+		if (w->scn->reserve[k].id != sg->via_res)
+			continue;
+		*size_kib = w->scn->reserve[k].size_kib;
+		return tr->res_first_ms[k][BALLAST_RES_GRANTED] != SIM_NEVER_MS;
+	}
+	return false;
+}
+
+static int membership(struct world *w, const struct sim_trace *tr,
+		      uint64_t now_ms, char *err, size_t len)
 {
 	for (size_t i = 0; i < w->scn->n_guests; i++) {
 		const struct sim_guest *sg = &w->scn->guests[i];
 		struct guest_rt *g = &w->g[i];
+		uint64_t size_kib = 0;
 		bool in = now_ms >= sg->join_ms && now_ms < sg->leave_ms;
 
+		if (sg->has_via)
+			in = !g->left && now_ms < sg->leave_ms &&
+			     via_granted(w, tr, sg, &size_kib);
 		if (in && !g->present) {
+			w->external_kib -= size_kib < w->external_kib ?
+					   size_kib : w->external_kib;
 			if (host_free(w) < sg->actual_kib)
 				return sim_fail(err, len, "dom %u cannot join at %llu ms: host full",
 						sg->dom.domid, (unsigned long long)now_ms);
@@ -77,6 +99,7 @@ static int membership(struct world *w, uint64_t now_ms, char *err, size_t len)
 			g->pub = sg->dom;
 		} else if (!in && g->present) {
 			g->present = false;
+			g->left = true;
 		}
 	}
 	for (size_t k = 0; k < w->scn->n_work; k++) {
@@ -301,7 +324,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 		struct bsched_result res;
 		int r;
 
-		if (membership(w, now, err, err_len))
+		if (membership(w, tr, now, err, err_len))
 			goto out;
 		build_snapshot(w, now, &snap);
 		r = bsched_tick(st, &scn->cfg, &snap, &res);

@@ -30,6 +30,8 @@ struct sim_guest {
 	uint64_t join_ms, leave_ms;
 	uint64_t stuck_from_ms, stuck_until_ms;	/* balloon frozen in between */
 	uint64_t intermittent_ms;	/* frozen every other period, 0: never */
+	bool has_via;			/* built from reservation via_res when */
+	uint32_t via_res;		/* it is granted (join= is ignored) */
 };
 
 struct sim_work {

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulator as a test suite: every scenario under tests/sim/scenarios
+ * must meet all its expectations; each safety feature, switched off, must
+ * make some scenario fail; and the scenario parser must reject bad files.
+ * Run from the top of the tree.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "sim.h"
+
+#define SCENARIO_DIR	"tests/sim/scenarios"
+#define MIN_SCENARIOS	8
+
+/* Load, run with extra fault bits, return the number of failed checks (or
+ * SIZE_MAX if the scenario could not be run at all). */
+static size_t play(const char *file, uint32_t faults, FILE *report)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	struct sim_trace tr;
+	char path[512], err[SIM_ERR_LEN];
+	size_t failed = SIZE_MAX;
+
+	if (!scn)
+		return SIZE_MAX;
+	snprintf(path, sizeof(path), "%s/%s", SCENARIO_DIR, file);
+	if (sim_load(path, scn, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	scn->cfg.faults |= faults;
+	if (sim_run(scn, &tr, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", path, err);
+		goto out;
+	}
+	failed = sim_check(scn, &tr, report);
+	sim_trace_free(&tr);
+out:
+	free(scn);
+	return failed;
+}
+
+static void test_every_scenario_holds(void)
+{
+	DIR *dir = opendir(SCENARIO_DIR);
+	struct dirent *de;
+	size_t n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		size_t failed;
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".scn"))
+			continue;
+		n++;
+		failed = play(de->d_name, 0, NULL);
+		if (failed)
+			play(de->d_name, 0, stderr);	/* say which */
+		CU_ASSERT_EQUAL(failed, 0);
+	}
+	closedir(dir);
+	CU_ASSERT(n >= MIN_SCENARIOS);
+}
+
+/* Each fault switch, on its own, breaks a scenario that holds without it. */
+static void test_two_phase_is_needed(void)
+{
+	CU_ASSERT_EQUAL(play("shifting.scn", 0, NULL), 0);
+	CU_ASSERT(play("shifting.scn", BSCHED_FAULT_NO_TWO_PHASE, NULL) > 0);
+}
+
+static void test_stuck_detection_is_needed(void)
+{
+	CU_ASSERT_EQUAL(play("stuck-reservation.scn", 0, NULL), 0);
+	CU_ASSERT(play("stuck-reservation.scn",
+		       BSCHED_FAULT_NO_STUCK_DETECTION, NULL) > 0);
+	CU_ASSERT(play("hidden-floor.scn",
+		       BSCHED_FAULT_NO_STUCK_DETECTION, NULL) > 0);
+}
+
+static void test_slush_is_needed(void)
+{
+	CU_ASSERT_EQUAL(play("hidden-floor.scn", 0, NULL), 0);
+	CU_ASSERT(play("hidden-floor.scn", BSCHED_FAULT_NO_SLUSH, NULL) > 0);
+}
+
+static const char good_head[] = "host total=8G\nrun duration=10s tick=1s\n";
+
+static int parse_with_head(const char *body, char *err, size_t len)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char text[1024];
+	int rc;
+
+	if (!scn)
+		return -2;
+	snprintf(text, sizeof(text), "%s%s", good_head, body);
+	rc = sim_parse(text, "t", scn, err, len);
+	free(scn);
+	return rc;
+}
+
+static void test_parser_accepts_minimal(void)
+{
+	char err[SIM_ERR_LEN] = "";
+
+	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G\n", err,
+					sizeof(err)), 0);
+	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G  # c\n"
+					"expect target 1 <= 4G from 0s\n",
+					err, sizeof(err)), 0);
+}
+
+static void test_parser_rejects_hostile(void)
+{
+	static const char *const bad[] = {
+		"dom 1 max=4G\n",				/* no actual */
+		"dom 1 max=-4G actual=1G\n",			/* sign */
+		"dom 1 max=4X actual=1G\n",			/* unit */
+		"dom 1 max=4G5 actual=1G\n",			/* trailing junk */
+		"dom 1 max=99999999999999999999 actual=1G\n",	/* overflow */
+		"dom 1 max=17179869184T actual=1G\n",		/* overflow by unit */
+		"dom 1 min=5G max=4G actual=1G\n",		/* min > max */
+		"dom 1 max=4G actual=1G\ndom 1 max=4G actual=1G\n", /* twice */
+		"dom 1 max=4G actual=1G colour=blue\n",		/* unknown key */
+		"dom 1 max=4G actual=1G shares=0\n",		/* no weight */
+		"dom 1 max=4G actual=1G stuck=9s-3s\n",		/* backwards */
+		"dom 1 max=4G actual=1G fe=magic\n",
+		"dom 99999 max=4G actual=1G\n",			/* not a domid */
+		"dom 1 max=4G actual=1G\nexpect target 2 <= 1G at 1s\n",
+		"dom 1 max=4G actual=1G\nexpect target 1 < 1G at 1s\n",
+		"dom 1 max=4G actual=1G\nexpect target 1 <= 1G at 1\n",
+		"dom 1 max=4G actual=1G\nexpect reservation 1 maybe by 1s\n",
+		"dom 1 max=4G actual=1G\nexpect flagged 1 between 9s 3s\n",
+		"dom 1 max=4G actual=1G\nexpect\n",
+		"dom 1 max=4G actual=1G\nconfig faults=no-brakes\n",
+		"dom 1 max=4G actual=1G\nconfig stuck_after=0s\n",
+		"dom 1 max=4G actual=1G\nconfig step=0\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s\n",
+		"dom 1 max=4G actual=1G\nwork 7 at=1s used=1G\n",
+		"dom 1 max=4G actual=1G\nfrobnicate\n",
+		"",						/* no dom */
+	};
+	char err[SIM_ERR_LEN];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (parse_with_head(bad[i], err, sizeof(err)) != -1)
+			fprintf(stderr, "accepted: %s", bad[i]);
+		CU_ASSERT_EQUAL(parse_with_head(bad[i], err, sizeof(err)), -1);
+		CU_ASSERT(err[0] != '\0');
+	}
+}
+
+static void test_parser_names_the_line(void)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char err[SIM_ERR_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
+	CU_ASSERT_EQUAL(sim_parse("host total=8G\n\n# x\nrun tick=1s\n", "t",
+				  scn, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(strncmp(err, "4: ", 3), 0);
+	CU_ASSERT_EQUAL(sim_parse("host total=8G\nrun duration=1s\nhost\n", "t",
+				  scn, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(strncmp(err, "2: ", 3), 0);
+	free(scn);
+}
+
+static void test_load_missing_file(void)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char err[SIM_ERR_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
+	CU_ASSERT_EQUAL(sim_load(SCENARIO_DIR "/no-such.scn", scn, err,
+				 sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such.scn"));
+	free(scn);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned int failures;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	s = CU_add_suite("simulator", NULL, NULL);
+	if (!s ||
+	    !CU_add_test(s, "every scenario holds", test_every_scenario_holds) ||
+	    !CU_add_test(s, "two-phase is needed", test_two_phase_is_needed) ||
+	    !CU_add_test(s, "stuck detection is needed",
+			 test_stuck_detection_is_needed) ||
+	    !CU_add_test(s, "slush is needed", test_slush_is_needed) ||
+	    !CU_add_test(s, "parser accepts minimal", test_parser_accepts_minimal) ||
+	    !CU_add_test(s, "parser rejects hostile", test_parser_rejects_hostile) ||
+	    !CU_add_test(s, "parser names the line", test_parser_names_the_line) ||
+	    !CU_add_test(s, "load of a missing file", test_load_missing_file)) {
+		CU_cleanup_registry();
+		return 2;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failures = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failures ? 1 : 0;
+}

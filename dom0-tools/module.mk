@@ -1,1 +1,45 @@
-# dom0-tools: filled in by its owner.
+# dom0-tools: ballastd (the scheduler daemon) and ballastctl, on the bio
+# backend interface; the fake backend is linked by the tests only.
+DOM0_LIB := $(B)/libballast_dom0.a
+DOM0_CORE := bio-util.c size.c config.c ballastd-core.c ballastd-read.c \
+	ballastd-write.c ballastctl-verbs.c ballastctl-args.c
+DOM0_CORE_OBJS := $(addprefix $(B)/dom0-tools/,$(DOM0_CORE:.c=.o))
+DOM0_DEPS_OK := $(and $(HAVE_XEN),$(HAVE_INIH),$(HAVE_YAJL),$(HAVE_SYSTEMD))
+DOM0_LDLIBS := -linih -lyajl
+
+$(B)/dom0-tools/%.o: MOD_CFLAGS := -Idom0-tools
+# Xen's public headers use anonymous unions, a GNU extension.
+$(B)/dom0-tools/backend-xen.o: MOD_CFLAGS := -Idom0-tools -std=gnu11
+
+ifneq ($(DOM0_DEPS_OK),)
+$(DOM0_LIB): $(DOM0_CORE_OBJS)
+LIBS += $(DOM0_LIB)
+
+BALLASTD := $(B)/dom0-tools/ballastd
+BALLASTCTL := $(B)/dom0-tools/ballastctl
+BINS += $(BALLASTD) $(BALLASTCTL)
+
+$(BALLASTD): $(B)/dom0-tools/ballastd-main.o $(B)/dom0-tools/backend-xen.o \
+		$(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LDLIBS) -lxenctrl -lxenstore -lsystemd
+
+$(BALLASTCTL): $(B)/dom0-tools/ballastctl-main.o $(B)/dom0-tools/backend-xen.o \
+		$(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LDLIBS) -lxenctrl -lxenstore
+
+INSTALL_TARGETS += install-dom0
+.PHONY: install-dom0
+install-dom0: $(BALLASTD) $(BALLASTCTL)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)/etc/ballast \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0755 $(BALLASTD) $(BALLASTCTL) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 dom0-tools/man/ballastd.8 dom0-tools/man/ballastctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 dom0-tools/man/ballastd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' dom0-tools/systemd/ballastd.service.in \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/ballastd.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ballastd.service
+	test -e $(DESTDIR)/etc/ballast/ballastd.conf || \
+		install -m 0644 dom0-tools/ballastd.conf.example $(DESTDIR)/etc/ballast/ballastd.conf
+endif

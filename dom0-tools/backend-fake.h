@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * An in-memory Xen for tests: a xenstore tree with permissions and
+ * snapshot transactions, watches on a pipe, domains whose memory moves
+ * toward their balloon target at a set rate, a clock the test drives, and
+ * switches to inject EAGAIN conflicts, failures and vanishing domains.
+ */
+#ifndef BALLAST_BACKEND_FAKE_H
+#define BALLAST_BACKEND_FAKE_H
+
+#include "bio.h"
+
+struct fake;
+
+enum fake_op {
+	FAKE_OP_LIST = 0,
+	FAKE_OP_PHYSINFO,
+	FAKE_OP_MAXMEM,
+	FAKE_OP_READ,
+	FAKE_OP_WRITE,
+	FAKE_OP_TXN_START,
+	FAKE_OP__COUNT
+};
+
+/* Which xenstore key a fake domain's memory follows. */
+enum fake_balloon {
+	FAKE_BALLOON_NONE = 0,
+	FAKE_BALLOON_STOCK,	/* memory/target */
+	FAKE_BALLOON_BALLAST,	/* memory/ballast/target */
+};
+
+struct fake *fake_new(uint64_t host_total_kib);
+void fake_free(struct fake *f);
+/* A bio over the fake; closing it does not free the fake. */
+void fake_bio(struct fake *f, struct bio *io);
+
+/* Adds a running domain with /local/domain/<id>/{name,memory/static-max,memory/target}. */
+int fake_add_domain(struct fake *f, uint32_t domid, const char *name,
+		    uint64_t mem_kib, uint64_t static_max_kib,
+		    enum fake_balloon balloon, uint64_t rate_kib_s);
+/* Removes the domain and its tree at once and fires @releaseDomain. */
+void fake_remove_domain(struct fake *f, uint32_t domid);
+/* The domain disappears when the @nth next transaction starts (1 = next). */
+void fake_vanish_at_txn(struct fake *f, uint32_t domid, unsigned int nth);
+void fake_set_rate(struct fake *f, uint32_t domid, uint64_t rate_kib_s);
+void fake_set_dying(struct fake *f, uint32_t domid, bool dying);
+uint64_t fake_actual_kib(const struct fake *f, uint32_t domid);
+uint64_t fake_maxmem_kib(const struct fake *f, uint32_t domid);
+
+/* Time passes: domains move toward their targets. */
+void fake_advance(struct fake *f, uint64_t ms);
+/* Called by sleep_ms() after the clock moved (lets a test run a daemon). */
+void fake_on_sleep(struct fake *f, void (*fn)(void *arg), void *arg);
+
+/* The next @count commits fail with -EAGAIN. */
+void fake_inject_eagain(struct fake *f, unsigned int count);
+/* The next @count calls of @op fail with @err (negative errno). */
+void fake_inject_failure(struct fake *f, enum fake_op op, int err,
+			 unsigned int count);
+
+/* A write as guest @domid would do it, honouring permissions: 0 or -EACCES. */
+int fake_guest_write(struct fake *f, uint32_t domid, const char *path,
+		     const char *val);
+
+/* Statistics for assertions. */
+unsigned int fake_writes(const struct fake *f);	/* committed writes/rm/mkdir/perms */
+unsigned int fake_maxmem_calls(const struct fake *f);
+unsigned int fake_commits_refused(const struct fake *f);
+/* A value as stored now, or NULL. Points into the fake; do not keep it. */
+const char *fake_value(const struct fake *f, const char *path);
+
+#endif /* BALLAST_BACKEND_FAKE_H */

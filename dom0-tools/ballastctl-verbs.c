@@ -1,0 +1,759 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ballastctl's verbs. They read Xen and what ballastd published under
+ * /tool/ballast, and write requests there; every decision stays in ballastd.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "ballast_schema.h"
+#include "ballastctl.h"
+#include "bsched.h"
+
+#define ROW_NAME_MAX	64
+#define PATH_LEN	256
+#define POLL_MS		1000
+
+struct bctl_row {
+	uint32_t domid;
+	char name[ROW_NAME_MAX];
+	bool published;			/* ballastd wrote a status for it */
+	char frontend[16];
+	bool managed;
+	uint64_t min_kib, target_kib, actual_kib, max_kib;
+	uint64_t demand_kib, ideal_kib, shares;
+	char bound[32];
+	char state[16];
+	bool has_pressure;
+	uint64_t psi_some_centipct;
+	bool stuck, uncooperative, flooding;
+	uint64_t refused_reports, flood_refused;
+	char last_refusal[96];
+	uint64_t refused_reservation;
+};
+
+struct bctl_view {
+	struct bio_physinfo host;
+	bool daemon;
+	struct bctl_row *rows;
+	size_t n;
+};
+
+/* --- helpers ------------------------------------------------------------------ */
+
+static int path_of(char *buf, const char *fmt_a, uint32_t id, const char *rest)
+{
+	int n = snprintf(buf, PATH_LEN, fmt_a, id);
+
+	if (n < 0 || n >= PATH_LEN)
+		return -ENAMETOOLONG;
+	if (rest) {
+		int m = snprintf(buf + n, PATH_LEN - (size_t)n, "/%s", rest);
+
+		if (m < 0 || m >= PATH_LEN - n)
+			return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+static yajl_val read_json(struct bctl *ctl, const char *path)
+{
+	char *val = NULL, errbuf[128];
+	yajl_val tree;
+
+	if (bio_read(&ctl->io, BIO_TXN_NONE, path, &val, NULL))
+		return NULL;
+	tree = yajl_tree_parse(val, errbuf, sizeof(errbuf));
+	free(val);
+	return tree;
+}
+
+static uint64_t json_u64(yajl_val t, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(t, path, yajl_t_number);
+
+	return v && YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) > 0 ?
+	       (uint64_t)YAJL_GET_INTEGER(v) : 0;
+}
+
+static bool json_bool(yajl_val t, const char *key)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(t, path, yajl_t_true);
+
+	return v != NULL;
+}
+
+static void json_str(yajl_val t, const char *key, char *out, size_t size)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(t, path, yajl_t_string);
+
+	snprintf(out, size, "%s", v ? YAJL_GET_STRING(v) : "");
+}
+
+/* ballastd publishes its pid; a pid that is gone means it is not running. */
+static bool daemon_running(struct bctl *ctl)
+{
+	char path[PATH_LEN];
+	yajl_val t;
+	uint64_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", BALLAST_TOOL_DIR, BALLAST_KEY_STATUS);
+	t = read_json(ctl, path);
+	if (!t)
+		return false;
+	pid = json_u64(t, "pid");
+	yajl_tree_free(t);
+	return pid && pid < INT32_MAX &&
+	       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static void read_guest(struct bctl *ctl, struct bctl_row *r)
+{
+	char path[PATH_LEN], *val = NULL;
+	size_t len = 0;
+	uint64_t v;
+
+	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid,
+		     BALLAST_DATA_DIR "/" BALLAST_KEY_STATE) &&
+	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &val, &len)) {
+		if (ballast_parse_key(BALLAST_K_STATE, val, len, &v) == BALLAST_OK)
+			snprintf(r->state, sizeof(r->state), "%s",
+				 ballast_state_word((enum ballast_state)v));
+		else
+			snprintf(r->state, sizeof(r->state), "invalid");
+		free(val);
+	}
+	val = NULL;
+	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid,
+		     BALLAST_DATA_DIR "/" BALLAST_KEY_PSI_SOME_AVG10) &&
+	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &val, &len)) {
+		if (ballast_parse_key(BALLAST_K_PSI_SOME_AVG10, val, len, &v) == BALLAST_OK) {
+			r->has_pressure = true;
+			r->psi_some_centipct = v;
+		}
+		free(val);
+	}
+}
+
+static void read_row(struct bctl *ctl, const struct bio_dominfo *info,
+		     struct bctl_row *r)
+{
+	char path[PATH_LEN], id[16], *name = NULL;
+	yajl_val t;
+
+	*r = (struct bctl_row){ .domid = info->domid, .actual_kib = info->tot_kib };
+	snprintf(r->state, sizeof(r->state), "-");
+	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid, "name") &&
+	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &name, NULL)) {
+		snprintf(r->name, sizeof(r->name), "%s", name);
+		free(name);
+	}
+	read_guest(ctl, r);
+	snprintf(id, sizeof(id), "%" PRIu32, r->domid);
+	snprintf(path, sizeof(path), "%s/%s/%s/%s", BALLAST_TOOL_DIR,
+		 BALLAST_TOOL_DOMAIN, id, BALLAST_KEY_STATUS);
+	t = read_json(ctl, path);
+	if (!t)
+		return;
+	r->published = true;
+	if (!r->name[0])
+		json_str(t, "name", r->name, sizeof(r->name));
+	json_str(t, "frontend", r->frontend, sizeof(r->frontend));
+	json_str(t, "bound", r->bound, sizeof(r->bound));
+	json_str(t, "last_refusal", r->last_refusal, sizeof(r->last_refusal));
+	r->managed = json_bool(t, "managed");
+	r->min_kib = json_u64(t, "min_kib");
+	r->max_kib = json_u64(t, "max_kib");
+	r->target_kib = json_u64(t, "target_kib");
+	r->demand_kib = json_u64(t, "demand_kib");
+	r->ideal_kib = json_u64(t, "ideal_kib");
+	r->shares = json_u64(t, "shares");
+	r->stuck = json_bool(t, "stuck");
+	r->uncooperative = json_bool(t, "uncooperative");
+	r->flooding = json_bool(t, "flooding");
+	r->refused_reports = json_u64(t, "refused_reports");
+	r->flood_refused = json_u64(t, "flood_refused");
+	r->refused_reservation = json_u64(t, "refused_reservation");
+	yajl_tree_free(t);
+}
+
+static void view_free(struct bctl_view *v)
+{
+	free(v->rows);
+	v->rows = NULL;
+	v->n = 0;
+}
+
+static int view_read(struct bctl *ctl, struct bctl_view *v)
+{
+	struct bio_dominfo *info = NULL;
+	size_t n = 0;
+	int rc;
+
+	*v = (struct bctl_view){ 0 };
+	rc = ctl->io.ops->physinfo(ctl->io.ctx, &v->host);
+	if (!rc)
+		rc = ctl->io.ops->list_domains(ctl->io.ctx, &info, &n);
+	if (rc) {
+		fprintf(ctl->err, "ballastctl: cannot read Xen's state: %s\n", strerror(-rc));
+		return rc;
+	}
+	v->rows = calloc(n ? n : 1, sizeof(*v->rows));
+	if (!v->rows) {
+		free(info);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!info[i].dying)
+			read_row(ctl, &info[i], &v->rows[v->n++]);
+	free(info);
+	v->daemon = daemon_running(ctl);
+	return 0;
+}
+
+static void row_flags(const struct bctl_row *r, char *buf)
+{
+	char *p = buf;
+
+	if (!r->managed)
+		*p++ = 'x';
+	if (r->stuck)
+		*p++ = 's';
+	if (r->uncooperative)
+		*p++ = 'u';
+	if (r->flooding)
+		*p++ = 'f';
+	if (r->refused_reports)
+		*p++ = 'g';
+	if (r->refused_reservation)
+		*p++ = 'r';
+	if (p == buf)
+		*p++ = '-';
+	*p = '\0';
+}
+
+static void mib(char *buf, size_t size, uint64_t kib, bool known)
+{
+	if (known)
+		snprintf(buf, size, "%" PRIu64, kib / 1024);
+	else
+		snprintf(buf, size, "-");
+}
+
+static void print_table(struct bctl *ctl, const struct bctl_view *v)
+{
+	fprintf(ctl->out, "%-20s %5s %-8s %8s %8s %8s %8s %6s %-12s %6s %s\n",
+		"Name", "ID", "Frontend", "Min(M)", "Target", "Actual", "Max(M)",
+		"Shares", "State", "Psi%", "Flags");
+	for (size_t i = 0; i < v->n; i++) {
+		const struct bctl_row *r = &v->rows[i];
+		char mn[24], tg[24], ac[24], mx[24], psi[48], flags[8];
+
+		mib(mn, sizeof(mn), r->min_kib, r->published);
+		mib(tg, sizeof(tg), r->target_kib, r->published);
+		mib(ac, sizeof(ac), r->actual_kib, true);
+		mib(mx, sizeof(mx), r->max_kib, r->published);
+		if (r->has_pressure)
+			snprintf(psi, sizeof(psi), "%" PRIu64 ".%02" PRIu64,
+				 r->psi_some_centipct / 100, r->psi_some_centipct % 100);
+		else
+			snprintf(psi, sizeof(psi), "-");
+		row_flags(r, flags);
+		fprintf(ctl->out, "%-20s %5" PRIu32 " %-8s %8s %8s %8s %8s %6" PRIu64
+			" %-12s %6s %s\n", r->name[0] ? r->name : "?", r->domid,
+			r->published ? r->frontend : "-", mn, tg, ac, mx, r->shares,
+			r->state, psi, flags);
+	}
+	if (!v->daemon)
+		fprintf(ctl->out, "(ballastd is not running: targets are as last published)\n");
+}
+
+static void gen_key(yajl_gen g, const char *k)
+{
+	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+}
+
+static void gen_num(yajl_gen g, const char *k, uint64_t v)
+{
+	gen_key(g, k);
+	yajl_gen_integer(g, (long long)v);
+}
+
+static void gen_text(yajl_gen g, const char *k, const char *v)
+{
+	gen_key(g, k);
+	yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+}
+
+static void gen_flag(yajl_gen g, const char *k, bool v)
+{
+	gen_key(g, k);
+	yajl_gen_bool(g, v);
+}
+
+static int print_json(struct bctl *ctl, const struct bctl_view *v)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_map_open(g);
+	gen_flag(g, "ballastd_running", v->daemon);
+	gen_key(g, "host");
+	yajl_gen_map_open(g);
+	gen_num(g, "total_kib", v->host.total_kib);
+	gen_num(g, "free_kib", v->host.free_kib);
+	gen_num(g, "scrub_kib", v->host.scrub_kib);
+	gen_num(g, "outstanding_kib", v->host.outstanding_kib);
+	yajl_gen_map_close(g);
+	gen_key(g, "domains");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < v->n; i++) {
+		const struct bctl_row *r = &v->rows[i];
+
+		yajl_gen_map_open(g);
+		gen_text(g, "name", r->name);
+		gen_num(g, "domid", r->domid);
+		gen_flag(g, "published", r->published);
+		gen_text(g, "frontend", r->frontend);
+		gen_flag(g, "managed", r->managed);
+		gen_num(g, "min_kib", r->min_kib);
+		gen_num(g, "target_kib", r->target_kib);
+		gen_num(g, "actual_kib", r->actual_kib);
+		gen_num(g, "max_kib", r->max_kib);
+		gen_num(g, "shares", r->shares);
+		gen_text(g, "state", r->state);
+		if (r->has_pressure)
+			gen_num(g, "psi_some_avg10_centipct", r->psi_some_centipct);
+		gen_text(g, "bound", r->bound);
+		gen_flag(g, "stuck", r->stuck);
+		gen_flag(g, "uncooperative", r->uncooperative);
+		gen_flag(g, "flooding", r->flooding);
+		gen_num(g, "refused_reports", r->refused_reports);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		fwrite(buf, 1, len, ctl->out);
+	yajl_gen_free(g);
+	return 0;
+}
+
+/* --- status, top ------------------------------------------------------------------ */
+
+static int cmd_status(struct bctl *ctl, int argc, char **argv)
+{
+	struct bctl_view_args a;
+	struct bctl_view v;
+	char err[BCTL_ERR_MAX];
+	int rc;
+
+	if (bctl_parse_view(argc, argv, &a, err, sizeof(err)) || a.iterations) {
+		fprintf(ctl->err, "ballastctl status: %s\n", a.iterations ? "no --iterations here" : err);
+		return 2;
+	}
+	rc = view_read(ctl, &v);
+	if (rc)
+		return 1;
+	if (a.json)
+		rc = print_json(ctl, &v);
+	else
+		print_table(ctl, &v);
+	view_free(&v);
+	return rc ? 1 : 0;
+}
+
+/* Waits @ms for a key; returns true if it was 'q'. */
+static bool wait_key(struct bctl *ctl, uint64_t ms)
+{
+	struct pollfd p = { .fd = ctl->tty_fd, .events = POLLIN };
+	char c;
+
+	if (poll(&p, 1, (int)ms) <= 0)
+		return false;
+	return read(ctl->tty_fd, &c, 1) == 1 && (c == 'q' || c == 'Q');
+}
+
+static int cmd_top(struct bctl *ctl, int argc, char **argv)
+{
+	bool interactive = ctl->tty_fd >= 0;
+	struct termios saved, raw;
+	struct bctl_view_args a;
+	char err[BCTL_ERR_MAX];
+	int rc = 0;
+
+	if (bctl_parse_view(argc, argv, &a, err, sizeof(err)) || a.json) {
+		fprintf(ctl->err, "ballastctl top: %s\n", a.json ? "no --json here (use status --json)" : err);
+		return 2;
+	}
+	if (!interactive && !a.iterations) {
+		fprintf(ctl->err, "ballastctl top: not a terminal: give --iterations N\n");
+		return 2;
+	}
+	if (interactive && tcgetattr(ctl->tty_fd, &saved) == 0) {
+		raw = saved;
+		raw.c_lflag &= (tcflag_t)~(ICANON | ECHO);
+		tcsetattr(ctl->tty_fd, TCSANOW, &raw);
+	}
+	for (uint64_t i = 0; !a.iterations || i < a.iterations; i++) {
+		struct bctl_view v;
+
+		if (view_read(ctl, &v)) {
+			rc = 1;
+			break;
+		}
+		if (interactive)
+			fputs("\033[H\033[2J", ctl->out);
+		fprintf(ctl->out, "ballast top - host %" PRIu64 " MiB, free %" PRIu64
+			" MiB, scrub %" PRIu64 " MiB, ballastd %s%s\n",
+			v.host.total_kib / 1024, v.host.free_kib / 1024,
+			v.host.scrub_kib / 1024, v.daemon ? "running" : "NOT running",
+			interactive ? "   (q quits)" : "");
+		print_table(ctl, &v);
+		fflush(ctl->out);
+		view_free(&v);
+		if (a.iterations && i + 1 == a.iterations)
+			break;
+		if (interactive ? wait_key(ctl, a.delay_s * 1000) : false)
+			break;
+		if (!interactive)
+			ctl->io.ops->sleep_ms(ctl->io.ctx, a.delay_s * 1000);
+	}
+	if (interactive)
+		tcsetattr(ctl->tty_fd, TCSANOW, &saved);
+	return rc;
+}
+
+/* --- explain ------------------------------------------------------------------------ */
+
+struct bound_text {
+	enum bsched_bound bound;
+	const char *why;
+};
+
+static const struct bound_text bound_texts[] = {
+	{ BSCHED_BOUND_UNMANAGED, "not managed (dom0 without manage-dom0): left alone" },
+	{ BSCHED_BOUND_NO_BALLOON, "no balloon to give memory back: held where it is" },
+	{ BSCHED_BOUND_MIN, "held at its subscription minimum" },
+	{ BSCHED_BOUND_MAX, "capped at its maximum (or memory/static-max)" },
+	{ BSCHED_BOUND_DEMAND, "got what its statistics ask for" },
+	{ BSCHED_BOUND_SHARES, "memory is contended: this is its share of what is left" },
+	{ BSCHED_BOUND_SURPLUS, "its demand plus its share of the surplus" },
+	{ BSCHED_BOUND_STEP, "moving toward its ideal, limited by the per-tick step" },
+	{ BSCHED_BOUND_DEADBAND, "the change would be too small to issue (deadband)" },
+	{ BSCHED_BOUND_GROWTH_DEFERRED, "growth waits until other domains' shrinks free memory" },
+	{ BSCHED_BOUND_STUCK, "left out: its balloon makes no progress" },
+};
+
+static const char *bound_why(const char *word)
+{
+	for (size_t i = 0; i < sizeof(bound_texts) / sizeof(bound_texts[0]); i++)
+		if (!strcmp(word, bsched_bound_str(bound_texts[i].bound)))
+			return bound_texts[i].why;
+	return "(no decision published yet)";
+}
+
+static const struct bctl_row *find_row(const struct bctl_view *v, const char *key)
+{
+	uint64_t id;
+	bool numeric = ballast_parse_u64(key, strlen(key), &id) == BALLAST_OK;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (!strcmp(v->rows[i].name, key) ||
+		    (numeric && v->rows[i].domid == id))
+			return &v->rows[i];
+	return NULL;
+}
+
+static int cmd_explain(struct bctl *ctl, int argc, char **argv)
+{
+	const struct bctl_row *r;
+	struct bctl_view v;
+	int rc = 0;
+
+	if (argc != 2) {
+		fprintf(ctl->err, "usage: ballastctl explain DOMAIN\n");
+		return 2;
+	}
+	if (view_read(ctl, &v))
+		return 1;
+	r = find_row(&v, argv[1]);
+	if (!r) {
+		fprintf(ctl->err, "ballastctl explain: no running domain %s\n", argv[1]);
+		rc = 1;
+	} else if (!r->published) {
+		fprintf(ctl->err, "ballastctl explain: ballastd has published nothing for %s (%s)\n",
+			argv[1], v.daemon ? "not seen yet" : "ballastd is not running");
+		rc = 1;
+	} else {
+		fprintf(ctl->out, "%s (id %" PRIu32 ", %s): target %" PRIu64 " MiB, actual %" PRIu64 " MiB\n"
+			"  bound: %s - %s\n"
+			"  demand %" PRIu64 " MiB, ideal %" PRIu64 " MiB, subscription %" PRIu64
+			"..%" PRIu64 " MiB, shares %" PRIu64 "\n",
+			r->name, r->domid, r->frontend, r->target_kib / 1024,
+			r->actual_kib / 1024, r->bound, bound_why(r->bound),
+			r->demand_kib / 1024, r->ideal_kib / 1024, r->min_kib / 1024,
+			r->max_kib / 1024, r->shares);
+		if (r->stuck || r->uncooperative)
+			fprintf(ctl->out, "  balloon: %s%s\n", r->stuck ? "stuck " : "",
+				r->uncooperative ? "uncooperative" : "");
+		if (r->refused_reports || r->flood_refused)
+			fprintf(ctl->out, "  guest input refused: %" PRIu64 " invalid, %" PRIu64
+				" flooding; last: %s\n", r->refused_reports,
+				r->flood_refused, r->last_refusal);
+	}
+	view_free(&v);
+	return rc;
+}
+
+/* --- set ------------------------------------------------------------------------------ */
+
+static int set_one(struct bctl *ctl, const char *domain, const char *key,
+		   bool has, bool clear, uint64_t v)
+{
+	char path[PATH_LEN];
+	int rc;
+
+	if (!has && !clear)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s/%s/%s", BALLAST_TOOL_DIR,
+		 BALLAST_TOOL_POLICY, domain, key);
+	rc = clear ? ctl->io.ops->rm(ctl->io.ctx, BIO_TXN_NONE, path) :
+		     bio_write_u64(&ctl->io, BIO_TXN_NONE, path, v);
+	if (rc == -ENOENT && clear)
+		rc = 0;
+	if (rc)
+		fprintf(ctl->err, "ballastctl set: %s: %s\n", path, strerror(-rc));
+	return rc;
+}
+
+static int cmd_set(struct bctl *ctl, int argc, char **argv)
+{
+	struct bctl_set_args a;
+	char err[BCTL_ERR_MAX];
+
+	if (bctl_parse_set(argc, argv, &a, err, sizeof(err))) {
+		fprintf(ctl->err, "ballastctl set: %s\n", err);
+		return 2;
+	}
+	if (set_one(ctl, a.domain, BALLAST_KEY_MIN, a.has_min, a.clear_min, a.min_kib) ||
+	    set_one(ctl, a.domain, BALLAST_KEY_MAX, a.has_max, a.clear_max, a.max_kib) ||
+	    set_one(ctl, a.domain, BALLAST_KEY_SHARES, a.has_shares, a.clear_shares, a.shares))
+		return 1;
+	if (!daemon_running(ctl))
+		fprintf(ctl->err, "ballastctl set: stored, but ballastd is not running\n");
+	return 0;
+}
+
+/* --- reserve ------------------------------------------------------------------------------ */
+
+struct reservation {
+	uint32_t id;
+	char dir[PATH_LEN / 2];
+	char size_path[PATH_LEN];
+	char status_path[PATH_LEN];
+};
+
+static int reservation_make(struct bctl *ctl, struct reservation *r,
+			    uint64_t size_kib)
+{
+	char id[16];
+	int rc;
+
+	r->id = (uint32_t)getpid();
+	snprintf(id, sizeof(id), "%" PRIu32, r->id);
+	snprintf(r->dir, sizeof(r->dir), "%s/%s/%s", BALLAST_TOOL_DIR,
+		 BALLAST_TOOL_RESERVE, id);
+	snprintf(r->size_path, sizeof(r->size_path), "%s/%s", r->dir, BALLAST_KEY_SIZE);
+	snprintf(r->status_path, sizeof(r->status_path), "%s/%s", r->dir,
+		 BALLAST_KEY_STATUS);
+	rc = bio_write_u64(&ctl->io, BIO_TXN_NONE, r->size_path, size_kib);
+	if (rc)
+		fprintf(ctl->err, "ballastctl reserve: %s: %s\n", r->size_path, strerror(-rc));
+	return rc;
+}
+
+static void reservation_drop(struct bctl *ctl, const struct reservation *r)
+{
+	ctl->io.ops->rm(ctl->io.ctx, BIO_TXN_NONE, r->dir);
+}
+
+/* -1 while ballastd has not answered. */
+static int reservation_status(struct bctl *ctl, const struct reservation *r)
+{
+	char *val = NULL;
+	size_t len = 0;
+	uint64_t v;
+	int status = -1;
+
+	if (bio_read(&ctl->io, BIO_TXN_NONE, r->status_path, &val, &len))
+		return -1;
+	if (ballast_parse_key(BALLAST_K_RES_STATUS, val, len, &v) == BALLAST_OK)
+		status = (int)v;
+	free(val);
+	return status;
+}
+
+static void name_refusers(struct bctl *ctl, const struct reservation *r)
+{
+	struct bctl_view v;
+	unsigned int named = 0;
+
+	if (view_read(ctl, &v))
+		return;
+	for (size_t i = 0; i < v.n; i++) {
+		if (v.rows[i].refused_reservation != r->id)
+			continue;
+		fprintf(ctl->err, "  %s (id %" PRIu32 ") did not give memory back (target %"
+			PRIu64 " MiB, actual %" PRIu64 " MiB)\n", v.rows[i].name,
+			v.rows[i].domid, v.rows[i].target_kib / 1024,
+			v.rows[i].actual_kib / 1024);
+		named++;
+	}
+	if (!named)
+		fprintf(ctl->err, "  (ballastd named no domain)\n");
+	view_free(&v);
+}
+
+static bool interrupted(const struct bctl *ctl)
+{
+	sigset_t pending;
+
+	if (!ctl->check_signals || sigpending(&pending))
+		return false;
+	return sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM);
+}
+
+static int run_command(struct bctl *ctl, char **cmd)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fprintf(ctl->err, "ballastctl reserve: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execvp(cmd[0], cmd);
+		fprintf(stderr, "ballastctl reserve: %s: %s\n", cmd[0], strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int cmd_reserve(struct bctl *ctl, int argc, char **argv)
+{
+	struct bctl_reserve_args a;
+	struct reservation r;
+	char err[BCTL_ERR_MAX];
+	uint64_t start_ms, free_kib = 0;
+	int status = -1, rc;
+
+	if (bctl_parse_reserve(argc, argv, &a, err, sizeof(err))) {
+		fprintf(ctl->err, "ballastctl reserve: %s\n", err);
+		return 2;
+	}
+	if (!daemon_running(ctl)) {
+		fprintf(ctl->err, "ballastctl reserve: ballastd is not running: nobody would free the memory\n");
+		return 1;
+	}
+	if (reservation_make(ctl, &r, a.size_kib))
+		return 1;
+	start_ms = ctl->io.ops->now_ms(ctl->io.ctx);
+	for (;;) {
+		struct bio_physinfo host;
+		struct bsched_host h;
+
+		status = reservation_status(ctl, &r);
+		if (ctl->io.ops->physinfo(ctl->io.ctx, &host) == 0) {
+			h = (struct bsched_host){ host.total_kib, host.free_kib,
+						  host.scrub_kib, host.outstanding_kib };
+			free_kib = bsched_host_free_kib(&h);
+		}
+		fprintf(ctl->out, "reserve %" PRIu32 ": %" PRIu64 " of %" PRIu64 " MiB free, %s\n",
+			r.id, free_kib / 1024, a.size_kib / 1024,
+			status < 0 ? "waiting for ballastd" :
+			ballast_reservation_word((enum ballast_reservation_status)status));
+		fflush(ctl->out);
+		if (status == BALLAST_RES_GRANTED && free_kib >= a.size_kib)
+			break;
+		if (status == BALLAST_RES_IMPOSSIBLE || status == BALLAST_RES_REFUSED ||
+		    interrupted(ctl) ||
+		    ctl->io.ops->now_ms(ctl->io.ctx) - start_ms >= a.timeout_s * 1000)
+			goto out_failed;
+		ctl->io.ops->sleep_ms(ctl->io.ctx, POLL_MS);
+	}
+	if (!a.cmd) {
+		fprintf(ctl->out, "reserve %" PRIu32 ": %" PRIu64 " MiB free; ballastd holds it "
+			"for reservation-hold-ms (default 30 s) for xl create\n",
+			r.id, free_kib / 1024);
+		return 0;
+	}
+	rc = run_command(ctl, a.cmd);
+	reservation_drop(ctl, &r);
+	return rc;
+
+out_failed:
+	if (status == BALLAST_RES_IMPOSSIBLE)
+		fprintf(ctl->err, "ballastctl reserve: %" PRIu64 " MiB is more than the host can free\n",
+			a.size_kib / 1024);
+	else if (interrupted(ctl))
+		fprintf(ctl->err, "ballastctl reserve: interrupted\n");
+	else
+		fprintf(ctl->err, "ballastctl reserve: only %" PRIu64 " of %" PRIu64
+			" MiB free after %" PRIu64 " s (%s)\n", free_kib / 1024,
+			a.size_kib / 1024, a.timeout_s,
+			status < 0 ? "ballastd did not answer" :
+			ballast_reservation_word((enum ballast_reservation_status)status));
+	name_refusers(ctl, &r);
+	reservation_drop(ctl, &r);
+	return 1;
+}
+
+/* --- the table ------------------------------------------------------------------------------ */
+
+const struct bctl_verb bctl_verbs[] = {
+	{ "status", cmd_status, "status [--json]",
+	  "domains, their subscriptions, targets and flags" },
+	{ "set", cmd_set, "set DOMAIN [min=SIZE] [max=SIZE] [shares=N]",
+	  "override a domain's subscription at runtime (VALUE 'default' clears)" },
+	{ "reserve", cmd_reserve, "reserve SIZE [--timeout S] [-- CMD...]",
+	  "free SIZE of host memory for a domain about to start" },
+	{ "top", cmd_top, "top [--iterations N] [--delay S]",
+	  "a live view, refreshed every second; q quits" },
+	{ "explain", cmd_explain, "explain DOMAIN",
+	  "which rule bound a domain's target" },
+};
+
+const unsigned int bctl_n_verbs = sizeof(bctl_verbs) / sizeof(bctl_verbs[0]);
+
+const struct bctl_verb *bctl_find_verb(const char *name)
+{
+	for (unsigned int i = 0; i < bctl_n_verbs; i++)
+		if (!strcmp(bctl_verbs[i].name, name))
+			return &bctl_verbs[i];
+	return NULL;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ballastctl: a verb table in the manner of xl_cmdtable.c. Verbs read what
+ * ballastd published and write dom0-only requests; they hold no policy.
+ */
+#ifndef BALLASTCTL_H
+#define BALLASTCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bio.h"
+
+#define BCTL_ERR_MAX		256
+#define BCTL_DEFAULT_HOLD_S	30	/* see ballastctl(8): reserve */
+#define BCTL_DEFAULT_TIMEOUT_S	60
+
+struct bctl {
+	struct bio io;
+	FILE *out;
+	FILE *err;
+	int tty_fd;		/* top reads 'q' here; -1: not interactive */
+	bool check_signals;	/* reserve gives back on SIGINT/SIGTERM */
+};
+
+struct bctl_verb {
+	const char *name;
+	int (*run)(struct bctl *ctl, int argc, char **argv);
+	const char *usage;
+	const char *help;
+};
+
+extern const struct bctl_verb bctl_verbs[];
+extern const unsigned int bctl_n_verbs;
+
+const struct bctl_verb *bctl_find_verb(const char *name);
+
+/* --- argument parsing (ballastctl-args.c) --------------------------------- */
+
+struct bctl_set_args {
+	const char *domain;
+	bool has_min, has_max, has_shares;
+	bool clear_min, clear_max, clear_shares;	/* "min=default" */
+	uint64_t min_kib, max_kib;
+	uint32_t shares;
+};
+
+struct bctl_reserve_args {
+	uint64_t size_kib;
+	uint64_t timeout_s;
+	char **cmd;		/* after "--", NULL-terminated; NULL: none */
+};
+
+struct bctl_view_args {
+	bool json;
+	uint64_t iterations;	/* top: 0 = until 'q' */
+	uint64_t delay_s;
+};
+
+/* Each returns 0, or -1 with a message in @err. argv[0] is the verb. */
+int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
+		   char *err, size_t err_len);
+int bctl_parse_reserve(int argc, char **argv, struct bctl_reserve_args *out,
+		       char *err, size_t err_len);
+int bctl_parse_view(int argc, char **argv, struct bctl_view_args *out,
+		    char *err, size_t err_len);
+
+#endif /* BALLASTCTL_H */

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Effect side of a tick: turns decisions into xenstore writes and maxmem
+ * calls, only for values that changed, each domain in one transaction that
+ * first checks the domain still exists (a domain vanishing mid-write is
+ * normal). --dry-run prints the same writes instead.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "ballastd.h"
+
+#define PLAN_MAX	6
+
+struct plan_item {
+	char path[BD_PATH_MAX];
+	char value[24];
+};
+
+struct write_plan {
+	uint32_t domid;
+	char dom_path[BD_PATH_MAX];
+	bool make_ctl;			/* mkdir + perms n0 r<domid> */
+	char ctl_path[BD_PATH_MAX];
+	struct plan_item items[PLAN_MAX];
+	unsigned int n;
+};
+
+static void plan_add(struct write_plan *p, const char *dir, const char *key,
+		     uint64_t v)
+{
+	struct plan_item *it = &p->items[p->n];
+
+	if (p->n == PLAN_MAX || bd_dom_path(it->path, p->domid, dir, key))
+		return;
+	snprintf(it->value, sizeof(it->value), "%" PRIu64, v);
+	p->n++;
+}
+
+static int plan_run(const struct bio *io, bio_txn t, void *arg)
+{
+	const struct write_plan *p = arg;
+	char *val = NULL;
+	int rc;
+
+	/* Inside the transaction: a domain gone now makes the commit moot. */
+	rc = bio_read(io, t, p->dom_path, &val, NULL);
+	free(val);
+	if (rc)
+		return rc == -ENOENT ? -ESRCH : rc;
+	if (p->make_ctl) {
+		const struct bio_perm perms[2] = {
+			{ 0, BIO_PERM_NONE }, { p->domid, BIO_PERM_READ },
+		};
+
+		rc = io->ops->mkdir(io->ctx, t, p->ctl_path);
+		if (!rc)
+			rc = io->ops->set_perms(io->ctx, t, p->ctl_path, perms, 2);
+		if (rc)
+			return rc;
+	}
+	for (unsigned int i = 0; i < p->n; i++) {
+		rc = bio_write_str(io, t, p->items[i].path, p->items[i].value);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* 0 on success, -ESRCH if the domain went away, else -errno (logged). */
+static int plan_commit(struct ballastd *bd, struct bd_dom *d,
+		       const struct write_plan *p)
+{
+	unsigned int tries = 0;
+	int rc;
+
+	if (!p->n && !p->make_ctl)
+		return 0;
+	if (bd->dry_run) {
+		if (p->make_ctl)
+			fprintf(bd->dry_out, "dry-run: mkdir %s perms n0 r%" PRIu32 "\n",
+				p->ctl_path, p->domid);
+		for (unsigned int i = 0; i < p->n; i++)
+			fprintf(bd->dry_out, "dry-run: write %s = %s\n",
+				p->items[i].path, p->items[i].value);
+		return 0;
+	}
+	rc = bio_txn_run(&bd->io, bd->cfg.xs_tries, plan_run, (void *)p, &tries);
+	if (tries > 1)
+		bd->count.xs_retries += tries - 1;
+	if (rc == -ESRCH) {
+		bd->count.vanished++;
+		return rc;
+	}
+	if (rc == -EAGAIN) {
+		bd->count.xs_giveups++;
+		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): xenstore kept conflicting, gave up after %u tries; next tick retries",
+		       d->name, d->domid, tries);
+		return rc;
+	}
+	if (rc) {
+		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): xenstore write failed: %s",
+		       d->name, d->domid, strerror(-rc));
+		return rc;
+	}
+	if (tries > 1)
+		bd_log(bd, LOG_NOTICE, "%s (%" PRIu32 "): xenstore conflict, committed after %u tries",
+		       d->name, d->domid, tries);
+	bd->count.writes += p->n;
+	return 0;
+}
+
+static int set_maxmem(struct ballastd *bd, struct bd_dom *d, uint64_t kib)
+{
+	int rc;
+
+	if (bd->dry_run) {
+		fprintf(bd->dry_out, "dry-run: maxmem %" PRIu32 " = %" PRIu64 " KiB\n",
+			d->domid, kib);
+		return 0;
+	}
+	rc = bd->io.ops->set_maxmem(bd->io.ctx, d->domid, kib);
+	if (rc && rc != -ESRCH)
+		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): setting maxmem to %" PRIu64 " KiB failed: %s",
+		       d->name, d->domid, kib, strerror(-rc));
+	return rc;
+}
+
+/* After a restart the directory and rates may already be right: adopt them. */
+static void adopt_ctl(struct ballastd *bd, struct bd_dom *d)
+{
+	struct bio_perm perms[BIO_PERMS_MAX];
+	unsigned int n = BIO_PERMS_MAX;
+	char path[BD_PATH_MAX], *val = NULL;
+	uint64_t v;
+
+	if (bd_dom_path(path, d->domid, BALLAST_CTL_DIR, NULL))
+		return;
+	if (!bd->io.ops->get_perms(bd->io.ctx, BIO_TXN_NONE, path, perms, &n) &&
+	    n == 2 && perms[0].domid == 0 && perms[0].access == BIO_PERM_NONE &&
+	    perms[1].domid == d->domid && perms[1].access == BIO_PERM_READ)
+		d->ctl_ready = true;
+	if (bd_dom_path(path, d->domid, BALLAST_CTL_DIR, BALLAST_KEY_RATE_MIN) == 0 &&
+	    bio_read(&bd->io, BIO_TXN_NONE, path, &val, NULL) == 0) {
+		if (ballast_parse_key(BALLAST_K_RATE_MIN, val, strlen(val), &v) == BALLAST_OK)
+			d->pub_rate_min = v;
+		free(val);
+	}
+	if (bd_dom_path(path, d->domid, BALLAST_CTL_DIR, BALLAST_KEY_RATE_MAX) == 0 &&
+	    bio_read(&bd->io, BIO_TXN_NONE, path, &val, NULL) == 0) {
+		if (ballast_parse_key(BALLAST_K_RATE_MAX, val, strlen(val), &v) == BALLAST_OK)
+			d->pub_rate_max = v;
+		free(val);
+	}
+}
+
+static void log_decision(struct ballastd *bd, const struct bd_dom *d,
+			 const struct bsched_domain *in,
+			 const struct bsched_decision *dec)
+{
+	if (dec->target_changed)
+		bd_log(bd, LOG_INFO, "%s (%" PRIu32 "): target %" PRIu64 " -> %" PRIu64
+		       " KiB (%s; actual %" PRIu64 " KiB)%s", d->name, d->domid,
+		       in->target_kib, dec->target_kib, bsched_bound_str(dec->bound),
+		       in->actual_kib, bd->dry_run ? " [dry-run]" : "");
+	if (dec->uncooperative_changed)
+		bd_log(bd, dec->uncooperative ? LOG_WARNING : LOG_INFO,
+		       "%s (%" PRIu32 "): %s", d->name, d->domid,
+		       dec->uncooperative ? "balloon makes no progress: flagged uncooperative" :
+					    "balloon moves again: no longer uncooperative");
+}
+
+static void apply_ballast(struct ballastd *bd, struct bd_dom *d,
+			  const struct bsched_decision *dec, bool first_target)
+{
+	struct write_plan p = { .domid = d->domid };
+	int rc;
+
+	if (bd_dom_path(p.dom_path, d->domid, NULL, NULL) ||
+	    bd_dom_path(p.ctl_path, d->domid, BALLAST_CTL_DIR, NULL))
+		return;
+	if (!d->ctl_ready)
+		adopt_ctl(bd, d);
+	p.make_ctl = !d->ctl_ready;
+	if (dec->target_changed || first_target)
+		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_TARGET, dec->target_kib);
+	if (d->pub_rate_min != bd->cfg.rate_min_kib_s)
+		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_RATE_MIN,
+			 bd->cfg.rate_min_kib_s);
+	if (d->pub_rate_max != bd->cfg.rate_max_kib_s)
+		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_RATE_MAX,
+			 bd->cfg.rate_max_kib_s);
+	if (dec->uncooperative_changed || p.make_ctl)
+		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_UNCOOPERATIVE,
+			 dec->uncooperative);
+	rc = plan_commit(bd, d, &p);
+	if (rc || bd->dry_run)
+		return;
+	d->ctl_ready = true;
+	d->pub_rate_min = bd->cfg.rate_min_kib_s;
+	d->pub_rate_max = bd->cfg.rate_max_kib_s;
+	d->uncooperative = dec->uncooperative;
+}
+
+/* libxl's way: maxmem = target + slack, raised before growing, lowered after shrinking. */
+static void apply_stock(struct ballastd *bd, struct bd_dom *d,
+			const struct bsched_domain *in,
+			const struct bsched_decision *dec)
+{
+	struct write_plan p = { .domid = d->domid };
+	bool growing = dec->target_kib > in->target_kib;
+
+	if (bd_dom_path(p.dom_path, d->domid, NULL, NULL))
+		return;
+	if (dec->maxmem_changed && growing && set_maxmem(bd, d, dec->maxmem_kib))
+		return;
+	if (dec->target_changed)
+		plan_add(&p, NULL, BALLAST_STOCK_TARGET, dec->target_kib);
+	if (plan_commit(bd, d, &p))
+		return;
+	if (dec->maxmem_changed && !growing)
+		set_maxmem(bd, d, dec->maxmem_kib);
+	if (!bd->dry_run)
+		d->uncooperative = dec->uncooperative;
+}
+
+void bd_apply(struct ballastd *bd, struct bd_dom *d,
+	      const struct bsched_domain *in, const struct bsched_decision *dec)
+{
+	d->last = *dec;
+	d->have_decision = true;
+	if (!d->managed)
+		return;
+	if (d->frontend == BSCHED_FE_NONE) {
+		if (!d->no_balloon_reported)
+			bd_log(bd, LOG_NOTICE, "%s (%" PRIu32 "): no balloon (no ballast frontend, stock-balloon not enabled): left alone",
+			       d->name, d->domid);
+		d->no_balloon_reported = true;
+		return;
+	}
+	d->no_balloon_reported = false;
+	log_decision(bd, d, in, dec);
+	if (d->frontend == BSCHED_FE_STOCK)
+		apply_stock(bd, d, in, dec);
+	else
+		apply_ballast(bd, d, dec, in->target_kib == 0 && dec->target_kib);
+}
+
+void bd_answer(struct ballastd *bd, struct bd_res *r,
+	       const struct bsched_answer *ans)
+{
+	char path[BD_PATH_MAX], id[16];
+	const char *word = ballast_reservation_word(ans->status);
+
+	for (size_t i = 0; i < ans->n_refusers; i++) {
+		struct bd_dom *d = bd_dom_get(bd, ans->refusers[i], false);
+
+		if (d)
+			d->refused_reservation = r->id;
+	}
+	if (r->pub_status == ans->status)
+		return;
+	snprintf(id, sizeof(id), "%" PRIu32, r->id);
+	if (bd_tool_path(path, BALLAST_TOOL_RESERVE, id, BALLAST_KEY_STATUS))
+		return;
+	bd_log(bd, LOG_INFO, "reservation %s of %" PRIu64 " KiB: %s (%zu domains refused)",
+	       id, r->size_kib, word, ans->n_refusers);
+	if (bd->dry_run) {
+		fprintf(bd->dry_out, "dry-run: write %s = %s\n", path, word);
+		return;
+	}
+	if (bio_write_str(&bd->io, BIO_TXN_NONE, path, word) == 0)
+		r->pub_status = ans->status;
+}
+
+/* --- state for tools, dom0-only ------------------------------------------- */
+
+static void gen_str(yajl_gen g, const char *s)
+{
+	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+}
+
+static void gen_u64(yajl_gen g, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	gen_str(g, key);
+	/* yajl numbers are long long: emit the digits as a number token */
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	yajl_gen_number(g, buf, strlen(buf));
+}
+
+static void gen_bool(yajl_gen g, const char *key, bool v)
+{
+	gen_str(g, key);
+	yajl_gen_bool(g, v);
+}
+
+static void gen_kv(yajl_gen g, const char *key, const char *val)
+{
+	gen_str(g, key);
+	gen_str(g, val);
+}
+
+/* Writes @json at @path if it differs from *@cache (which then owns a copy). */
+static void publish_json(struct ballastd *bd, const char *path,
+			 const char *json, char **cache)
+{
+	char *copy;
+
+	if (*cache && !strcmp(*cache, json))
+		return;
+	if (bd->dry_run)
+		return;		/* tool state is no decision: not even printed */
+	if (bio_write_str(&bd->io, BIO_TXN_NONE, path, json))
+		return;
+	copy = strdup(json);
+	if (!copy)
+		return;
+	free(*cache);
+	*cache = copy;
+}
+
+void bd_publish_status(struct ballastd *bd, struct bd_dom *d)
+{
+	char path[BD_PATH_MAX], id[16];
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g;
+
+	snprintf(id, sizeof(id), "%" PRIu32, d->domid);
+	if (bd_tool_path(path, BALLAST_TOOL_DOMAIN, id, BALLAST_KEY_STATUS))
+		return;
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return;
+	yajl_gen_map_open(g);
+	gen_u64(g, "domid", d->domid);
+	gen_kv(g, "name", d->name);
+	gen_kv(g, "frontend", bsched_frontend_str(d->frontend));
+	gen_bool(g, "managed", d->managed);
+	gen_u64(g, "min_kib", d->min_kib);
+	gen_u64(g, "max_kib", d->max_kib);
+	gen_u64(g, "shares", d->shares);
+	gen_u64(g, "target_kib", d->last.target_kib);
+	gen_u64(g, "demand_kib", d->last.demand_kib);
+	gen_u64(g, "ideal_kib", d->last.ideal_kib);
+	gen_kv(g, "bound", bsched_bound_str(d->last.bound));
+	gen_bool(g, "stuck", d->last.stuck);
+	gen_bool(g, "uncooperative", d->last.uncooperative);
+	gen_bool(g, "flooding", d->flooding);
+	gen_u64(g, "refused_reports", d->refused_reports);
+	gen_u64(g, "flood_refused", d->flood_refused);
+	gen_kv(g, "last_refusal", d->last_refusal);
+	gen_u64(g, "refused_reservation", d->refused_reservation);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		publish_json(bd, path, (const char *)buf, &d->pub_status);
+	yajl_gen_free(g);
+}
+
+void bd_publish_daemon(struct ballastd *bd)
+{
+	char path[BD_PATH_MAX];
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g;
+
+	if (bd_tool_path(path, BALLAST_KEY_STATUS, NULL, NULL))
+		return;
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return;
+	yajl_gen_map_open(g);
+	gen_u64(g, "pid", (uint64_t)getpid());
+	gen_u64(g, "tick_ms", bd->cfg.tick_ms);
+	gen_bool(g, "dry_run", bd->dry_run);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		publish_json(bd, path, (const char *)buf, &bd->pub_daemon_status);
+	yajl_gen_free(g);
+}
+
+void bd_forget_domain(struct ballastd *bd, struct bd_dom *d)
+{
+	char path[BD_PATH_MAX], id[16];
+
+	snprintf(id, sizeof(id), "%" PRIu32, d->domid);
+	bd_log(bd, LOG_INFO, "%s (%" PRIu32 "): left", d->name, d->domid);
+	if (!bd->dry_run && !bd_tool_path(path, BALLAST_TOOL_DOMAIN, id, NULL))
+		bd->io.ops->rm(bd->io.ctx, BIO_TXN_NONE, path);
+	if (d->watched && !bd_dom_path(path, d->domid, BALLAST_DATA_DIR, NULL)) {
+		char token[16];
+
+		snprintf(token, sizeof(token), BD_GUEST_TOKEN_FMT, d->domid);
+		bd->io.ops->unwatch(bd->io.ctx, path, token);
+	}
+	free(d->pub_status);
+}
+
+/* --- Prometheus text format, replaced atomically -------------------------- */
+
+int bd_write_metrics(struct ballastd *bd)
+{
+	char tmp[PATH_MAX + 8];
+	FILE *f;
+	int rc = 0;
+
+	if (!bd->cfg.metrics_file[0] || bd->dry_run)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", bd->cfg.metrics_file);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "# TYPE ballast_ticks_total counter\nballast_ticks_total %" PRIu64 "\n",
+		bd->count.ticks);
+	fprintf(f, "# TYPE ballast_xs_retries_total counter\nballast_xs_retries_total %" PRIu64 "\n",
+		bd->count.xs_retries);
+	fprintf(f, "# TYPE ballast_xs_giveups_total counter\nballast_xs_giveups_total %" PRIu64 "\n",
+		bd->count.xs_giveups);
+	fprintf(f, "# TYPE ballast_refused_reports_total counter\nballast_refused_reports_total %" PRIu64 "\n",
+		bd->count.refused_reports);
+	fprintf(f, "# TYPE ballast_flood_refused_total counter\nballast_flood_refused_total %" PRIu64 "\n",
+		bd->count.flood_refused);
+	fprintf(f, "# TYPE ballast_domain_target_kib gauge\n");
+	for (size_t i = 0; i < bd->n_doms; i++)
+		fprintf(f, "ballast_domain_target_kib{domain=\"%s\",domid=\"%" PRIu32 "\"} %" PRIu64 "\n",
+			bd->doms[i].name, bd->doms[i].domid, bd->doms[i].last.target_kib);
+	fprintf(f, "# TYPE ballast_domain_demand_kib gauge\n");
+	for (size_t i = 0; i < bd->n_doms; i++)
+		fprintf(f, "ballast_domain_demand_kib{domain=\"%s\",domid=\"%" PRIu32 "\"} %" PRIu64 "\n",
+			bd->doms[i].name, bd->doms[i].domid, bd->doms[i].last.demand_kib);
+	fprintf(f, "# TYPE ballast_domain_uncooperative gauge\n");
+	for (size_t i = 0; i < bd->n_doms; i++)
+		fprintf(f, "ballast_domain_uncooperative{domain=\"%s\",domid=\"%" PRIu32 "\"} %d\n",
+			bd->doms[i].name, bd->doms[i].domid, bd->doms[i].last.uncooperative);
+	if (ferror(f))
+		rc = -EIO;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, bd->cfg.metrics_file))
+		rc = -errno;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}

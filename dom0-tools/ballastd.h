@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ballastd: the dom0 side. One struct ballastd owns everything: the I/O
+ * backend, the configuration, the policy state, what it knows about each
+ * domain and what it last published. Each tick reads a snapshot through the
+ * backend, asks bsched_tick() and writes only what changed. No policy here.
+ */
+#ifndef BALLASTD_H
+#define BALLASTD_H
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "ballast_schema.h"
+#include "bio.h"
+#include "bsched.h"
+#include "config.h"
+
+#define BD_PATH_MAX		256
+#define BD_LOG_QUIET_MS		60000	/* one refusal line per domain per minute */
+#define BD_MIN_EVENT_GAP_MS	100	/* watch-driven ticks at most this often */
+#define BD_GUEST_TOKEN_FMT	"g%" PRIu32	/* watch on a guest's data/ballast */
+#define BD_MAX_EVENTS_PER_DRAIN	4096	/* then tick: events cannot stall us */
+
+/* What ballastd knows about one domain between ticks. */
+struct bd_dom {
+	uint32_t domid;
+	bool present;			/* in this tick's snapshot */
+	bool watched;
+	char name[BSCHED_NAME_MAX];
+	enum bsched_frontend frontend;
+	bool stock_feature;		/* control/feature-balloon = 1 */
+
+	/* guest reports, accepted through the schema validators */
+	uint64_t last_seq;
+	uint64_t last_report_ms;
+	struct bsched_stats stats;
+	int guest_state;		/* enum ballast_state, -1 unknown */
+
+	/* untrusted input accounting */
+	uint64_t refused_reports;
+	uint64_t flood_refused;
+	uint32_t events_in_window;
+	uint64_t window_start_ms;
+	bool flooding;
+	uint64_t log_quiet_until_ms;
+	uint64_t log_suppressed;
+	char last_refusal[96];
+
+	/* policy inputs resolved this tick */
+	uint64_t min_kib, max_kib;
+	uint32_t shares;
+	bool managed;
+	uint64_t static_max_kib;
+
+	/* what is published (cache of xenstore and Xen) */
+	bool ctl_ready;			/* memory/ballast made with our perms */
+	uint64_t pub_rate_min, pub_rate_max;
+	bool uncooperative;
+	char *pub_status;		/* last /tool/.../domain/<id>/status */
+	bool no_balloon_reported;
+
+	struct bsched_decision last;
+	bool have_decision;
+	uint32_t refused_reservation;	/* 0: none */
+};
+
+struct bd_res {
+	uint32_t id;
+	uint64_t size_kib;
+	uint64_t since_ms;
+	bool present;
+	int pub_status;			/* -1: not written by us yet */
+};
+
+struct bd_counters {
+	uint64_t ticks;
+	uint64_t tick_errors;
+	uint64_t xs_retries;
+	uint64_t xs_giveups;
+	uint64_t vanished;
+	uint64_t writes;
+	uint64_t refused_reports;
+	uint64_t flood_refused;
+};
+
+struct ballastd {
+	struct bio io;
+	struct bd_config cfg;
+	const char *config_path;	/* NULL: built-in defaults */
+	bool dry_run;
+	FILE *dry_out;			/* where --dry-run prints */
+	FILE *log_out;			/* stderr target (tests capture it) */
+	struct bsched_state *policy;
+
+	struct bd_dom *doms;
+	size_t n_doms;
+	struct bd_res *res;
+	size_t n_res;
+
+	uint64_t last_tick_ms;
+	bool tick_due;			/* a relevant watch fired */
+	bool watches_set;
+	char *pub_daemon_status;
+	struct bd_counters count;
+};
+
+/*
+ * Takes @io (closed by bd_fini), loads @config_path (NULL: defaults).
+ * Returns 0, or -1 with a reason in @err.
+ */
+int bd_init(struct ballastd *bd, const struct bio *io, const char *config_path,
+	    bool dry_run, char *err, size_t err_len);
+void bd_fini(struct ballastd *bd);
+
+/* Registers @introduceDomain, @releaseDomain and the /tool watches. */
+int bd_watch_setup(struct ballastd *bd);
+
+/* One iteration. Returns 0, or -errno if no snapshot could be taken. */
+int bd_tick(struct ballastd *bd);
+
+/* Drains queued watch events; sets tick_due if one matters. */
+void bd_handle_events(struct ballastd *bd);
+
+/* SIGHUP: a bad file keeps the old configuration (and says why). */
+int bd_reload(struct ballastd *bd);
+
+/* --- internals shared by the ballastd-*.c files --------------------------- */
+
+void bd_log(struct ballastd *bd, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Logs a refused guest value, at most once per BD_LOG_QUIET_MS per domain. */
+void bd_log_refusal(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms,
+		    const char *what, const char *why);
+
+int bd_dom_path(char *buf, uint32_t domid, const char *dir, const char *key);
+int bd_tool_path(char *buf, const char *a, const char *b, const char *c);
+
+struct bd_dom *bd_dom_get(struct ballastd *bd, uint32_t domid, bool create);
+
+/* ballastd-read.c: fills @out from xenstore; -ESRCH if the domain is gone. */
+int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
+		   const struct bio_dominfo *info, uint64_t now_ms,
+		   struct bsched_domain *out);
+int bd_read_reservations(struct ballastd *bd, uint64_t now_ms);
+
+/* ballastd-write.c */
+void bd_apply(struct ballastd *bd, struct bd_dom *d,
+	      const struct bsched_domain *in, const struct bsched_decision *dec);
+void bd_answer(struct ballastd *bd, struct bd_res *r,
+	       const struct bsched_answer *ans);
+void bd_publish_status(struct ballastd *bd, struct bd_dom *d);
+void bd_publish_daemon(struct ballastd *bd);
+void bd_forget_domain(struct ballastd *bd, struct bd_dom *d);
+int bd_write_metrics(struct ballastd *bd);
+
+#endif /* BALLASTD_H */

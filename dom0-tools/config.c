@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+/* ballastd.conf with libinih: a declarative key table per section. */
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ballast_schema.h"
+#include "config.h"
+
+#define DOMAIN_PREFIX	"domain "
+
+enum key_type {
+	KT_MS,		/* milliseconds, plain number */
+	KT_SIZE,	/* KiB with K/M/G/T suffix */
+	KT_U32,
+	KT_BOOL,
+	KT_SURPLUS,
+	KT_LOG,
+	KT_PATH,
+};
+
+struct host_key {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	uint64_t max;	/* for numbers; 0: none beyond the type */
+};
+
+#define HK(name_, type_, field_, max_) \
+	{ name_, type_, offsetof(struct bd_config, field_), max_ }
+
+static const struct host_key host_keys[] = {
+	HK("tick-ms", KT_MS, tick_ms, 60000),
+	HK("slush", KT_SIZE, policy.slush_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("surplus", KT_SURPLUS, policy.surplus, 0),
+	HK("buffer-pct", KT_U32, policy.buffer_pct, 1000),
+	HK("buffer-min", KT_SIZE, policy.buffer_min_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("psi-stall", KT_U32, policy.psi_stall_centipct, BALLAST_MAX_CENTIPCT),
+	HK("psi-boost-pct", KT_U32, policy.psi_boost_pct, 1000),
+	HK("stats-stale-ms", KT_MS, policy.stats_stale_ms, 0),
+	HK("step", KT_SIZE, policy.step_max_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("deadband", KT_SIZE, policy.deadband_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("stuck-after-ms", KT_MS, policy.stuck_after_ms, 0),
+	HK("uncooperative-after-ms", KT_MS, policy.uncooperative_after_ms, 0),
+	HK("progress", KT_SIZE, policy.progress_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("rate-min", KT_SIZE, rate_min_kib_s, BALLAST_MAX_RATE_KIB_S),
+	HK("rate-max", KT_SIZE, rate_max_kib_s, BALLAST_MAX_RATE_KIB_S),
+	HK("manage-dom0", KT_BOOL, manage_dom0, 0),
+	HK("default-min", KT_SIZE, default_min_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("default-shares", KT_U32, default_shares, BALLAST_MAX_SHARES),
+	HK("flood-limit", KT_U32, flood_limit, 100000),
+	HK("xs-tries", KT_U32, xs_tries, 1000),
+	HK("reservation-expire-ms", KT_MS, reservation_expire_ms, 0),
+	HK("log", KT_LOG, log, 0),
+	HK("metrics-file", KT_PATH, metrics_file, 0),
+};
+
+struct parse_ctx {
+	struct bd_config *cfg;
+	FILE *file;
+	unsigned int line;
+	unsigned int err_line;
+	char err[BD_ERR_MAX];
+};
+
+static int fail(struct parse_ctx *pc, const char *fmt, const char *a,
+		const char *b)
+{
+	if (!pc->err_line) {
+		pc->err_line = pc->line;
+		snprintf(pc->err, sizeof(pc->err), fmt, a, b);
+	}
+	return 0;	/* inih: error */
+}
+
+static int parse_number(const char *value, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	if (ballast_parse_u64(value, strlen(value), &v) != BALLAST_OK)
+		return -1;
+	if (max && v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int set_host_key(struct parse_ctx *pc, const struct host_key *k,
+			const char *value)
+{
+	char *field = (char *)pc->cfg + k->offset;
+	uint64_t v;
+	bool b;
+
+	switch (k->type) {
+	case KT_MS:
+		if (parse_number(value, k->max, &v))
+			return fail(pc, "%s: not a number of milliseconds: %s",
+				    k->name, value);
+		memcpy(field, &v, sizeof(v));
+		return 1;
+	case KT_SIZE:
+		if (ballast_parse_size(value, &v) || (k->max && v > k->max))
+			return fail(pc, "%s: not a size (K/M/G/T suffix, KiB by default): %s",
+				    k->name, value);
+		memcpy(field, &v, sizeof(v));
+		return 1;
+	case KT_U32: {
+		uint32_t v32;
+
+		if (parse_number(value, k->max ? k->max : UINT32_MAX, &v))
+			return fail(pc, "%s: not a number in range: %s",
+				    k->name, value);
+		v32 = (uint32_t)v;
+		memcpy(field, &v32, sizeof(v32));
+		return 1;
+	}
+	case KT_BOOL:
+		if (bd_parse_bool(value, &b))
+			return fail(pc, "%s: expected yes or no: %s", k->name,
+				    value);
+		memcpy(field, &b, sizeof(b));
+		return 1;
+	case KT_SURPLUS: {
+		enum bsched_surplus s;
+
+		if (!strcmp(value, "shares"))
+			s = BSCHED_SURPLUS_SHARES;
+		else if (!strcmp(value, "keep-free"))
+			s = BSCHED_SURPLUS_KEEP_FREE;
+		else
+			return fail(pc, "%s: expected shares or keep-free: %s",
+				    k->name, value);
+		memcpy(field, &s, sizeof(s));
+		return 1;
+	}
+	case KT_LOG: {
+		enum bd_log_target t;
+
+		if (!strcmp(value, "syslog"))
+			t = BD_LOG_SYSLOG;
+		else if (!strcmp(value, "stderr"))
+			t = BD_LOG_STDERR;
+		else
+			return fail(pc, "%s: expected syslog or stderr: %s",
+				    k->name, value);
+		memcpy(field, &t, sizeof(t));
+		return 1;
+	}
+	case KT_PATH:
+		if (strlen(value) >= PATH_MAX || (value[0] && value[0] != '/'))
+			return fail(pc, "%s: expected an absolute path: %s",
+				    k->name, value);
+		strcpy(field, value);
+		return 1;
+	}
+	return fail(pc, "%s: internal: unknown type%s", k->name, "");
+}
+
+static struct bd_domain_conf *domain_section(struct parse_ctx *pc,
+					     const char *name)
+{
+	struct bd_config *cfg = pc->cfg;
+	struct bd_domain_conf *d;
+
+	for (size_t i = 0; i < cfg->n_domains; i++)
+		if (!strcmp(cfg->domains[i].name, name))
+			return &cfg->domains[i];
+	d = realloc(cfg->domains, (cfg->n_domains + 1) * sizeof(*d));
+	if (!d)
+		return NULL;
+	cfg->domains = d;
+	d = &d[cfg->n_domains++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return d;
+}
+
+static int set_domain_key(struct parse_ctx *pc, const char *section,
+			  const char *key, const char *value)
+{
+	const char *name = section + strlen(DOMAIN_PREFIX);
+	struct bd_domain_conf *d;
+	uint64_t v;
+
+	if (!name[0] || strlen(name) >= BSCHED_NAME_MAX)
+		return fail(pc, "[%s]: a domain name of 1 to 63 bytes expected%s",
+			    section, "");
+	d = domain_section(pc, name);
+	if (!d)
+		return fail(pc, "out of memory%s%s", "", "");
+	if (!strcmp(key, "min") || !strcmp(key, "max")) {
+		if (ballast_parse_size(value, &v) || v > BALLAST_MAX_MEMORY_KIB)
+			return fail(pc, "%s: not a size (K/M/G/T suffix, KiB by default): %s",
+				    key, value);
+		if (key[1] == 'i') {
+			d->min_kib = v;
+			d->has_min = true;
+		} else {
+			d->max_kib = v;
+			d->has_max = true;
+		}
+		return 1;
+	}
+	if (!strcmp(key, "shares")) {
+		if (parse_number(value, BALLAST_MAX_SHARES, &v) || v == 0)
+			return fail(pc, "shares: a number from 1 to 1000000 expected: %s",
+				    value, "");
+		d->shares = (uint32_t)v;
+		d->has_shares = true;
+		return 1;
+	}
+	if (!strcmp(key, "stock-balloon")) {
+		bool b;
+
+		if (!strcmp(value, "auto"))
+			d->stock = BD_STOCK_AUTO;
+		else if (!bd_parse_bool(value, &b))
+			d->stock = b ? BD_STOCK_YES : BD_STOCK_NO;
+		else
+			return fail(pc, "stock-balloon: expected yes, no or auto: %s",
+				    value, "");
+		return 1;
+	}
+	return fail(pc, "unknown key '%s' in [%s]", key, section);
+}
+
+static int on_entry(void *user, const char *section, const char *key,
+		    const char *value)
+{
+	struct parse_ctx *pc = user;
+
+	if (pc->err_line)
+		return 0;
+	if (!strcmp(section, "host")) {
+		for (size_t i = 0; i < sizeof(host_keys) / sizeof(host_keys[0]); i++)
+			if (!strcmp(key, host_keys[i].name))
+				return set_host_key(pc, &host_keys[i], value);
+		return fail(pc, "unknown key '%s' in [%s]", key, section);
+	}
+	if (!strncmp(section, DOMAIN_PREFIX, strlen(DOMAIN_PREFIX)))
+		return set_domain_key(pc, section, key, value);
+	return fail(pc, "unknown section [%s]%s", section, "");
+}
+
+/* inih's reader: one line per call, so the handler knows the line number. */
+static char *read_line(char *buf, int size, void *stream)
+{
+	struct parse_ctx *pc = stream;
+	char *s = fgets(buf, size, pc->file);
+
+	if (s)
+		pc->line++;
+	return s;
+}
+
+static int check_config(struct bd_config *cfg, const char **why)
+{
+	if (bsched_config_validate(&cfg->policy, why))
+		return -1;
+	if (cfg->tick_ms < 10) {
+		*why = "tick-ms below 10";
+		return -1;
+	}
+	if (cfg->rate_min_kib_s > cfg->rate_max_kib_s) {
+		*why = "rate-min above rate-max";
+		return -1;
+	}
+	if (!cfg->xs_tries || !cfg->flood_limit || !cfg->default_shares) {
+		*why = "xs-tries, flood-limit and default-shares must be >= 1";
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->n_domains; i++) {
+		const struct bd_domain_conf *d = &cfg->domains[i];
+
+		if (d->has_min && d->has_max && d->min_kib > d->max_kib) {
+			*why = "a [domain] has min above max";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void bd_config_defaults(struct bd_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	bsched_config_defaults(&cfg->policy);
+	cfg->tick_ms = 1000;
+	cfg->rate_min_kib_s = 4096;		/* 4 MiB/s */
+	cfg->rate_max_kib_s = 262144;		/* 256 MiB/s */
+	cfg->default_min_kib = 262144;		/* 256 MiB */
+	cfg->default_shares = 1000;
+	cfg->flood_limit = 20;
+	cfg->xs_tries = 16;
+	cfg->reservation_expire_ms = 300000;
+	cfg->log = BD_LOG_STDERR;
+}
+
+int bd_config_load(const char *path, struct bd_config *cfg, char *err,
+		   size_t err_len)
+{
+	struct bd_config next;
+	struct parse_ctx pc = { .cfg = &next };
+	const char *why = NULL;
+	int r;
+
+	bd_config_defaults(&next);
+	pc.file = fopen(path, "re");
+	if (!pc.file) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	r = ini_parse_stream(read_line, &pc, on_entry, &pc);
+	fclose(pc.file);
+	if (r && pc.err_line) {
+		snprintf(err, err_len, "%s:%u: %s", path, pc.err_line, pc.err);
+		goto out_free;
+	}
+	if (r) {
+		snprintf(err, err_len, "%s:%d: syntax error (expected [section] or key = value)",
+			 path, r);
+		goto out_free;
+	}
+	if (check_config(&next, &why)) {
+		snprintf(err, err_len, "%s: %s", path, why);
+		goto out_free;
+	}
+	bd_config_free(cfg);
+	*cfg = next;
+	return 0;
+
+out_free:
+	bd_config_free(&next);
+	return -1;
+}
+
+void bd_config_free(struct bd_config *cfg)
+{
+	free(cfg->domains);
+	cfg->domains = NULL;
+	cfg->n_domains = 0;
+}
+
+const struct bd_domain_conf *bd_config_domain(const struct bd_config *cfg,
+					      const char *name)
+{
+	for (size_t i = 0; i < cfg->n_domains; i++)
+		if (!strcmp(cfg->domains[i].name, name))
+			return &cfg->domains[i];
+	return NULL;
+}

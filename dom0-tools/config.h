@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ballastd.conf: an INI file read with libinih. [host] holds the daemon's
+ * and the policy's settings, [domain NAME] a domain's subscription by name
+ * (names survive reboots, domids do not). See ballastd.conf(5).
+ */
+#ifndef BALLAST_CONFIG_H
+#define BALLAST_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bsched.h"
+
+#define BD_DEFAULT_CONFIG	"/etc/ballast/ballastd.conf"
+#define BD_ERR_MAX		512
+
+enum bd_stock_mode {
+	BD_STOCK_AUTO = 0,	/* yes iff the guest wrote control/feature-balloon=1 */
+	BD_STOCK_YES,
+	BD_STOCK_NO,
+};
+
+enum bd_log_target {
+	BD_LOG_STDERR = 0,
+	BD_LOG_SYSLOG,
+};
+
+struct bd_domain_conf {
+	char name[BSCHED_NAME_MAX];
+	bool has_min, has_max, has_shares;
+	uint64_t min_kib;
+	uint64_t max_kib;
+	uint32_t shares;
+	enum bd_stock_mode stock;
+};
+
+struct bd_config {
+	struct bsched_config policy;
+	uint64_t tick_ms;
+	uint64_t rate_min_kib_s;	/* published to ballast frontends */
+	uint64_t rate_max_kib_s;
+	bool manage_dom0;
+	uint64_t default_min_kib;	/* for domains without a [domain] min */
+	uint32_t default_shares;
+	uint32_t flood_limit;		/* guest report updates per second */
+	uint32_t xs_tries;		/* transaction attempts before giving up */
+	uint64_t reservation_expire_ms;	/* a reservation nobody removed */
+	enum bd_log_target log;
+	char metrics_file[PATH_MAX];	/* empty: none */
+	struct bd_domain_conf *domains;
+	size_t n_domains;
+};
+
+void bd_config_defaults(struct bd_config *cfg);
+
+/*
+ * Reads @path over defaults. Returns 0, or -1 with "file:line: reason" (or
+ * "file: reason") in @err; *@cfg is then untouched.
+ */
+int bd_config_load(const char *path, struct bd_config *cfg, char *err,
+		   size_t err_len);
+
+void bd_config_free(struct bd_config *cfg);
+
+/* The [domain NAME] section, or NULL. */
+const struct bd_domain_conf *bd_config_domain(const struct bd_config *cfg,
+					      const char *name);
+
+/*
+ * A size: digits with an optional K, M, G or T suffix (KiB when none).
+ * Returns 0 and sets *kib, or -1 (empty, junk, overflow).
+ */
+int ballast_parse_size(const char *s, uint64_t *kib);
+
+/* yes/no, true/false, on/off, 1/0. Returns 0 or -1. */
+int bd_parse_bool(const char *s, bool *out);
+
+#endif /* BALLAST_CONFIG_H */

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ballast.ko: load, unload, the worker, suspend/resume.
+ *
+ * The worker runs every tick_ms (default 1 s) while the balloon is not at
+ * its target, every idle_ms otherwise (statistics only), and at once when
+ * the watch on memory/ballast fires. Work is never done in the watch
+ * callback: it only queues the worker.
+ *
+ * Coexistence with the built-in stock balloon (drivers/xen/balloon.c),
+ * which keeps watching memory/target: ballast's own balloon covers only the
+ * memory below the size the guest had when ballast loaded (the stock
+ * balloon's target then, "boot size"). A ballast target above it is handed
+ * to the stock balloon through its exported balloon_set_new_target(), which
+ * populates the frames between the boot size and maxmem. Each range has
+ * one owner, so the two never hold pages for the same purpose. Do not use
+ * xl mem-set on a guest ballast manages: it moves the stock balloon under
+ * ballast's feet (ballast does not undo it, it only re-sends its own
+ * stock target when that changes).
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/slab.h>
+#include <linux/suspend.h>
+#include <xen/balloon.h>
+#include <xen/xen.h>
+
+#include "ballast.h"
+
+/* Load-time parameters: read once into struct ballast, sysfs after that. */
+static unsigned int tick_ms = 1000;
+module_param(tick_ms, uint, 0444);
+MODULE_PARM_DESC(tick_ms, "Period of the balloon loop while not at target, ms (default 1000)");
+
+static unsigned int idle_ms = 2000;
+module_param(idle_ms, uint, 0444);
+MODULE_PARM_DESC(idle_ms, "Period of statistics sampling at target, ms (default 2000)");
+
+static unsigned long long rate_min_kib_s;
+module_param(rate_min_kib_s, ullong, 0444);
+MODULE_PARM_DESC(rate_min_kib_s, "Lowest rate, KiB/s; overrides memory/ballast/rate-min (0: host's or 4096)");
+
+static unsigned long long rate_max_kib_s;
+module_param(rate_max_kib_s, ullong, 0444);
+MODULE_PARM_DESC(rate_max_kib_s, "Highest rate, KiB/s; overrides memory/ballast/rate-max (0: host's or 262144)");
+
+static unsigned long long rate_step_kib_s;
+module_param(rate_step_kib_s, ullong, 0444);
+MODULE_PARM_DESC(rate_step_kib_s, "Rate increase after each good tick, KiB/s (0: 4096)");
+
+static unsigned int rate_div = 2;
+module_param(rate_div, uint, 0444);
+MODULE_PARM_DESC(rate_div, "Rate divided by this after a failed allocation, >= 2 (default 2)");
+
+static bool constant_rate;
+module_param(constant_rate, bool, 0444);
+MODULE_PARM_DESC(constant_rate, "Always move at the highest rate, no adaptation (default off)");
+
+static unsigned long long floor_kib;
+module_param(floor_kib, ullong, 0444);
+MODULE_PARM_DESC(floor_kib, "Never leave the guest less memory than this, KiB (0: from the guest's size, as Hyper-V)");
+
+static bool scrub = true;
+module_param(scrub, bool, 0444);
+MODULE_PARM_DESC(scrub, "Clear pages before their frames go back to Xen (default on)");
+
+static unsigned int oom_pages = 512;
+module_param(oom_pages, uint, 0444);
+MODULE_PARM_DESC(oom_pages, "Pages given back per OOM event (default 512)");
+
+static unsigned int report_ms = 10000;
+module_param(report_ms, uint, 0444);
+MODULE_PARM_DESC(report_ms, "Write data/ballast at least this often, ms (default 10000)");
+
+static unsigned long long report_threshold_kib = 16384;
+module_param(report_threshold_kib, ullong, 0444);
+MODULE_PARM_DESC(report_threshold_kib, "Memory change that is reported at once, KiB (default 16384)");
+
+/* module_exit() takes no argument: the one instance, set once at load. */
+static struct ballast *the_ballast;
+
+#define DRAIN_LOG_EVERY	10	/* seconds between "still waiting" lines */
+
+static u64 kib_to_pages_up(const struct ballast *b, u64 kib)
+{
+	u32 pk = b->core.cfg.page_kib;
+
+	return kib / pk + (kib % pk != 0);
+}
+
+void ballast_kick(struct ballast *b, bool reread)
+{
+	if (reread)
+		set_bit(BALLAST_F_REREAD, &b->flags);
+	mod_delayed_work(b->wq, &b->work, 0);
+}
+
+/* Effective bounds: sysfs/parameter override, else the host's, else default. */
+void ballast_apply_knobs(struct ballast *b)
+{
+	u64 min_kib = b->knobs.rate_min_kib_s ?: b->host.rate_min_kib_s ?:
+		      b->default_rate_min_kib_s;
+	u64 max_kib = b->knobs.rate_max_kib_s ?: b->host.rate_max_kib_s ?:
+		      b->default_rate_max_kib_s;
+	u32 rmin = bcore_kib_s_to_rate(&b->core, min_kib);
+	u32 rmax = bcore_kib_s_to_rate(&b->core, max_kib);
+
+	b->core.cfg.constant_rate = b->knobs.constant_rate;
+	/* A minimum above the maximum: the minimum wins, it is the safer wish. */
+	bcore_set_rate_bounds(&b->core, rmin, max(rmin, rmax));
+	b->core.cfg.floor_pages =
+		kib_to_pages_up(b, b->knobs.floor_kib ?: b->default_floor_kib);
+}
+
+static bool settled(enum ballast_state st)
+{
+	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
+}
+
+static void ballast_work(struct work_struct *work)
+{
+	struct ballast *b = container_of(to_delayed_work(work), struct ballast,
+					 work);
+	u64 now_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+	enum ballast_state st;
+	unsigned int delay_ms;
+
+	mutex_lock(&b->lock);
+	/* Re-read while not settled too: a lost watch event must not stall us. */
+	if (test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
+	    !settled(b->core.state)) {
+		ballast_read_ctl(b);
+		ballast_apply_knobs(b);
+	}
+	st = bcore_tick(&b->core, &ballast_mem_ops, b,
+			ballast_mem_available_pages());
+	ballast_sync_stock(b);
+	ballast_report(b, now_ms);
+	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
+	mutex_unlock(&b->lock);
+	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
+}
+
+/* Resume, restore, thaw: the target may have moved while we slept. */
+static int ballast_pm_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct ballast *b = container_of(nb, struct ballast, pm_nb);
+
+	if (action == PM_POST_SUSPEND || action == PM_POST_HIBERNATION ||
+	    action == PM_POST_RESTORE)
+		ballast_kick(b, true);
+	return NOTIFY_OK;
+}
+
+/* Every page goes back before unload; if Xen has no frames, wait for them. */
+static void ballast_drain(struct ballast *b)
+{
+	unsigned int waited_s = 0;
+	u64 left;
+
+	mutex_lock(&b->lock);
+	while ((left = bcore_drain(&b->core, &ballast_mem_ops, b)) > 0) {
+		mutex_unlock(&b->lock);
+		if (waited_s % DRAIN_LOG_EVERY == 0)
+			pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u s so far)\n",
+				(unsigned long long)left, waited_s);
+		msleep(1000);
+		waited_s++;
+		mutex_lock(&b->lock);
+	}
+	mutex_unlock(&b->lock);
+	if (waited_s)
+		pr_info("ballast: all frames back after %u s\n", waited_s);
+}
+
+static void take_params(struct ballast *b)
+{
+	struct ballast_knobs k = {
+		.rate_min_kib_s = rate_min_kib_s,
+		.rate_max_kib_s = rate_max_kib_s,
+		.floor_kib = floor_kib,
+		.constant_rate = constant_rate,
+		.scrub = scrub,
+		.oom_pages = oom_pages,
+		.tick_ms = tick_ms ?: 1,
+		.idle_ms = idle_ms ?: 1,
+	};
+
+	b->knobs = k;
+}
+
+static int setup_core(struct ballast *b)
+{
+	struct breport_thresholds th;
+	struct bcore_config cfg;
+	u64 boot;
+
+	bcore_default_config(&cfg, PAGE_SIZE / SZ_1K);
+	cfg.tick_ms = b->knobs.tick_ms;
+	cfg.rate_div = rate_div;
+	cfg.constant_rate = b->knobs.constant_rate;
+	/* The stock balloon is at rest at load: its target is our boot size. */
+	boot = READ_ONCE(balloon_stats.target_pages);
+	cfg.offset_pages = ballast_read_offset_pages(boot);
+	if (!bcore_init(&b->core, &cfg, boot))
+		return -EINVAL;
+	if (rate_step_kib_s)
+		b->core.cfg.rate_step = bcore_kib_s_to_rate(&b->core,
+							    rate_step_kib_s);
+	b->default_rate_min_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_min);
+	b->default_rate_max_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_max);
+	b->default_floor_kib = cfg.page_kib *
+		bcore_default_floor(boot + cfg.offset_pages, cfg.page_kib);
+	ballast_apply_knobs(b);
+	b->stock_target_pages = boot;
+
+	breport_default_thresholds(&th);
+	th.max_interval_ms = report_ms;
+	th.mem_kib = report_threshold_kib;
+	breport_init(&b->report, &th);
+	return 0;
+}
+
+static int __init ballast_init(void)
+{
+	struct ballast *b;
+	int err;
+
+	if (!xen_domain() || xen_initial_domain())
+		return -ENODEV;
+	if (rate_div < 2) {
+		pr_err("ballast: rate_div must be >= 2\n");
+		return -EINVAL;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	/* From here on the kobject owns b: kobject_put() frees it. */
+	kobject_init(&b->kobj, &ballast_ktype);
+	mutex_init(&b->lock);
+	INIT_LIST_HEAD(&b->pages);
+	ratelimit_state_init(&b->bad_value_rs, 60 * HZ, 3);
+	INIT_DELAYED_WORK(&b->work, ballast_work);
+	take_params(b);
+
+	err = setup_core(b);
+	if (err)
+		goto out_put;
+	b->wq = alloc_ordered_workqueue("ballast", WQ_FREEZABLE | WQ_MEM_RECLAIM);
+	if (!b->wq) {
+		err = -ENOMEM;
+		goto out_put;
+	}
+	err = kobject_add(&b->kobj, kernel_kobj, "ballast");
+	if (err)
+		goto out_destroy_wq;
+	err = ballast_oom_start(b);
+	if (err)
+		goto out_del_kobj;
+	b->pm_nb.notifier_call = ballast_pm_notify;
+	err = register_pm_notifier(&b->pm_nb);
+	if (err)
+		goto out_stop_oom;
+	err = ballast_watch_start(b);
+	if (err)
+		goto out_unregister_pm;
+
+	the_ballast = b;
+	ballast_kick(b, true);
+	pr_info("ballast: loaded; boot size %llu KiB, floor %llu KiB, rate %llu-%llu KiB/s; target in %s/%s\n",
+		(unsigned long long)((b->core.boot_pages + b->core.cfg.offset_pages) *
+				     b->core.cfg.page_kib),
+		(unsigned long long)(b->core.cfg.floor_pages * b->core.cfg.page_kib),
+		(unsigned long long)bcore_rate_kib_s(&b->core, b->core.cfg.rate_min),
+		(unsigned long long)bcore_rate_kib_s(&b->core, b->core.cfg.rate_max),
+		BALLAST_CTL_DIR, BALLAST_KEY_TARGET);
+	return 0;
+
+out_unregister_pm:
+	unregister_pm_notifier(&b->pm_nb);
+out_stop_oom:
+	ballast_oom_stop(b);
+out_del_kobj:
+	kobject_del(&b->kobj);
+out_destroy_wq:
+	destroy_workqueue(b->wq);
+out_put:
+	kobject_put(&b->kobj);
+	return err;
+}
+
+static void __exit ballast_exit(void)
+{
+	struct ballast *b = the_ballast;
+
+	/* Stop everything that can queue work, then the worker itself. */
+	ballast_watch_stop(b);
+	unregister_pm_notifier(&b->pm_nb);
+	ballast_oom_stop(b);
+	kobject_del(&b->kobj);
+	cancel_delayed_work_sync(&b->work);
+	destroy_workqueue(b->wq);
+
+	ballast_drain(b);
+	ballast_restore_stock(b);
+	pr_info("ballast: unloaded, every page returned\n");
+	the_ballast = NULL;
+	kobject_put(&b->kobj);
+}
+
+module_init(ballast_init);
+module_exit(ballast_exit);
+
+MODULE_DESCRIPTION("ballast: adaptive-rate memory balloon for Xen guests");
+MODULE_AUTHOR("ballast developers");
+/* GPL-only exports: xenmem_reservation_*, balloon_set_new_target, xenbus. */
+MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION("1.0");

@@ -16,7 +16,7 @@ AGENT_PROC_LIB := $(B)/libballast_agentproc.a
 $(AGENT_PROC_LIB): $(FE_PROC_OBJS)
 LIBS += $(AGENT_PROC_LIB)
 
-ifeq ($(HAVE_XEN)$(if $(wildcard linux-frontend/agent/main.c),y),yy)
+ifeq ($(HAVE_XEN),y)
 AGENT_BIN := $(B)/linux-frontend/ballast-agent
 AGENT_OBJS := $(B)/linux-frontend/agent/main.o $(B)/linux-frontend/agent/agent.o \
 	$(B)/linux-frontend/agent/stock.o $(B)/linux-frontend/agent/xs.o

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ballast-agent: the loop. See agent.h.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "stock.h"
+#include "xs.h"
+
+#define PAGE_KIB		4U
+#define POLL_STEP_MS		20U	/* while waiting for the stock balloon */
+#define BAD_LOG_EVERY_MS	60000U
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(uint32_t ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+void agent_default_config(struct agent_config *cfg)
+{
+	struct agent_config d = {
+		.stock_dir = STOCK_SYSFS_DIR,
+		.proc = { "/proc/meminfo", "/proc/vmstat", "/proc/pressure/memory" },
+		.tick_ms = 1000,
+		.idle_ms = 2000,
+		.settle_ms = 2000,
+		.report_ms = 10000,
+	};
+
+	*cfg = d;
+}
+
+/*
+ * Move the stock target by @delta_kib (negative: take memory) and wait
+ * until the stock balloon got there or settle_ms passed. Returns the KiB
+ * it actually moved; on a shortfall the target is pulled back to where the
+ * balloon stopped, so it does not keep trying behind the rate controller.
+ */
+static uint64_t move_stock(struct agent *a, int64_t delta_kib)
+{
+	uint64_t before, cur, goal;
+	uint32_t waited = 0;
+
+	if (stock_read_current_kib(a->cfg.stock_dir, &before))
+		return 0;
+	goal = (uint64_t)((int64_t)a->stock_target_kib + delta_kib);
+	if (stock_write_target_kib(a->cfg.stock_dir, goal))
+		return 0;
+	a->stock_target_kib = goal;
+	cur = before;
+	for (;;) {
+		if (stock_read_current_kib(a->cfg.stock_dir, &cur))
+			cur = before;
+		if (delta_kib < 0 ? cur <= goal : cur >= goal)
+			break;
+		if (waited >= a->cfg.settle_ms) {
+			if (stock_write_target_kib(a->cfg.stock_dir, cur) == 0)
+				a->stock_target_kib = cur;
+			break;
+		}
+		sleep_ms(POLL_STEP_MS);
+		waited += POLL_STEP_MS;
+	}
+	return delta_kib < 0 ? (before > cur ? before - cur : 0) :
+			       (cur > before ? cur - before : 0);
+}
+
+/* The stock balloon's failures look alike: pages it could not get. */
+static void agent_inflate(void *ctx, uint32_t nr, struct bcore_xfer *out)
+{
+	struct agent *a = ctx;
+	uint64_t kib = move_stock(a, -(int64_t)nr * PAGE_KIB);
+	uint64_t pages = kib / PAGE_KIB;
+
+	out->taken = (uint32_t)(pages < nr ? pages : nr);
+	out->done = out->taken;
+}
+
+static uint32_t agent_deflate(void *ctx, uint32_t nr)
+{
+	struct agent *a = ctx;
+	uint64_t pages = move_stock(a, (int64_t)nr * PAGE_KIB) / PAGE_KIB;
+
+	return (uint32_t)(pages < nr ? pages : nr);
+}
+
+static const struct bcore_ops agent_ops = {
+	.inflate = agent_inflate,
+	.deflate = agent_deflate,
+};
+
+static void log_refused(struct agent *a, const char *key, const char *s,
+			unsigned int len, enum ballast_verdict v)
+{
+	uint64_t t = now_ms();
+
+	if (a->last_bad_log_ms && t - a->last_bad_log_ms < BAD_LOG_EVERY_MS)
+		return;
+	a->last_bad_log_ms = t;
+	fprintf(stderr, "ballast-agent: refused %s/%s (%u bytes, \"%.*s\"): %s; keeping the last valid value\n",
+		BALLAST_CTL_DIR, key, len, (int)(len < 32 ? len : 32), s,
+		ballast_verdict_str(v));
+}
+
+static void read_target(struct agent *a)
+{
+	enum ballast_verdict v;
+	unsigned int len;
+	char *s = axs_read(a->xs, BALLAST_CTL_DIR, BALLAST_KEY_TARGET, &len);
+
+	if (!s)
+		return;
+	v = bcore_set_target(&a->core, s, len);
+	if (v != BALLAST_OK)
+		log_refused(a, BALLAST_KEY_TARGET, s, len, v);
+	free(s);
+}
+
+static uint64_t read_optional(struct agent *a, enum ballast_key_id id,
+			      uint64_t cur)
+{
+	const char *key = ballast_keys[id].name;
+	enum ballast_verdict v;
+	unsigned int len;
+	uint64_t val;
+	char *s = axs_read(a->xs, BALLAST_CTL_DIR, key, &len);
+
+	if (!s)
+		return 0;
+	v = ballast_parse_key(id, s, len, &val);
+	if (v != BALLAST_OK) {
+		log_refused(a, key, s, len, v);
+		val = cur;
+	}
+	free(s);
+	return val;
+}
+
+static void apply_bounds(struct agent *a)
+{
+	uint64_t min_kib = a->cfg.rate_min_kib_s ? a->cfg.rate_min_kib_s :
+			   a->host_rate_min_kib_s ? a->host_rate_min_kib_s :
+			   a->default_rate_min_kib_s;
+	uint64_t max_kib = a->cfg.rate_max_kib_s ? a->cfg.rate_max_kib_s :
+			   a->host_rate_max_kib_s ? a->host_rate_max_kib_s :
+			   a->default_rate_max_kib_s;
+	uint32_t rmin = bcore_kib_s_to_rate(&a->core, min_kib);
+	uint32_t rmax = bcore_kib_s_to_rate(&a->core, max_kib);
+
+	bcore_set_rate_bounds(&a->core, rmin, rmax > rmin ? rmax : rmin);
+}
+
+static void read_ctl(struct agent *a)
+{
+	read_target(a);
+	a->host_rate_min_kib_s = read_optional(a, BALLAST_K_RATE_MIN,
+					       a->host_rate_min_kib_s);
+	a->host_rate_max_kib_s = read_optional(a, BALLAST_K_RATE_MAX,
+					       a->host_rate_max_kib_s);
+	apply_bounds(a);
+}
+
+/* Above the boot size: the stock balloon's own range, set directly. */
+static void sync_above_boot(struct agent *a)
+{
+	uint64_t goal_kib = bcore_stock_goal(&a->core) * PAGE_KIB;
+
+	if (a->core.ballooned_pages || goal_kib == a->stock_target_kib)
+		return;
+	if (goal_kib < a->boot_kib)
+		goal_kib = a->boot_kib;
+	if (stock_write_target_kib(a->cfg.stock_dir, goal_kib) == 0)
+		a->stock_target_kib = goal_kib;
+}
+
+static void report(struct agent *a)
+{
+	struct breport_stats s;
+	uint64_t cur, t = now_ms(), seq;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	bcore_report_into(&a->core, &s);
+	if (stock_read_current_kib(a->cfg.stock_dir, &cur) == 0)
+		breport_set(&s, BALLAST_K_CURRENT, cur);
+	rc = procstat_collect(&a->cfg.proc, &s, NULL);
+	if (rc)
+		fprintf(stderr, "ballast-agent: statistics: %s, reporting without them\n",
+			strerror(-rc));
+	seq = breport_due(&a->report, &s, t);
+	if (!seq)
+		return;
+	rc = axs_write_report(a->xs, &s, seq);
+	if (rc) {
+		if (!a->report_failed_logged)
+			fprintf(stderr, "ballast-agent: cannot write %s: %s, will retry\n",
+				BALLAST_DATA_DIR, strerror(-rc));
+		a->report_failed_logged = true;
+		return;
+	}
+	a->report_failed_logged = false;
+	breport_sent(&a->report, &s, seq, t);
+}
+
+static bool settled(enum ballast_state st)
+{
+	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
+}
+
+static int open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int agent_start(struct agent *a, const struct agent_config *cfg)
+{
+	struct breport_thresholds th;
+	struct bcore_config cc;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	a->signal_fd = -1;
+	rc = stock_read_target_kib(cfg->stock_dir, &a->boot_kib);
+	if (rc) {
+		fprintf(stderr, "ballast-agent: no stock balloon at %s: %s\n",
+			cfg->stock_dir, strerror(-rc));
+		return rc;
+	}
+	a->stock_target_kib = a->boot_kib;
+
+	bcore_default_config(&cc, PAGE_KIB);
+	cc.tick_ms = cfg->tick_ms;
+	cc.constant_rate = cfg->constant_rate;
+	cc.floor_pages = cfg->floor_kib ? (cfg->floor_kib + PAGE_KIB - 1) / PAGE_KIB :
+		bcore_default_floor(a->boot_kib / PAGE_KIB, PAGE_KIB);
+	if (!bcore_init(&a->core, &cc, a->boot_kib / PAGE_KIB)) {
+		fprintf(stderr, "ballast-agent: bad rate configuration\n");
+		return -EINVAL;
+	}
+	a->default_rate_min_kib_s = bcore_rate_kib_s(&a->core, cc.rate_min);
+	a->default_rate_max_kib_s = bcore_rate_kib_s(&a->core, cc.rate_max);
+	apply_bounds(a);
+
+	breport_default_thresholds(&th);
+	th.max_interval_ms = cfg->report_ms;
+	breport_init(&a->report, &th);
+
+	a->xs = axs_open();
+	if (!a->xs) {
+		rc = -errno;
+		fprintf(stderr, "ballast-agent: xenstore: %s\n", strerror(errno));
+		return rc ? rc : -EIO;
+	}
+	a->signal_fd = open_signals();
+	if (a->signal_fd < 0) {
+		rc = -errno;
+		fprintf(stderr, "ballast-agent: signalfd: %s\n", strerror(errno));
+		goto out_close_xs;
+	}
+	fprintf(stderr, "ballast-agent: started; boot size %llu KiB, floor %llu KiB, stock balloon %s\n",
+		(unsigned long long)a->boot_kib,
+		(unsigned long long)(a->core.cfg.floor_pages * PAGE_KIB),
+		cfg->stock_dir);
+	return 0;
+
+out_close_xs:
+	axs_close(a->xs);
+	a->xs = NULL;
+	return rc;
+}
+
+/* Waits up to @ms for a watch event or a signal. Returns false on a signal. */
+static bool wait_event(struct agent *a, uint32_t ms, bool *reread)
+{
+	struct pollfd fds[2] = {
+		{ .fd = axs_fd(a->xs), .events = POLLIN },
+		{ .fd = a->signal_fd, .events = POLLIN },
+	};
+	int r = poll(fds, 2, (int)ms);
+
+	if (r < 0)
+		return errno == EINTR;
+	if (fds[1].revents & POLLIN)
+		return false;
+	if (fds[0].revents & POLLIN)
+		*reread = axs_drain_events(a->xs) || *reread;
+	return true;
+}
+
+int agent_run(struct agent *a)
+{
+	bool reread = true;
+
+	for (;;) {
+		enum ballast_state st;
+		struct meminfo mi;
+		struct breport_stats scratch;
+		uint64_t avail_pages = 0;
+
+		if (reread || !settled(a->core.state)) {
+			read_ctl(a);
+			reread = false;
+		}
+		memset(&scratch, 0, sizeof(scratch));
+		if (procstat_collect(&a->cfg.proc, &scratch, &mi) == 0)
+			avail_pages = mi.mem_available_kib / PAGE_KIB;
+		st = bcore_tick(&a->core, &agent_ops, a, avail_pages);
+		sync_above_boot(a);
+		report(a);
+		if (a->cfg.once)
+			return 0;
+		if (!wait_event(a, settled(st) ? a->cfg.idle_ms : a->cfg.tick_ms,
+				&reread))
+			return 0;
+	}
+}
+
+void agent_stop(struct agent *a)
+{
+	if (a->stock_target_kib != a->boot_kib &&
+	    stock_write_target_kib(a->cfg.stock_dir, a->boot_kib))
+		fprintf(stderr, "ballast-agent: could not restore target_kb %llu\n",
+			(unsigned long long)a->boot_kib);
+	if (a->signal_fd >= 0)
+		close(a->signal_fd);
+	axs_close(a->xs);
+	a->xs = NULL;
+	fprintf(stderr, "ballast-agent: stopped; stock balloon target back to %llu KiB\n",
+		(unsigned long long)a->boot_kib);
+}

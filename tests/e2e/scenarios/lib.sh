@@ -87,3 +87,67 @@ guest_log() { echo "/var/log/xen/console/guest-$1.log"; }
 
 # within A B TOL: |A - B| <= TOL (integers).
 within() { local d=$(($1 - $2)); [ "${d#-}" -le "$3" ]; }
+
+# --- ballast-specific helpers -------------------------------------------------
+
+# The lab's fixed cast, created by dom0/e2e-body (see there for sizes).
+E2E_DRIVERS="d1 d2"
+E2E_AGENTS="ag"
+E2E_STOCKS="st"
+E2E_GUESTS="d1 d2 ag st"
+BALLASTD_CONF=/etc/ballast/ballastd.conf
+BALLASTD_LOG=$E2E_OUT/ballastd.log
+
+# Scenario verdicts: `scenario NAME` once at the top, then pass or fail.
+scenario() { E2E_NAME=$1; echo "--- scenario $1"; }
+pass() { e2e_pass "$E2E_NAME"; exit 0; }
+fail() { e2e_fail "$E2E_NAME" "$*"; exit 1; }
+
+# Values the setup recorded (boot MemTotal, domids, config mins/maxes).
+E2E_STATE=/tmp/e2e-state.sh
+[ -f "$E2E_STATE" ] && . "$E2E_STATE"
+state_set() { echo "$1=$2" >> "$E2E_STATE"; eval "$1=\$2"; }
+
+ballastd_pid() { pidof ballastd 2>/dev/null | awk '{print $1}'; }
+
+# ballastd_start: in the background, logging to $BALLASTD_LOG (appended).
+ballastd_start() {
+	[ -x /usr/local/sbin/ballastd ] || return 1
+	echo "=== ballastd start at $(cut -d' ' -f1 /proc/uptime)" >> "$BALLASTD_LOG"
+	setsid /usr/local/sbin/ballastd -c "$BALLASTD_CONF" >> "$BALLASTD_LOG" 2>&1 < /dev/null &
+	sleep 1
+	[ -n "$(ballastd_pid)" ]
+}
+
+# need_ballastd: fail the scenario unless ballastd runs.
+need_ballastd() {
+	[ -x /usr/local/sbin/ballastd ] || fail "ballastd is not built (build/plain/dom0-tools/ballastd missing)"
+	[ -n "$(ballastd_pid)" ] || fail "ballastd is not running; its log ends: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
+}
+need_ballastctl() {
+	[ -x /usr/local/bin/ballastctl ] || fail "ballastctl is not built (build/plain/dom0-tools/ballastctl missing)"
+}
+# need_frontend NAME: the guest's frontend reports through the schema.
+need_frontend() {
+	[ -n "$(domid "$1")" ] || fail "guest $1 is not running"
+	[ -n "$(data_get "$1" "$XS_DATA_FRONTEND")" ] ||
+		fail "guest $1 has no $XS_DATA_DIR/$XS_DATA_FRONTEND: its frontend is not running ($(grep -m1 -E 'insmod|ballast' "$(guest_log "$1")" 2>/dev/null))"
+}
+
+ctl_get() { xs_get "$1" "$XS_CTL_DIR/$2"; }
+data_get() { xs_get "$1" "$XS_DATA_DIR/$2"; }
+
+# target_kib NAME: what ballastd asks of the guest: the ballast target for
+# ballast frontends, memory/target for the stock balloon.
+target_kib() {
+	case " $E2E_STOCKS " in
+	*" $1 "*) xs_get "$1" "$XS_STOCK_TARGET" ;;
+	*) ctl_get "$1" "$XS_CTL_TARGET" ;;
+	esac
+}
+
+# guest_oom NAME: the guest's kernel log lines about OOM kills (empty: none).
+guest_oom() { guest_run "$1" "dmesg | grep -iE 'out of memory|oom-kill|invoked oom-killer'"; }
+
+# mib KIB: KiB to MiB, rounded down.
+mib() { echo $(($1 / 1024)); }

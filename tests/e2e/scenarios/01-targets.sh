@@ -1,0 +1,83 @@
+#!/bin/bash
+# 1. Targets flow: ballastd sets a target for every guest; each converges
+# (xl list, the guest's MemTotal and its report agree within a tolerance);
+# xenstore-ls shows exactly the documented schema, with valid values.
+. /e2e/lib.sh
+scenario targets
+need_ballastd
+
+TOL_MIB=12	# page tables, rounding, a tick's worth of movement
+
+# Every guest gets a target from ballastd. The stock guest's memory/target
+# exists from xl create, so it counts once it moved off the boot size.
+for g in $E2E_DRIVERS $E2E_AGENTS; do
+	need_frontend "$g"
+	wait_for 60 '[ -n "$(ctl_get $g $XS_CTL_TARGET)" ]' ||
+		fail "$g: no $XS_CTL_DIR/$XS_CTL_TARGET after 60 s"
+done
+for g in $E2E_STOCKS; do
+	boot_kib=$((E2E_BOOT_XL_MIB_st * 1024))
+	wait_for 60 '[ "$(target_kib $g)" != "$boot_kib" ]' ||
+		fail "$g: ballastd never moved its $XS_STOCK_TARGET off the boot value $boot_kib KiB (an idle guest under keep-free should shrink)"
+done
+
+# Convergence: xl list's allocation follows the target, and the guest's
+# MemTotal moved by as much as its allocation did since boot.
+converged() {
+	local g=$1 t_kib xl_mib mt_kib boot_mt boot_xl
+	t_kib=$(target_kib "$g") xl_mib=$(xl_mem_mib "$g")
+	[ -n "$t_kib" ] && [ -n "$xl_mib" ] || return 1
+	within "$xl_mib" "$(mib "$t_kib")" "$TOL_MIB"
+}
+for g in $E2E_GUESTS; do
+	if ! wait_for 120 "converged $g"; then
+		fail "$g did not converge in 120 s: target $(target_kib "$g") KiB, xl list $(xl_mem_mib "$g") MiB, report current=$(data_get "$g" "$XS_DATA_CURRENT") state=$(data_get "$g" "$XS_DATA_STATE")"
+	fi
+	t_kib=$(target_kib "$g") xl_mib=$(xl_mem_mib "$g")
+	mt_kib=$(guest_meminfo_kib "$g" MemTotal)
+	eval boot_mt=\$E2E_BOOT_MEMTOTAL_$g boot_xl=\$E2E_BOOT_XL_MIB_$g
+	shrink_xl=$((boot_xl - xl_mib)) shrink_mt=$(mib $((boot_mt - mt_kib)))
+	log "$g: target $(mib "$t_kib") MiB, xl $xl_mib MiB, MemTotal $(mib "$mt_kib") MiB (boot $(mib "$boot_mt")), report current=$(data_get "$g" "$XS_DATA_CURRENT") state=$(data_get "$g" "$XS_DATA_STATE")"
+	within "$shrink_mt" "$shrink_xl" "$TOL_MIB" ||
+		fail "$g: xl list shrank by $shrink_xl MiB since boot but MemTotal by $shrink_mt MiB"
+	case " $E2E_STOCKS " in *" $g "*) continue ;; esac
+	cur=$(data_get "$g" "$XS_DATA_CURRENT")
+	within "$(mib "${cur:-0}")" "$xl_mib" "$TOL_MIB" ||
+		fail "$g: reports $XS_DATA_CURRENT=$cur KiB but xl list says $xl_mib MiB"
+done
+
+# Exactly the documented schema: every key under memory/ballast and
+# data/ballast is in the table, has a valid value, and the essential ones
+# are present. Nothing else appears in the guests' ballast directories.
+check_dir() {	# NAME PLACE DIR "REQUIRED KEYS"
+	local g=$1 place=$2 dir=$3 required=$4 key val why
+	local listing
+	listing=$(xenstore-ls "$(dompath "$g")/$dir" 2>&1) ||
+		fail "$g: xenstore-ls $dir failed: $listing"
+	while IFS= read -r line; do
+		key=${line%% =*}
+		case "$key" in " "*) fail "$g: $dir has a nested node: '$line'" ;; esac
+		val=$(xs_get "$g" "$dir/$key")
+		why=$(schema-env check "$place" "$key" "$val") ||
+			fail "$g: $dir/$key: $why"
+	done <<< "$listing"
+	for key in $required; do
+		grep -q "^$key = " <<< "$listing" || fail "$g: $dir/$key is missing; have: $(echo $listing)"
+	done
+}
+for g in $E2E_DRIVERS $E2E_AGENTS; do
+	check_dir "$g" CTL "$XS_CTL_DIR" "$XS_CTL_TARGET"
+	check_dir "$g" DATA "$XS_DATA_DIR" \
+		"$XS_DATA_FRONTEND $XS_DATA_PROTOCOL $XS_DATA_CURRENT $XS_DATA_STATE $XS_DATA_SEQ"
+done
+want=driver; [ "$(data_get ag "$XS_DATA_FRONTEND")" = agent ] ||
+	fail "ag: $XS_DATA_FRONTEND=$(data_get ag "$XS_DATA_FRONTEND"), expected agent"
+for g in $E2E_DRIVERS; do
+	[ "$(data_get "$g" "$XS_DATA_FRONTEND")" = $want ] ||
+		fail "$g: $XS_DATA_FRONTEND=$(data_get "$g" "$XS_DATA_FRONTEND"), expected $want"
+done
+# The stock guest has no ballast frontend: nothing of ours may appear there
+# except what dom0 writes.
+[ -z "$(xs_get st "$XS_DATA_DIR" 2>/dev/null; xenstore-ls "$(dompath st)/$XS_DATA_DIR" 2>/dev/null)" ] ||
+	fail "st (stock balloon only) has a $XS_DATA_DIR directory"
+pass

@@ -1,0 +1,44 @@
+#!/bin/bash
+# 4. A guest running a memory hog while being inflated: no OOM kill (none
+# in dmesg), the hog survives; the balloon backs off and says so (its
+# report's state or failure counters).
+. /e2e/lib.sh
+scenario hog-inflate
+need_ballastd
+need_ballastctl
+need_frontend d2
+
+cleanup() { ballastctl set d2 max=default > /dev/null 2>&1; guest_run d2 'killall memhog' > /dev/null 2>&1; }
+trap cleanup EXIT
+
+avail=$(guest_meminfo_kib d2 MemAvailable)
+hog_mib=$(($(mib "$avail") - 16))
+[ "$hog_mib" -ge 24 ] || fail "cannot test: d2 has only $(mib "$avail") MiB available"
+fail0=$(data_get d2 "$XS_DATA_ALLOC_FAILURES") oomd0=$(data_get d2 "$XS_DATA_OOM_DEFLATES")
+guest_run d2 "memhog $hog_mib 90 > /dev/console 2>&1 &"
+wait_for 60 'grep -q "memhog: resident_mib=$hog_mib after" "$(guest_log d2)"' ||
+	fail "d2's memhog could not take $hog_mib MiB before the test began"
+log "d2: memhog holds $hog_mib MiB (d2 at $(xl_mem_mib d2) MiB); now capping d2 at its min"
+
+# Cap the guest at its min: far below what the hog holds.
+out=$(ballastctl set d2 max="$(mib "$E2E_MIN_KIB")M" 2>&1) || fail "ballastctl set d2 max=...: $out"
+wait_for 20 '[ "$(target_kib d2)" -lt $((E2E_MAX_KIB / 2)) ]' ||
+	fail "d2's target did not drop after capping it: $(target_kib d2) KiB"
+states="" said=""
+for i in $(seq 40); do
+	s=$(data_get d2 "$XS_DATA_STATE")
+	case " $states " in *" $s "*) ;; *) states="$states $s" ;; esac
+	f=$(data_get d2 "$XS_DATA_ALLOC_FAILURES") o=$(data_get d2 "$XS_DATA_OOM_DEFLATES")
+	if [ "$s" = backing-off ] || [ "${f:-0}" -gt "${fail0:-0}" ] || [ "${o:-0}" -gt "${oomd0:-0}" ]; then
+		said="state $s, $XS_DATA_ALLOC_FAILURES ${fail0:-0}->${f:-0}, $XS_DATA_OOM_DEFLATES ${oomd0:-0}->${o:-0}"
+	fi
+	[ -n "$said" ] && [ "$i" -ge 20 ] && break
+	sleep 1
+done
+log "d2: states seen:$states; target $(target_kib d2) KiB, xl $(xl_mem_mib d2) MiB"
+oom=$(guest_oom d2)
+[ -z "$oom" ] || fail "OOM in d2 while inflating: $oom"
+guest_run d2 'pidof memhog' > /dev/null || fail "d2's memhog is gone (killed?) while inflating; console: $(tail -n 5 "$(guest_log d2)" | tr '\n' '|')"
+[ -n "$said" ] || fail "the balloon never said it backed off: states seen:$states, $XS_DATA_ALLOC_FAILURES ${f:-absent}, $XS_DATA_OOM_DEFLATES ${o:-absent}"
+log "backed off: $said"
+pass

@@ -1,0 +1,56 @@
+#!/bin/bash
+# 7. ballastd SIGKILLed in the middle of a rebalance and started again
+# converges, with no target jump: no target moves by more than a step at a
+# time, and the first targets after the restart continue from the last ones.
+. /e2e/lib.sh
+scenario sigkill
+need_ballastd
+need_frontend ag
+
+STEP_MIB=64	# ballastd.conf step
+SLACK_MIB=8
+
+cleanup() { guest_run ag 'killall memhog' > /dev/null 2>&1; [ -n "$(ballastd_pid)" ] || ballastd_start; }
+trap cleanup EXIT
+
+declare -A last
+sample() {	# record targets, fail on a jump
+	local g t
+	for g in $E2E_GUESTS; do
+		t=$(target_kib "$g")
+		[ -n "$t" ] || continue
+		if [ -n "${last[$g]:-}" ] && ! within "$(mib "$t")" "$(mib "${last[$g]}")" $((STEP_MIB + SLACK_MIB)); then
+			fail "$g's target jumped ${last[$g]} -> $t KiB ($1)"
+		fi
+		[ "$t" -ge "$E2E_MIN_KIB" ] || fail "$g's target $t KiB is below its min ($1)"
+		last[$g]=$t
+	done
+}
+
+avail=$(guest_meminfo_kib ag MemAvailable)
+hog_mib=$(($(mib "$avail") + 120))
+[ "$hog_mib" -le 250 ] || hog_mib=250
+guest_run ag "memhog $hog_mib 120 8 > /dev/console 2>&1 &"
+log "ag: memhog $hog_mib MiB growing at 8 MiB/s (ag at $(xl_mem_mib ag) MiB); rebalancing"
+for i in $(seq 8); do sample "before the kill"; sleep 0.5; done
+
+pid=$(ballastd_pid)
+kill -9 "$pid"
+log "ballastd (pid $pid) SIGKILLed; targets: $(for g in $E2E_GUESTS; do printf '%s=%s ' "$g" "${last[$g]:-}"; done)"
+for i in $(seq 4); do sample "while ballastd is dead"; sleep 0.5; done
+ballastd_start || fail "ballastd did not start again: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
+log "ballastd restarted (pid $(ballastd_pid))"
+for i in $(seq 40); do
+	sample "after the restart"
+	[ -n "$(ballastd_pid)" ] || fail "the restarted ballastd died: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
+	sleep 0.5
+done
+wait_for 90 'grep -q "memhog: resident_mib=$hog_mib after" "$(guest_log ag)"' ||
+	fail "ag's workload never got its $hog_mib MiB after the restart (ag at $(xl_mem_mib ag) MiB, target $(target_kib ag) KiB)"
+oom=$(guest_oom ag)
+[ -z "$oom" ] || fail "OOM in ag: $oom"
+t=$(target_kib ag)
+wait_for 30 'within "$(xl_mem_mib ag)" "$(mib "$(target_kib ag)")" 12' ||
+	fail "ag did not converge after the restart: target $(target_kib ag) KiB, xl $(xl_mem_mib ag) MiB"
+log "converged: ag target $(target_kib ag) KiB, xl $(xl_mem_mib ag) MiB"
+pass

@@ -10,8 +10,9 @@ LIBS += $(CORE_LIB)
 
 $(B)/linux-frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent
 
-# The agent's proc-file parsers, xenstore-free, so tests link them alone.
-FE_PROC_OBJS := $(B)/linux-frontend/agent/procstat.o
+# The agent's proc and sysfs file handling, xenstore-free, so tests link
+# them alone.
+FE_PROC_OBJS := $(B)/linux-frontend/agent/procstat.o $(B)/linux-frontend/agent/stock.o
 AGENT_PROC_LIB := $(B)/libballast_agentproc.a
 $(AGENT_PROC_LIB): $(FE_PROC_OBJS)
 LIBS += $(AGENT_PROC_LIB)
@@ -19,7 +20,7 @@ LIBS += $(AGENT_PROC_LIB)
 ifeq ($(HAVE_XEN),y)
 AGENT_BIN := $(B)/linux-frontend/ballast-agent
 AGENT_OBJS := $(B)/linux-frontend/agent/main.o $(B)/linux-frontend/agent/agent.o \
-	$(B)/linux-frontend/agent/stock.o $(B)/linux-frontend/agent/xs.o
+	$(B)/linux-frontend/agent/xs.o
 $(AGENT_BIN): $(AGENT_OBJS) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxenstore
 BINS += $(AGENT_BIN)

@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <CUnit/Basic.h>
 
 #include "procstat.h"
+#include "stock.h"
 
 static const char meminfo_ok[] =
 	"MemTotal:        1004552 kB\n"
@@ -211,6 +213,55 @@ static void test_read_too_big(void)
 	free(path);
 }
 
+static int put(const char *dir, const char *file, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* A fake xen_memory0 directory: target_kb and info/current_kb. */
+static void test_stock_files(void)
+{
+	char dir[] = "/tmp/ballast-stock-XXXXXX", sub[64], path[96];
+	uint64_t kib = 0;
+
+	CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/info", dir);
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	CU_ASSERT_EQUAL(stock_read_target_kib(dir, &kib), -ENOENT);
+	CU_ASSERT_FATAL(put(dir, "target_kb", "524288\n") == 0);
+	CU_ASSERT_FATAL(put(dir, "info/current_kb", "524284\n") == 0);
+	CU_ASSERT_EQUAL(stock_read_target_kib(dir, &kib), 0);
+	CU_ASSERT_EQUAL(kib, 524288);
+	CU_ASSERT_EQUAL(stock_read_current_kib(dir, &kib), 0);
+	CU_ASSERT_EQUAL(kib, 524284);
+	CU_ASSERT_EQUAL(stock_write_target_kib(dir, 262144), 0);
+	CU_ASSERT_EQUAL(stock_read_target_kib(dir, &kib), 0);
+	CU_ASSERT_EQUAL(kib, 262144);
+	/* Garbage is refused, not half-read. */
+	CU_ASSERT_FATAL(put(dir, "target_kb", "12 kB\n") == 0);
+	CU_ASSERT_EQUAL(stock_read_target_kib(dir, &kib), -EINVAL);
+	CU_ASSERT_FATAL(put(dir, "target_kb", "") == 0);
+	CU_ASSERT_EQUAL(stock_read_target_kib(dir, &kib), -EINVAL);
+	CU_ASSERT_FATAL(put(dir, "target_kb", "-5\n") == 0);
+	CU_ASSERT_EQUAL(stock_read_target_kib(dir, &kib), -EINVAL);
+	CU_ASSERT_EQUAL(kib, 262144);
+
+	snprintf(path, sizeof(path), "%s/target_kb", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/info/current_kb", dir);
+	unlink(path);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	static const struct {
@@ -225,6 +276,7 @@ int main(void)
 		{ "psi malformed", test_psi_malformed },
 		{ "collect", test_collect },
 		{ "read too big", test_read_too_big },
+		{ "stock balloon files", test_stock_files },
 	};
 	CU_pSuite suite;
 	unsigned int i, failed;

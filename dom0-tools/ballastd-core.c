@@ -108,18 +108,27 @@ int bd_watch_setup(struct ballastd *bd)
 	return rc;
 }
 
-/* Counts a guest's report updates per second; the flood verdict lasts a window. */
+void bd_flood_window(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
+{
+	uint64_t since = now_ms - d->window_start_ms;
+
+	if (since < BD_FLOOD_WINDOW_MS)
+		return;
+	/* A flood is held against the guest for the window after it only. */
+	d->flooding = since < 2 * BD_FLOOD_WINDOW_MS &&
+		      d->events_in_window > bd->cfg.flood_limit;
+	d->window_start_ms = now_ms;
+	d->events_in_window = 0;
+}
+
+/* Counts a guest's report updates (watch events on its data/ballast). */
 static void guest_event(struct ballastd *bd, uint32_t domid, uint64_t now_ms)
 {
 	struct bd_dom *d = bd_dom_get(bd, domid, false);
 
 	if (!d)
 		return;
-	if (now_ms - d->window_start_ms >= 1000) {
-		d->flooding = d->events_in_window > bd->cfg.flood_limit;
-		d->window_start_ms = now_ms;
-		d->events_in_window = 0;
-	}
+	bd_flood_window(bd, d, now_ms);
 	if (++d->events_in_window > bd->cfg.flood_limit)
 		d->flooding = true;
 }

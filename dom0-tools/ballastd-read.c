@@ -98,8 +98,9 @@ static bool flood_check(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms,
 			uint64_t seq)
 {
 	uint64_t elapsed = now_ms - d->last_report_ms;
-	uint64_t allowed = bd->cfg.flood_limit * (elapsed / 1000 + 1);
+	uint64_t allowed = bd->cfg.flood_limit * (elapsed / BD_FLOOD_WINDOW_MS + 1);
 
+	bd_flood_window(bd, d, now_ms);
 	if (d->last_seq && seq > d->last_seq && seq - d->last_seq > allowed)
 		d->flooding = true;
 	if (!d->flooding)
@@ -143,6 +144,7 @@ static void read_report(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
 	uint64_t seq, seq_after;
 	enum ballast_verdict v;
 
+	bd_flood_window(bd, d, now_ms);	/* a quiet guest is no longer flooding */
 	v = read_dom_key(bd, d->domid, BALLAST_DATA_DIR, BALLAST_KEY_SEQ,
 			 BALLAST_K_SEQ, &seq);
 	if (v == BALLAST_E_MISSING)
@@ -347,13 +349,26 @@ static struct bd_res *res_get(struct ballastd *bd, uint32_t id, uint64_t now_ms)
 	return r;
 }
 
+/*
+ * A granted reservation is held reservation-hold-ms for `xl create`; one that
+ * nobody removed (ballastctl killed) goes after reservation-expire-ms.
+ */
+static bool res_due(const struct ballastd *bd, const struct bd_res *r,
+		    uint64_t now_ms)
+{
+	if (r->granted_ms && now_ms - r->granted_ms >= bd->cfg.reservation_hold_ms)
+		return true;
+	return now_ms - r->since_ms >= bd->cfg.reservation_expire_ms;
+}
+
 static void res_expire(struct ballastd *bd, struct bd_res *r, uint64_t now_ms)
 {
 	char path[BD_PATH_MAX], id[16];
 
 	snprintf(id, sizeof(id), "%" PRIu32, r->id);
-	bd_log(bd, LOG_WARNING, "reservation %s: nobody removed it in %" PRIu64
-	       " ms, dropping it", id, now_ms - r->since_ms);
+	bd_log(bd, LOG_INFO, "reservation %s: %s after %" PRIu64 " ms, released",
+	       id, r->granted_ms ? "held" : "nobody removed it",
+	       now_ms - r->since_ms);
 	r->present = false;
 	if (bd->dry_run || bd_tool_path(path, BALLAST_TOOL_RESERVE, id, NULL))
 		return;
@@ -392,7 +407,7 @@ int bd_read_reservations(struct ballastd *bd, uint64_t now_ms)
 		}
 		r->size_kib = size;
 		r->present = true;
-		if (now_ms - r->since_ms > bd->cfg.reservation_expire_ms)
+		if (res_due(bd, r, now_ms))
 			res_expire(bd, r, now_ms);
 	}
 	free(names);

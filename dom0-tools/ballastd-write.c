@@ -175,12 +175,34 @@ static void log_decision(struct ballastd *bd, const struct bd_dom *d,
 					    "balloon moves again: no longer uncooperative");
 }
 
+/*
+ * maxmem the libxl way: raised before a target that grows, lowered after a
+ * target that shrinks, so Xen never refuses pages the guest was just told
+ * it may have and never keeps a cap above what it was told to give back.
+ */
+static bool maxmem_first(const struct bsched_domain *in,
+			 const struct bsched_decision *dec)
+{
+	return dec->maxmem_changed && dec->maxmem_kib > in->maxmem_kib;
+}
+
+static void maxmem_after(struct ballastd *bd, struct bd_dom *d,
+			 const struct bsched_domain *in,
+			 const struct bsched_decision *dec)
+{
+	if (dec->maxmem_changed && !maxmem_first(in, dec))
+		set_maxmem(bd, d, dec->maxmem_kib);
+}
+
 static void apply_ballast(struct ballastd *bd, struct bd_dom *d,
+			  const struct bsched_domain *in,
 			  const struct bsched_decision *dec, bool first_target)
 {
 	struct write_plan p = { .domid = d->domid };
 	int rc;
 
+	if (maxmem_first(in, dec) && set_maxmem(bd, d, dec->maxmem_kib))
+		return;
 	if (bd_dom_path(p.dom_path, d->domid, NULL, NULL) ||
 	    bd_dom_path(p.ctl_path, d->domid, BALLAST_CTL_DIR, NULL))
 		return;
@@ -199,7 +221,10 @@ static void apply_ballast(struct ballastd *bd, struct bd_dom *d,
 		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_UNCOOPERATIVE,
 			 dec->uncooperative);
 	rc = plan_commit(bd, d, &p);
-	if (rc || bd->dry_run)
+	if (rc)
+		return;
+	maxmem_after(bd, d, in, dec);
+	if (bd->dry_run)
 		return;
 	d->ctl_ready = true;
 	d->pub_rate_min = bd->cfg.rate_min_kib_s;
@@ -207,24 +232,22 @@ static void apply_ballast(struct ballastd *bd, struct bd_dom *d,
 	d->uncooperative = dec->uncooperative;
 }
 
-/* libxl's way: maxmem = target + slack, raised before growing, lowered after shrinking. */
+/* The stock balloon: memory/target, and maxmem = target + slack (libxl). */
 static void apply_stock(struct ballastd *bd, struct bd_dom *d,
 			const struct bsched_domain *in,
 			const struct bsched_decision *dec)
 {
 	struct write_plan p = { .domid = d->domid };
-	bool growing = dec->target_kib > in->target_kib;
 
 	if (bd_dom_path(p.dom_path, d->domid, NULL, NULL))
 		return;
-	if (dec->maxmem_changed && growing && set_maxmem(bd, d, dec->maxmem_kib))
+	if (maxmem_first(in, dec) && set_maxmem(bd, d, dec->maxmem_kib))
 		return;
 	if (dec->target_changed)
 		plan_add(&p, NULL, BALLAST_STOCK_TARGET, dec->target_kib);
 	if (plan_commit(bd, d, &p))
 		return;
-	if (dec->maxmem_changed && !growing)
-		set_maxmem(bd, d, dec->maxmem_kib);
+	maxmem_after(bd, d, in, dec);
 	if (!bd->dry_run)
 		d->uncooperative = dec->uncooperative;
 }
@@ -248,7 +271,7 @@ void bd_apply(struct ballastd *bd, struct bd_dom *d,
 	if (d->frontend == BSCHED_FE_STOCK)
 		apply_stock(bd, d, in, dec);
 	else
-		apply_ballast(bd, d, dec, in->target_kib == 0 && dec->target_kib);
+		apply_ballast(bd, d, in, dec, in->target_kib == 0 && dec->target_kib);
 }
 
 void bd_answer(struct ballastd *bd, struct bd_res *r,
@@ -263,6 +286,8 @@ void bd_answer(struct ballastd *bd, struct bd_res *r,
 		if (d)
 			d->refused_reservation = r->id;
 	}
+	if (ans->status == BALLAST_RES_GRANTED && !r->granted_ms)
+		r->granted_ms = bd->io.ops->now_ms(bd->io.ctx);
 	if (r->pub_status == ans->status)
 		return;
 	snprintf(id, sizeof(id), "%" PRIu32, r->id);

@@ -22,6 +22,7 @@
 
 #define BD_PATH_MAX		256
 #define BD_LOG_QUIET_MS		60000	/* one refusal line per domain per minute */
+#define BD_FLOOD_WINDOW_MS	1000	/* flood-limit counts per this window */
 #define BD_MIN_EVENT_GAP_MS	100	/* watch-driven ticks at most this often */
 #define BD_GUEST_TOKEN_FMT	"g%" PRIu32	/* watch on a guest's data/ballast */
 #define BD_MAX_EVENTS_PER_DRAIN	4096	/* then tick: events cannot stall us */
@@ -75,6 +76,7 @@ struct bd_res {
 	uint64_t since_ms;
 	bool present;
 	int pub_status;			/* -1: not written by us yet */
+	uint64_t granted_ms;		/* 0: not granted yet */
 };
 
 struct bd_counters {
@@ -141,6 +143,9 @@ int bd_dom_path(char *buf, uint32_t domid, const char *dir, const char *key);
 int bd_tool_path(char *buf, const char *a, const char *b, const char *c);
 
 struct bd_dom *bd_dom_get(struct ballastd *bd, uint32_t domid, bool create);
+
+/* Rolls the per-guest flood window forward to @now_ms. */
+void bd_flood_window(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms);
 
 /* ballastd-read.c: fills @out from xenstore; -ESRCH if the domain is gone. */
 int bd_read_domain(struct ballastd *bd, struct bd_dom *d,

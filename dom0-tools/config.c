@@ -53,6 +53,7 @@ static const struct host_key host_keys[] = {
 	HK("flood-limit", KT_U32, flood_limit, 100000),
 	HK("xs-tries", KT_U32, xs_tries, 1000),
 	HK("reservation-expire-ms", KT_MS, reservation_expire_ms, 0),
+	HK("reservation-hold-ms", KT_MS, reservation_hold_ms, 0),
 	HK("log", KT_LOG, log, 0),
 	HK("metrics-file", KT_PATH, metrics_file, 0),
 };
@@ -295,6 +296,7 @@ void bd_config_defaults(struct bd_config *cfg)
 	cfg->flood_limit = 20;
 	cfg->xs_tries = 16;
 	cfg->reservation_expire_ms = 300000;
+	cfg->reservation_hold_ms = 30000;
 	cfg->log = BD_LOG_STDERR;
 }
 

@@ -48,6 +48,7 @@ struct bd_config {
 	uint32_t flood_limit;		/* guest report updates per second */
 	uint32_t xs_tries;		/* transaction attempts before giving up */
 	uint64_t reservation_expire_ms;	/* a reservation nobody removed */
+	uint64_t reservation_hold_ms;	/* kept this long after granted */
 	enum bd_log_target log;
 	char metrics_file[PATH_MAX];	/* empty: none */
 	struct bd_domain_conf *domains;

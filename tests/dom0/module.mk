@@ -1,0 +1,16 @@
+# tests/dom0: ballastd and ballastctl against the fake Xen backend.
+ifneq ($(and $(HAVE_CUNIT),$(DOM0_DEPS_OK)),)
+DOM0_TEST_LIBS := $(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
+DOM0_TEST_FIX := $(B)/tests/dom0/fixture.o $(B)/dom0-tools/backend-fake.o
+$(B)/tests/dom0/%.o: MOD_CFLAGS := -Idom0-tools -Itests/dom0
+
+$(B)/tests/dom0/test-ballastd: $(B)/tests/dom0/test_daemon.o $(DOM0_TEST_FIX) \
+		$(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
+$(B)/tests/dom0/test-ballastctl: $(B)/tests/dom0/test_ctl.o $(DOM0_TEST_FIX) \
+		$(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
+TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl
+endif

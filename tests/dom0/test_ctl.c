@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: MIT
+/* ballastctl: argument parsing, and its verbs against a daemon on the fake Xen. */
+#include <CUnit/Basic.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "ballastctl.h"
+#include "fixture.h"
+
+#define ARGC(a)	((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+/* --- sizes and config ------------------------------------------------------------ */
+
+static void test_sizes(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint64_t kib;
+	} cases[] = {
+		{ "7", 0, 7 }, { "4096K", 0, 4096 }, { "4096k", 0, 4096 },
+		{ "512M", 0, 524288 }, { "1G", 0, 1048576 }, { "2g", 0, 2097152 },
+		{ "1T", 0, 1073741824 }, { "0", 0, 0 },
+		{ "", -1, 0 }, { "M", -1, 0 }, { "12Q", -1, 0 }, { "1.5G", -1, 0 },
+		{ "-1", -1, 0 }, { "+1", -1, 0 }, { " 1", -1, 0 }, { "1G ", -1, 0 },
+		{ "1GB", -1, 0 }, { "99999999999999999999", -1, 0 },
+		{ "18014398509481984G", -1, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t kib = 12345;
+		int rc = ballast_parse_size(cases[i].text, &kib);
+
+		CU_ASSERT(rc == cases[i].rc);
+		if (rc != cases[i].rc)
+			fprintf(stderr, "size '%s': rc %d\n", cases[i].text, rc);
+		if (!rc) {
+			CU_ASSERT(kib == cases[i].kib);
+		} else {
+			CU_ASSERT(kib == 12345);	/* untouched on error */
+		}
+	}
+	CU_ASSERT(ballast_parse_size(NULL, &(uint64_t){ 0 }) == -1);
+}
+
+static int load(const char *text, struct bd_config *cfg, char *err, size_t len)
+{
+	char path[] = "/tmp/ballast-cfg-XXXXXX";
+	int fd = mkstemp(path), rc;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+
+	if (!f)
+		return -2;
+	fputs(text, f);
+	fclose(f);
+	rc = bd_config_load(path, cfg, err, len);
+	/* the message starts with the file's name: cut it, it is random */
+	if (rc && !strncmp(err, path, strlen(path)))
+		memmove(err, err + strlen(path), strlen(err + strlen(path)) + 1);
+	unlink(path);
+	return rc;
+}
+
+static void test_config_good(void)
+{
+	struct bd_config cfg;
+	const struct bd_domain_conf *d;
+	char err[BD_ERR_MAX];
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT_FATAL(load("# ballastd.conf\n[host]\ntick-ms = 500\nslush = 128M\n"
+			     "surplus = keep-free\n; comment\nstep = 64M\ndeadband = 4M\n"
+			     "stuck-after-ms = 3000\nuncooperative-after-ms = 9000\n"
+			     "rate-min = 8M\nrate-max = 1G\nmanage-dom0 = yes\n"
+			     "metrics-file = /run/ballast.prom\nlog = syslog\n"
+			     "flood-limit = 5\nxs-tries = 3\n\n"
+			     "[domain web]\nmin = 512M\nmax = 4G\nshares = 2000\n"
+			     "[domain legacy]\nstock-balloon = yes\n",
+			     &cfg, err, sizeof(err)) == 0);
+	CU_ASSERT(cfg.tick_ms == 500);
+	CU_ASSERT(cfg.policy.slush_kib == 128 * MIB);
+	CU_ASSERT(cfg.policy.surplus == BSCHED_SURPLUS_KEEP_FREE);
+	CU_ASSERT(cfg.policy.step_max_kib == 64 * MIB);
+	CU_ASSERT(cfg.policy.deadband_kib == 4 * MIB);
+	CU_ASSERT(cfg.policy.stuck_after_ms == 3000);
+	CU_ASSERT(cfg.policy.uncooperative_after_ms == 9000);
+	CU_ASSERT(cfg.rate_min_kib_s == 8 * MIB && cfg.rate_max_kib_s == 1 * GIB);
+	CU_ASSERT(cfg.manage_dom0);
+	CU_ASSERT_STRING_EQUAL(cfg.metrics_file, "/run/ballast.prom");
+	CU_ASSERT(cfg.log == BD_LOG_SYSLOG);
+	CU_ASSERT(cfg.flood_limit == 5 && cfg.xs_tries == 3);
+	d = bd_config_domain(&cfg, "web");
+	CU_ASSERT_FATAL(d != NULL);
+	CU_ASSERT(d->has_min && d->min_kib == 512 * MIB);
+	CU_ASSERT(d->has_max && d->max_kib == 4 * GIB);
+	CU_ASSERT(d->has_shares && d->shares == 2000);
+	CU_ASSERT(d->stock == BD_STOCK_AUTO);
+	d = bd_config_domain(&cfg, "legacy");
+	CU_ASSERT(d && d->stock == BD_STOCK_YES && !d->has_min);
+	CU_ASSERT(bd_config_domain(&cfg, "nope") == NULL);
+	bd_config_free(&cfg);
+}
+
+static void test_config_bad(void)
+{
+	static const struct {
+		const char *text;
+		const char *err;
+	} cases[] = {
+		{ "[host]\ntick-ms = 500\nbogus = 1\n", ":3: unknown key 'bogus' in [host]" },
+		{ "[host]\ntick-ms = fast\n", ":2: tick-ms: not a number of milliseconds: fast" },
+		{ "[host]\ntick-ms = 0500\n", ":2: tick-ms" },
+		{ "[host]\nslush = 12Q\n", ":2: slush: not a size" },
+		{ "[host]\nmanage-dom0 = perhaps\n", ":2: manage-dom0: expected yes or no" },
+		{ "[host]\nsurplus = hoard\n", ":2: surplus: expected shares or keep-free" },
+		{ "[host]\nlog = file\n", ":2: log: expected syslog or stderr" },
+		{ "[host]\nmetrics-file = relative.prom\n", ":2: metrics-file: expected an absolute path" },
+		{ "\n[hots]\ntick-ms = 5\n", ":3: unknown section [hots]" },
+		{ "[host]\nthis line is no ini\n", ":2: syntax error" },
+		{ "[domain web]\nmin = 2G\nmax = 1G\n", ": a [domain] has min above max" },
+		{ "[domain web]\nshares = 0\n", ":2: shares" },
+		{ "[domain web]\nstock-balloon = maybe\n", ":2: stock-balloon: expected yes, no or auto" },
+		{ "[domain web]\ncolour = blue\n", ":2: unknown key 'colour' in [domain web]" },
+		{ "[host]\nrate-min = 2G\nrate-max = 1G\n", ": rate-min above rate-max" },
+		{ "[host]\nstuck-after-ms = 30000\nuncooperative-after-ms = 1000\n", ": uncooperative" },
+		{ "[host]\ntick-ms = 5\n", ": tick-ms below 10" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bd_config cfg;
+		char err[BD_ERR_MAX] = "";
+
+		bd_config_defaults(&cfg);
+		CU_ASSERT(load(cases[i].text, &cfg, err, sizeof(err)) == -1);
+		if (strncmp(err, cases[i].err, strlen(cases[i].err)))
+			fprintf(stderr, "config case %zu: got '%s'\n", i, err);
+		CU_ASSERT(strncmp(err, cases[i].err, strlen(cases[i].err)) == 0);
+		CU_ASSERT(cfg.tick_ms == 1000);	/* untouched */
+		bd_config_free(&cfg);
+	}
+}
+
+static void test_config_missing_file(void)
+{
+	struct bd_config cfg;
+	char err[BD_ERR_MAX];
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT(bd_config_load("/nonexistent/ballastd.conf", &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "/nonexistent/ballastd.conf: No such file") != NULL);
+}
+
+static void test_reload_keeps_old(void)
+{
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[host]\ntick-ms = 500\n", false) == 0);
+	CU_ASSERT(x.bd.cfg.tick_ms == 500);
+	CU_ASSERT(fx_write_config(&x, "[host]\ntick-ms = 700\nnonsense = 1\n") == 0);
+	CU_ASSERT(bd_reload(&x.bd) == -1);
+	CU_ASSERT(x.bd.cfg.tick_ms == 500);
+	CU_ASSERT(fx_logged(&x, ":3: unknown key 'nonsense' in [host]; keeping the previous configuration"));
+	CU_ASSERT(fx_write_config(&x, "[host]\ntick-ms = 700\n[domain a]\nmax = 1G\n") == 0);
+	CU_ASSERT(bd_reload(&x.bd) == 0);
+	CU_ASSERT(x.bd.cfg.tick_ms == 700);
+	CU_ASSERT(bd_config_domain(&x.bd.cfg, "a") != NULL);
+	fx_teardown(&x);
+}
+
+/* --- argument parsing --------------------------------------------------------------- */
+
+static void test_parse_set(void)
+{
+	char *ok[] = { "set", "web", "min=512M", "max=2G", "shares=300", NULL };
+	char *clear[] = { "set", "web", "min=default", NULL };
+	char *bad_key[] = { "set", "web", "colour=1", NULL };
+	char *bad_size[] = { "set", "web", "min=lots", NULL };
+	char *tiny[] = { "set", "web", "min=1K", NULL };
+	char *inverted[] = { "set", "web", "min=2G", "max=1G", NULL };
+	char *no_value[] = { "set", "web", "min=", NULL };
+	char *no_eq[] = { "set", "web", "min", NULL };
+	char *shares0[] = { "set", "web", "shares=0", NULL };
+	char *slash[] = { "set", "../x", "min=1G", NULL };
+	char *nothing[] = { "set", "web", NULL };
+	struct bctl_set_args a;
+	char err[BCTL_ERR_MAX];
+
+	CU_ASSERT(bctl_parse_set(ARGC(ok), ok, &a, err, sizeof(err)) == 0);
+	CU_ASSERT_STRING_EQUAL(a.domain, "web");
+	CU_ASSERT(a.has_min && a.min_kib == 512 * MIB);
+	CU_ASSERT(a.has_max && a.max_kib == 2 * GIB);
+	CU_ASSERT(a.has_shares && a.shares == 300);
+	CU_ASSERT(bctl_parse_set(ARGC(clear), clear, &a, err, sizeof(err)) == 0);
+	CU_ASSERT(a.clear_min && !a.has_min && !a.has_max);
+	CU_ASSERT(bctl_parse_set(ARGC(bad_key), bad_key, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "unknown setting") != NULL);
+	CU_ASSERT(bctl_parse_set(ARGC(bad_size), bad_size, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_set(ARGC(tiny), tiny, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_set(ARGC(inverted), inverted, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "min above max") != NULL);
+	CU_ASSERT(bctl_parse_set(ARGC(no_value), no_value, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_set(ARGC(no_eq), no_eq, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_set(ARGC(shares0), shares0, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_set(ARGC(slash), slash, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_set(ARGC(nothing), nothing, &a, err, sizeof(err)) == -1);
+}
+
+static void test_parse_reserve_and_view(void)
+{
+	char *plain[] = { "reserve", "2G", NULL };
+	char *full[] = { "reserve", "--timeout", "30", "512M", "--", "xl", "create", "x.cfg", NULL };
+	char *no_size[] = { "reserve", "--timeout", "3", NULL };
+	char *bad_size[] = { "reserve", "2X", NULL };
+	char *zero[] = { "reserve", "0", NULL };
+	char *two[] = { "reserve", "1G", "2G", NULL };
+	char *bad_to[] = { "reserve", "1G", "--timeout", "soon", NULL };
+	char *dangling[] = { "reserve", "1G", "--timeout", NULL };
+	char *no_cmd[] = { "reserve", "1G", "--", NULL };
+	char *bad_opt[] = { "reserve", "1G", "--now", NULL };
+	char *view[] = { "top", "--iterations", "3", "--delay", "2", NULL };
+	char *json[] = { "status", "--json", NULL };
+	char *bad_view[] = { "top", "--iterations", "0", NULL };
+	struct bctl_reserve_args r;
+	struct bctl_view_args v;
+	char err[BCTL_ERR_MAX];
+
+	CU_ASSERT(bctl_parse_reserve(ARGC(plain), plain, &r, err, sizeof(err)) == 0);
+	CU_ASSERT(r.size_kib == 2 * GIB && r.timeout_s == BCTL_DEFAULT_TIMEOUT_S && !r.cmd);
+	CU_ASSERT(bctl_parse_reserve(ARGC(full), full, &r, err, sizeof(err)) == 0);
+	CU_ASSERT(r.size_kib == 512 * MIB && r.timeout_s == 30);
+	CU_ASSERT(r.cmd && !strcmp(r.cmd[0], "xl") && !strcmp(r.cmd[2], "x.cfg") && !r.cmd[3]);
+	CU_ASSERT(bctl_parse_reserve(ARGC(no_size), no_size, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(bad_size), bad_size, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(zero), zero, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(two), two, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(bad_to), bad_to, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(dangling), dangling, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(no_cmd), no_cmd, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(bad_opt), bad_opt, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_view(ARGC(view), view, &v, err, sizeof(err)) == 0);
+	CU_ASSERT(v.iterations == 3 && v.delay_s == 2 && !v.json);
+	CU_ASSERT(bctl_parse_view(ARGC(json), json, &v, err, sizeof(err)) == 0);
+	CU_ASSERT(v.json && v.iterations == 0);
+	CU_ASSERT(bctl_parse_view(ARGC(bad_view), bad_view, &v, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_find_verb("status") != NULL);
+	CU_ASSERT(bctl_find_verb("reserve") != NULL);
+	CU_ASSERT(bctl_find_verb("destroy") == NULL);
+}
+
+/* --- verbs against a running daemon on the fake ---------------------------------- */
+
+struct ctl_fx {
+	struct fx x;
+	struct bctl ctl;
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+static void daemon_tick(void *arg)
+{
+	struct fx *x = arg;
+
+	bd_handle_events(&x->bd);
+	bd_tick(&x->bd);
+}
+
+/* Host 4 GiB; "a" (id 1) holds 3 GiB with the ballast driver at @rate. */
+static void ctl_setup(struct ctl_fx *c, uint64_t rate_kib_s, bool daemon)
+{
+	memset(c, 0, sizeof(*c));
+	CU_ASSERT_FATAL(fx_setup(&c->x, 4 * GIB, NULL, false) == 0);
+	fake_add_domain(c->x.f, 1, "a", 3 * GIB, 3 * GIB, FAKE_BALLOON_BALLAST, rate_kib_s);
+	fx_report(&c->x, 1, 1, 3 * GIB, 2800 * MIB);
+	fake_add_domain(c->x.f, 2, "plain", 256 * MIB, 256 * MIB, FAKE_BALLOON_NONE, 0);
+	if (daemon) {
+		fx_run(&c->x, 1, 1000);
+		fake_on_sleep(c->x.f, daemon_tick, &c->x);
+	}
+	fake_bio(c->x.f, &c->ctl.io);
+	c->ctl.out = open_memstream(&c->out, &c->out_len);
+	c->ctl.err = open_memstream(&c->err, &c->err_len);
+	c->ctl.tty_fd = -1;
+}
+
+static void ctl_teardown(struct ctl_fx *c)
+{
+	fclose(c->ctl.out);
+	fclose(c->ctl.err);
+	free(c->out);
+	free(c->err);
+	fx_teardown(&c->x);
+}
+
+static int ctl_run(struct ctl_fx *c, int argc, char **argv)
+{
+	const struct bctl_verb *v = bctl_find_verb(argv[0]);
+	int rc;
+
+	fseeko(c->ctl.out, 0, SEEK_SET);
+	fseeko(c->ctl.err, 0, SEEK_SET);
+	rc = v ? v->run(&c->ctl, argc, argv) : -1;
+	fputc('\0', c->ctl.out);
+	fputc('\0', c->ctl.err);
+	fflush(c->ctl.out);
+	fflush(c->ctl.err);
+	return rc;
+}
+
+static void test_status_and_json(void)
+{
+	char *table[] = { "status", NULL };
+	char *json[] = { "status", "--json", NULL };
+	const char *p_domains[] = { "domains", NULL };
+	const char *p_running[] = { "ballastd_running", NULL };
+	const char *p_name[] = { "name", NULL };
+	const char *p_fe[] = { "frontend", NULL };
+	char errbuf[128];
+	struct ctl_fx c;
+	yajl_val t, doms;
+
+	ctl_setup(&c, 512 * MIB, true);
+	CU_ASSERT(ctl_run(&c, ARGC(table), table) == 0);
+	CU_ASSERT(strstr(c.out, "Name") && strstr(c.out, "Frontend"));
+	CU_ASSERT(strstr(c.out, "a ") && strstr(c.out, "driver"));
+	CU_ASSERT(strstr(c.out, "3072") != NULL);	/* actual in MiB */
+	CU_ASSERT(strstr(c.out, "not running") == NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(json), json) == 0);
+	t = yajl_tree_parse(c.out, errbuf, sizeof(errbuf));
+	CU_ASSERT_FATAL(t != NULL);
+	CU_ASSERT(YAJL_IS_TRUE(yajl_tree_get(t, p_running, yajl_t_any)));
+	doms = yajl_tree_get(t, p_domains, yajl_t_array);
+	CU_ASSERT_FATAL(doms && YAJL_GET_ARRAY(doms)->len == 2);
+	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(yajl_tree_get(YAJL_GET_ARRAY(doms)->values[0],
+							     p_name, yajl_t_string)), "a");
+	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(yajl_tree_get(YAJL_GET_ARRAY(doms)->values[0],
+							     p_fe, yajl_t_string)), "driver");
+	yajl_tree_free(t);
+	ctl_teardown(&c);
+}
+
+static void test_explain_and_set(void)
+{
+	char *explain[] = { "explain", "a", NULL };
+	char *by_id[] = { "explain", "1", NULL };
+	char *none[] = { "explain", "ghost", NULL };
+	char *set[] = { "set", "a", "max=1200M", NULL };
+	char *unset[] = { "set", "a", "max=default", NULL };
+	char *top[] = { "top", "--iterations", "2", NULL };
+	struct ctl_fx c;
+
+	ctl_setup(&c, 512 * MIB, true);
+	CU_ASSERT(ctl_run(&c, ARGC(explain), explain) == 0);
+	CU_ASSERT(strstr(c.out, "a (id 1, driver): target") != NULL);
+	CU_ASSERT(strstr(c.out, "bound: ") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(by_id), by_id) == 0);
+	CU_ASSERT(ctl_run(&c, ARGC(none), none) == 1);
+	CU_ASSERT(strstr(c.err, "no running domain ghost") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(set), set) == 0);
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_POLICY
+					  "/a/" BALLAST_KEY_MAX), "1228800");
+	fx_run(&c.x, 10, 1000);
+	CU_ASSERT(fx_dom_u64(&c.x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET) == 1228800);
+	CU_ASSERT(ctl_run(&c, ARGC(explain), explain) == 0);
+	CU_ASSERT(strstr(c.out, "bound: max") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(unset), unset) == 0);
+	CU_ASSERT(fake_value(c.x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_POLICY
+			     "/a/" BALLAST_KEY_MAX) == NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(top), top) == 0);
+	CU_ASSERT(strstr(c.out, "ballast top - host 4096 MiB") != NULL);
+	ctl_teardown(&c);
+}
+
+static void test_reserve_granted(void)
+{
+	char *reserve[] = { "reserve", "2G", "--timeout", "60", NULL };
+	char path[128];
+	struct ctl_fx c;
+
+	ctl_setup(&c, 512 * MIB, true);
+	CU_ASSERT(ctl_run(&c, ARGC(reserve), reserve) == 0);
+	CU_ASSERT(strstr(c.out, "granted") != NULL);
+	CU_ASSERT(4 * GIB - fake_actual_kib(c.x.f, 1) - fake_actual_kib(c.x.f, 2) >= 2 * GIB);
+	/* ballastd holds it for xl create, then lets it go */
+	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_RESERVE "/%d/"
+		 BALLAST_KEY_SIZE, (int)getpid());
+	CU_ASSERT(fake_value(c.x.f, path) != NULL);
+	fx_run(&c.x, 35, 1000);
+	CU_ASSERT(fake_value(c.x.f, path) == NULL);
+	CU_ASSERT(fx_logged(&c.x, "released"));
+	ctl_teardown(&c);
+}
+
+static void test_reserve_with_command(void)
+{
+	char *ok[] = { "reserve", "1G", "--", "true", NULL };
+	char *fails[] = { "reserve", "1G", "--", "false", NULL };
+	char path[128];
+	struct ctl_fx c;
+
+	ctl_setup(&c, 512 * MIB, true);
+	CU_ASSERT(ctl_run(&c, ARGC(ok), ok) == 0);
+	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_RESERVE "/%d",
+		 (int)getpid());
+	CU_ASSERT(fake_value(c.x.f, path) == NULL);	/* given back after CMD */
+	CU_ASSERT(ctl_run(&c, ARGC(fails), fails) == 1);
+	ctl_teardown(&c);
+}
+
+static void test_reserve_refused_names_domains(void)
+{
+	char *reserve[] = { "reserve", "2G", "--timeout", "60", NULL };
+	char *huge[] = { "reserve", "64G", NULL };
+	char path[128];
+	struct ctl_fx c;
+
+	ctl_setup(&c, 0, true);	/* "a" never gives anything back */
+	CU_ASSERT(ctl_run(&c, ARGC(reserve), reserve) == 1);
+	CU_ASSERT(strstr(c.err, "a (id 1) did not give memory back") != NULL);
+	CU_ASSERT(strstr(c.err, "plain") == NULL);	/* had nothing to give */
+	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_RESERVE "/%d",
+		 (int)getpid());
+	CU_ASSERT(fake_value(c.x.f, path) == NULL);	/* withdrawn */
+	CU_ASSERT(ctl_run(&c, ARGC(huge), huge) == 1);
+	CU_ASSERT(strstr(c.err, "more than the host can free") != NULL);
+	ctl_teardown(&c);
+}
+
+static void test_reserve_without_daemon(void)
+{
+	char *reserve[] = { "reserve", "1G", NULL };
+	struct ctl_fx c;
+
+	ctl_setup(&c, 512 * MIB, false);
+	CU_ASSERT(ctl_run(&c, ARGC(reserve), reserve) == 1);
+	CU_ASSERT(strstr(c.err, "ballastd is not running") != NULL);
+	ctl_teardown(&c);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	s = CU_add_suite("ballastctl and config", NULL, NULL);
+	CU_add_test(s, "sizes with K/M/G/T suffixes", test_sizes);
+	CU_add_test(s, "config: every key", test_config_good);
+	CU_add_test(s, "config: errors name file:line", test_config_bad);
+	CU_add_test(s, "config: missing file", test_config_missing_file);
+	CU_add_test(s, "config: bad reload keeps the old", test_reload_keeps_old);
+	CU_add_test(s, "set arguments", test_parse_set);
+	CU_add_test(s, "reserve and view arguments", test_parse_reserve_and_view);
+	CU_add_test(s, "status table and --json", test_status_and_json);
+	CU_add_test(s, "explain, set, top", test_explain_and_set);
+	CU_add_test(s, "reserve granted, held, released", test_reserve_granted);
+	CU_add_test(s, "reserve -- CMD", test_reserve_with_command);
+	CU_add_test(s, "reserve refused names the domains", test_reserve_refused_names_domains);
+	CU_add_test(s, "reserve without ballastd", test_reserve_without_daemon);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

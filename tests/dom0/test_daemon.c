@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: MIT
+/* ballastd against the fake Xen: every behaviour the daemon promises. */
+#include <CUnit/Basic.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+#define TARGET_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET
+#define UNCOOP_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_UNCOOPERATIVE
+#define RATE_MIN_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_RATE_MIN
+#define SEQ_REL		BALLAST_DATA_DIR "/" BALLAST_KEY_SEQ
+#define STEP_KIB	(256 * MIB)	/* the policy's default step */
+
+/* Host of 4 GiB, domain 1 "a" with the ballast driver: 1 of 2 GiB. */
+static void setup_one(struct fx *x, const char *config)
+{
+	CU_ASSERT_FATAL(fx_setup(x, 4 * GIB, config, false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x->f, 1, "a", 1 * GIB, 2 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(x, 1, 1, 1 * GIB, 800 * MIB);
+}
+
+static void test_join_leave(void)
+{
+	struct bio_perm perms[BIO_PERMS_MAX];
+	unsigned int n = BIO_PERMS_MAX;
+	char buf[64];
+	struct fx x;
+	uint64_t t;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 1, 1000);
+	t = fx_dom_u64(&x, 1, TARGET_REL);
+	CU_ASSERT(t != UINT64_MAX && t > 1 * GIB && t <= 2 * GIB);
+	CU_ASSERT(fx_logged(&x, "a (1): joined, driver"));
+	CU_ASSERT(fx_dom_u64(&x, 1, RATE_MIN_REL) == x.bd.cfg.rate_min_kib_s);
+	CU_ASSERT(fx_dom_u64(&x, 1, UNCOOP_REL) == 0);
+	/* memory/ballast: dom0 owns it, the guest may only read */
+	CU_ASSERT(x.bd.io.ops->get_perms(x.f, BIO_TXN_NONE,
+					 "/local/domain/1/" BALLAST_CTL_DIR, perms, &n) == 0);
+	CU_ASSERT(n == 2 && perms[0].domid == 0 && perms[0].access == BIO_PERM_NONE &&
+		  perms[1].domid == 1 && perms[1].access == BIO_PERM_READ);
+	CU_ASSERT(fx_guest(&x, 1, TARGET_REL, "999999999") == -EACCES);
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == t);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, "name", buf, sizeof(buf)), "a");
+
+	/* a domain appears: the watch alone makes the daemon tick */
+	CU_ASSERT(fake_add_domain(x.f, 2, "b", 512 * MIB, 1 * GIB,
+				  FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(&x, 2, 1, 512 * MIB, 300 * MIB);
+	x.bd.tick_due = false;
+	bd_handle_events(&x.bd);
+	CU_ASSERT(x.bd.tick_due);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) != UINT64_MAX);
+	CU_ASSERT(x.bd.n_doms == 2);
+
+	/* and goes: forgotten, its tool state cleaned */
+	fake_remove_domain(x.f, 1);
+	x.bd.tick_due = false;
+	bd_handle_events(&x.bd);
+	CU_ASSERT(x.bd.tick_due);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_logged(&x, "a (1): left"));
+	CU_ASSERT(x.bd.n_doms == 1);
+	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/1") == NULL);
+	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/2/"
+			     BALLAST_KEY_STATUS) != NULL);
+	fx_teardown(&x);
+}
+
+static void test_steady_state_is_silent(void)
+{
+	unsigned int writes;
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 8, 1000);	/* reaches its max by steps, then stays */
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == 2 * GIB);
+	fx_log_clear(&x);
+	writes = fake_writes(x.f);
+	fx_run(&x, 5, 1000);
+	CU_ASSERT(fake_writes(x.f) == writes);
+	CU_ASSERT(x.log_len == x.log_mark);
+	fx_teardown(&x);
+}
+
+static void test_stuck_flagged_and_excluded(void)
+{
+	char buf[32];
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[host]\nsurplus = keep-free\n", false) == 0);
+	/* "s" never moves (rate 0); "h" is healthy */
+	fake_add_domain(x.f, 1, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_BALLAST, 0);
+	fake_add_domain(x.f, 2, "h", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_BALLAST,
+			512 * MIB);
+	for (unsigned int i = 0; i < 25; i++) {
+		fx_report(&x, 1, i + 1, 1536 * MIB, 1400 * MIB);
+		fx_report(&x, 2, i + 1, fake_actual_kib(x.f, 2), 1400 * MIB);
+		fx_run(&x, 1, 1000);
+	}
+	CU_ASSERT(fake_actual_kib(x.f, 1) == 1536 * MIB);
+	CU_ASSERT(fx_dom_u64(&x, 1, UNCOOP_REL) == 1);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, "stuck", buf, sizeof(buf)), "true");
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, "bound", buf, sizeof(buf)),
+			       bsched_bound_str(BSCHED_BOUND_STUCK));
+	CU_ASSERT(fx_logged(&x, "s (1): balloon makes no progress: flagged uncooperative"));
+	/* the healthy one went on to its demand and is not flagged */
+	CU_ASSERT(fx_dom_u64(&x, 2, UNCOOP_REL) == 0);
+	CU_ASSERT(fake_actual_kib(x.f, 2) < 1536 * MIB);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 2, "stuck", buf, sizeof(buf)), "false");
+	fx_teardown(&x);
+}
+
+static void test_stock_balloon(void)
+{
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB,
+		"[domain s]\nstock-balloon = yes\nmax = 1G\n"
+		"[domain n]\nmax = 1G\n", false) == 0);
+	fake_add_domain(x.f, 1, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_STOCK, 512 * MIB);
+	fake_add_domain(x.f, 2, "n", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_STOCK, 512 * MIB);
+	fx_run(&x, 3, 1000);
+	/* driven through the standard key, maxmem = target + 1 MiB like libxl */
+	CU_ASSERT(fx_dom_u64(&x, 1, BALLAST_STOCK_TARGET) == 1 * GIB);
+	CU_ASSERT(fake_maxmem_kib(x.f, 1) == 1 * GIB + 1024);
+	CU_ASSERT(fake_actual_kib(x.f, 1) == 1 * GIB);
+	CU_ASSERT(fx_dom_str(&x, 1, BALLAST_CTL_DIR) == NULL);
+	CU_ASSERT(fx_logged(&x, "s (1): joined, stock"));
+	/* "auto" and no control/feature-balloon: no balloon, left alone, said once */
+	CU_ASSERT(fx_dom_u64(&x, 2, BALLAST_STOCK_TARGET) == 1536 * MIB);
+	CU_ASSERT(fake_maxmem_kib(x.f, 2) == 1536 * MIB);
+	CU_ASSERT(fx_log_count(&x, "n (2): no balloon") == 1);
+	/* the guest announces its balloon: now it is driven */
+	CU_ASSERT(fx_guest(&x, 2, BALLAST_STOCK_FEATURE_BALLOON, "1") == 0);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 2, BALLAST_STOCK_TARGET) == 1 * GIB);
+	CU_ASSERT(fake_maxmem_kib(x.f, 2) == 1 * GIB + 1024);
+	fx_teardown(&x);
+}
+
+static void test_restart_no_jump(void)
+{
+	uint64_t before, after;
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 2, 1000);	/* on its way up, by steps */
+	before = fx_dom_u64(&x, 1, TARGET_REL);
+	CU_ASSERT(before > 1 * GIB && before < 2 * GIB);
+	CU_ASSERT(fx_restart(&x) == 0);	/* all daemon memory lost */
+	fx_run(&x, 1, 1000);
+	after = fx_dom_u64(&x, 1, TARGET_REL);
+	/* resumed from xenstore: one step on, not back to actual nor a leap */
+	CU_ASSERT(after >= before && after - before <= STEP_KIB);
+	/* at steady state a restart writes no target at all */
+	fx_run(&x, 6, 1000);
+	before = fx_dom_u64(&x, 1, TARGET_REL);
+	CU_ASSERT(fx_restart(&x) == 0);
+	fx_log_clear(&x);
+	fx_run(&x, 2, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == before);
+	CU_ASSERT(!fx_logged(&x, "target"));
+	fx_teardown(&x);
+}
+
+struct garbage {
+	const char *key;
+	const char *value;
+	enum ballast_verdict verdict;
+	const char *good;	/* put back afterwards */
+};
+
+static void test_garbage_refused(void)
+{
+	static const struct garbage cases[] = {
+		{ BALLAST_KEY_CURRENT, "", BALLAST_E_EMPTY, NULL },
+		{ BALLAST_KEY_CURRENT, "123456789012345678901", BALLAST_E_TOO_LONG, NULL },
+		{ BALLAST_KEY_CURRENT, "-5", BALLAST_E_SIGN, NULL },
+		{ BALLAST_KEY_CURRENT, "+5", BALLAST_E_SIGN, NULL },
+		{ BALLAST_KEY_MEM_AVAILABLE, "12a", BALLAST_E_NOT_NUMBER, NULL },
+		{ BALLAST_KEY_MEM_AVAILABLE, "1 ", BALLAST_E_NOT_NUMBER, NULL },
+		{ BALLAST_KEY_MEM_AVAILABLE, "0123", BALLAST_E_LEADING_ZERO, NULL },
+		{ BALLAST_KEY_MEM_AVAILABLE, "99999999999999999999", BALLAST_E_OVERFLOW, NULL },
+		{ BALLAST_KEY_CURRENT, "17179869185", BALLAST_E_ABOVE_MAX, NULL },
+		{ BALLAST_KEY_PSI_SOME_AVG10, "10001", BALLAST_E_ABOVE_MAX, "0" },
+		{ BALLAST_KEY_OOM_KILLS, "x", BALLAST_E_NOT_NUMBER, "0" },
+		{ BALLAST_KEY_STATE, "exploding", BALLAST_E_UNKNOWN_WORD, NULL },
+		{ BALLAST_KEY_FRONTEND, "rootkit", BALLAST_E_UNKNOWN_WORD, NULL },
+		{ BALLAST_KEY_PROTOCOL, "0", BALLAST_E_BELOW_MIN, NULL },
+		{ BALLAST_KEY_SEQ, "0", BALLAST_E_BELOW_MIN, NULL },
+	};
+	uint64_t seq = 10, target;
+	char rel[96], buf[128];
+	struct fx x;
+
+	setup_one(&x, "[host]\nsurplus = keep-free\n");
+	fx_report(&x, 1, seq, 1 * GIB, 800 * MIB);
+	fx_run(&x, 3, 1000);
+	target = fx_dom_u64(&x, 1, TARGET_REL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct garbage *g = &cases[i];
+		uint64_t refused = x.bd.doms[0].refused_reports;
+		char seqbuf[24];
+
+		fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);	/* all good... */
+		snprintf(rel, sizeof(rel), "%s/%s", BALLAST_DATA_DIR, g->key);
+		fx_guest(&x, 1, rel, g->value);			/* ...but one */
+		if (strcmp(g->key, BALLAST_KEY_SEQ)) {
+			snprintf(seqbuf, sizeof(seqbuf), "%" PRIu64, ++seq);
+			fx_guest(&x, 1, SEQ_REL, seqbuf);
+		}
+		fx_run(&x, 1, 1000);
+		CU_ASSERT(x.bd.doms[0].refused_reports == refused + 1);
+		snprintf(rel, sizeof(rel), "%s: %s", g->key, ballast_verdict_str(g->verdict));
+		fx_status_field(&x, 1, "last_refusal", buf, sizeof(buf));
+		if (strcmp(buf, rel))
+			fprintf(stderr, "case %zu: got '%s' want '%s'\n", i, buf, rel);
+		CU_ASSERT_STRING_EQUAL(buf, rel);
+		/* nothing the guest said moved its target or its kind */
+		CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == target);
+		CU_ASSERT(x.bd.doms[0].frontend == BSCHED_FE_DRIVER);
+		if (g->good) {
+			snprintf(rel, sizeof(rel), "%s/%s", BALLAST_DATA_DIR, g->key);
+			fx_guest(&x, 1, rel, g->good);
+		}
+	}
+	/* a stale sequence number: an old report replayed */
+	fx_report(&x, 1, 5, 1 * GIB, 800 * MIB);
+	fx_run(&x, 1, 1000);
+	fx_status_field(&x, 1, "last_refusal", buf, sizeof(buf));
+	snprintf(rel, sizeof(rel), "%s: %s", BALLAST_KEY_SEQ,
+		 ballast_verdict_str(BALLAST_E_STALE_SEQ));
+	CU_ASSERT_STRING_EQUAL(buf, rel);
+	/* logged, but rate-limited: one line for the whole minute */
+	CU_ASSERT(fx_log_count(&x, "a (1): refused guest value") == 1);
+	/* a good report is taken again */
+	fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(x.bd.doms[0].last_seq == seq);
+	fx_teardown(&x);
+}
+
+static void test_flood_rate_limited(void)
+{
+	uint64_t seq = 1, ticks;
+	char buf[32];
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 1, 1000);
+	ticks = x.bd.count.ticks;
+	for (unsigned int s = 0; s < 4; s++) {
+		for (unsigned int i = 0; i < 100; i++) {
+			char v[24];
+
+			snprintf(v, sizeof(v), "%" PRIu64, ++seq);
+			fx_guest(&x, 1, SEQ_REL, v);
+		}
+		bd_handle_events(&x.bd);
+		/* guest writes never make the daemon tick more often */
+		CU_ASSERT(!x.bd.tick_due);
+		fx_run(&x, 1, 1000);
+	}
+	CU_ASSERT(x.bd.count.ticks == ticks + 4);
+	CU_ASSERT(x.bd.doms[0].flood_refused == 4);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, "flooding", buf, sizeof(buf)), "true");
+	CU_ASSERT(fx_log_count(&x, "flooding") == 1);
+	/* quiet again: two windows later its next report counts */
+	fx_run(&x, 2, 1000);
+	fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(x.bd.doms[0].last_seq == seq);
+	CU_ASSERT(!x.bd.doms[0].flooding);
+	fx_teardown(&x);
+}
+
+static void test_eagain_retried_then_given_up(void)
+{
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fake_inject_eagain(x.f, 3);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) != UINT64_MAX);
+	CU_ASSERT(x.bd.count.xs_retries == 3);
+	CU_ASSERT(fx_logged(&x, "committed after 4 tries"));
+
+	fake_inject_eagain(x.f, 1000);
+	CU_ASSERT(fake_add_domain(x.f, 2, "b", 512 * MIB, 1 * GIB,
+				  FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(&x, 2, 1, 512 * MIB, 300 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) == UINT64_MAX);
+	CU_ASSERT(x.bd.count.xs_giveups >= 1);
+	CU_ASSERT(fx_logged(&x, "gave up after 16 tries"));
+	fake_inject_eagain(x.f, 0);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) != UINT64_MAX);
+	fx_teardown(&x);
+}
+
+static void test_vanish_mid_transaction(void)
+{
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fake_add_domain(x.f, 2, "b", 512 * MIB, 1 * GIB, FAKE_BALLOON_BALLAST, 512 * MIB);
+	fx_report(&x, 2, 1, 512 * MIB, 300 * MIB);
+	fake_vanish_at_txn(x.f, 1, 1);	/* gone while its first write is open */
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fake_value(x.f, "/local/domain/1") == NULL);
+	CU_ASSERT(fx_dom_str(&x, 1, TARGET_REL) == NULL);	/* not resurrected */
+	CU_ASSERT(x.bd.count.vanished >= 1);
+	CU_ASSERT(!fx_logged(&x, "failed"));
+	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) != UINT64_MAX);	/* others go on */
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_logged(&x, "a (1): left"));
+	CU_ASSERT(x.bd.n_doms == 1);
+	fx_teardown(&x);
+}
+
+static void test_dry_run_writes_nothing(void)
+{
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[domain s]\nstock-balloon = yes\nmax = 1G\n",
+				 true) == 0);
+	fake_add_domain(x.f, 1, "a", 1 * GIB, 2 * GIB, FAKE_BALLOON_BALLAST, 512 * MIB);
+	fx_report(&x, 1, 1, 1 * GIB, 800 * MIB);
+	fake_add_domain(x.f, 2, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_STOCK, 512 * MIB);
+	fx_run(&x, 3, 1000);
+	CU_ASSERT(fake_writes(x.f) == 0);
+	CU_ASSERT(fake_maxmem_calls(x.f) == 0);
+	CU_ASSERT(fx_dom_str(&x, 1, BALLAST_CTL_DIR) == NULL);
+	CU_ASSERT(fx_dom_u64(&x, 2, BALLAST_STOCK_TARGET) == 1536 * MIB);
+	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR) == NULL);
+	CU_ASSERT(fx_dry_has(&x, "dry-run: write /local/domain/1/" TARGET_REL " = "));
+	CU_ASSERT(fx_dry_has(&x, "dry-run: write /local/domain/2/" BALLAST_STOCK_TARGET " = 1048576"));
+	CU_ASSERT(fx_dry_has(&x, "dry-run: maxmem 2 = 1049600 KiB"));
+	fx_teardown(&x);
+}
+
+static void test_overrides_and_metrics(void)
+{
+	char cfg[256], path[64], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct fx x;
+
+	snprintf(path, sizeof(path), "/tmp/ballast-metrics-%d", (int)getpid());
+	snprintf(cfg, sizeof(cfg), "[host]\nmetrics-file = %s\n", path);
+	setup_one(&x, cfg);
+	/* ballastctl set a max=1200M (dom0-only key): the daemon obeys */
+	CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
+				BALLAST_TOOL_POLICY "/a/" BALLAST_KEY_MAX, "1228800") == 0);
+	/* an invalid override is ignored, never obeyed */
+	CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
+				BALLAST_TOOL_POLICY "/a/" BALLAST_KEY_MIN, "lots") == 0);
+	fx_run(&x, 6, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == 1228800);
+	CU_ASSERT(x.bd.doms[0].min_kib == x.bd.cfg.default_min_kib);
+	f = fopen(path, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	CU_ASSERT(text && strstr(text, "ballast_domain_target_kib{domain=\"a\",domid=\"1\"} 1228800"));
+	free(text);
+	unlink(path);
+	fx_teardown(&x);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	s = CU_add_suite("ballastd", NULL, NULL);
+	CU_add_test(s, "join and leave without restart", test_join_leave);
+	CU_add_test(s, "steady state: no writes, no logs", test_steady_state_is_silent);
+	CU_add_test(s, "stuck guest excluded and flagged", test_stuck_flagged_and_excluded);
+	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
+	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
+	CU_add_test(s, "garbage guest values refused", test_garbage_refused);
+	CU_add_test(s, "flooding guest rate-limited", test_flood_rate_limited);
+	CU_add_test(s, "EAGAIN retried, then given up", test_eagain_retried_then_given_up);
+	CU_add_test(s, "domain vanishing mid-transaction", test_vanish_mid_transaction);
+	CU_add_test(s, "dry-run writes nothing", test_dry_run_writes_nothing);
+	CU_add_test(s, "runtime overrides and metrics", test_overrides_and_metrics);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

@@ -32,11 +32,29 @@ struct bsched_rec {
 	bool flagged;			/* published as uncooperative */
 };
 
+struct bsched_dom_key {
+	uint32_t domid;
+	size_t idx;
+};
+
+/* Working arrays of a tick, kept between ticks so that a steady host does
+ * not allocate (and fault in) megabytes every decision. */
+struct bsched_scratch {
+	size_t cap;			/* domains each array has room for */
+	struct bsched_work *work;
+	struct bsched_fill *fill;
+	struct bsched_fill_event *ev;	/* 2 * cap */
+	struct bsched_fill_event *ev_tmp; /* 2 * cap, for the radix sort */
+	struct bsched_dom_key *keys;
+	struct bsched_rec *spare_recs;	/* the next tick's records */
+};
+
 struct bsched_state {
 	struct bsched_rec *recs;	/* sorted by domid */
 	size_t n_recs;
 	bool started;
 	uint64_t last_now_ms;
+	struct bsched_scratch scratch;
 };
 
 /* One domain's working values during a tick. */
@@ -63,10 +81,12 @@ struct bsched_fill {
 	uint64_t out_kib;
 };
 
-/* An event of the water-fill sweep (scratch space supplied by the caller). */
+/* An event of the water-fill sweep (scratch space supplied by the caller).
+ * @key is the bit pattern of a non-negative double lambda: as integers they
+ * sort like the doubles, so a radix sort can order them. */
 struct bsched_fill_event {
-	long double lambda;
-	size_t item;
+	uint64_t key;
+	uint32_t item;
 	bool leaves;			/* false: enters its linear range */
 };
 
@@ -95,13 +115,15 @@ static inline uint64_t bsched_dist(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
-/* state.c: build the new record array for the snapshot's domains. */
-int bsched_state_merge(const struct bsched_state *st,
+/* state.c: room for @n domains in the scratch arrays (-ENOMEM). */
+int bsched_scratch_reserve(struct bsched_state *st, size_t n);
+/* Build the next records (in scratch.spare_recs) for the snapshot's
+ * domains, pointing work[i].rec at them; -EINVAL on a duplicate domid. */
+int bsched_state_merge(struct bsched_state *st,
 		       const struct bsched_snapshot *snap,
-		       const struct bsched_config *cfg,
-		       struct bsched_work *work, struct bsched_rec **recs_out);
-void bsched_state_commit(struct bsched_state *st, struct bsched_rec *recs,
-			 size_t n, uint64_t now_ms);
+		       const struct bsched_config *cfg);
+/* The spare records become the state's. */
+void bsched_state_commit(struct bsched_state *st, size_t n, uint64_t now_ms);
 
 /* stuck.c: advance the stuck monitor of one balloon domain. */
 void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
@@ -113,9 +135,10 @@ uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
 		       const struct bsched_config *cfg, uint64_t hold_kib,
 		       uint64_t lo_kib, uint64_t hi_kib);
 
-/* shares.c: fill @pool_kib; @ev needs room for 2 * n events. */
+/* shares.c: fill @pool_kib; @ev and @tmp need room for 2 * n events. */
 void bsched_water_fill(struct bsched_fill *items, size_t n,
-		       uint64_t pool_kib, struct bsched_fill_event *ev);
+		       uint64_t pool_kib, struct bsched_fill_event *ev,
+		       struct bsched_fill_event *tmp);
 
 /* reserve.c: answer every reservation; @refusers has room for n domains. */
 int bsched_answer_reservations(const struct bsched_snapshot *snap,

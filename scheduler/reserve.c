@@ -32,23 +32,28 @@ static int cmp_res(const void *a, const void *b)
 
 /* Stuck balloons holding memory above their min are the refusers; every
  * refused answer points at the same list. */
+static bool refuses(const struct bsched_work *w)
+{
+	return w->balloon && !w->part && w->dom->actual_kib > w->lo_kib;
+}
+
 static int collect_refusers(const struct bsched_snapshot *snap,
 			    const struct bsched_work *work,
 			    struct bsched_result *out, size_t *n_out)
 {
-	size_t n = 0;
+	size_t n = 0, k = 0;
 
-	out->refuser_storage = malloc((snap->n_domains ? snap->n_domains : 1) *
-				      sizeof(uint32_t));
+	for (size_t i = 0; i < snap->n_domains; i++)
+		n += refuses(&work[i]);
+	*n_out = n;
+	if (!n || !snap->n_reservations)
+		return 0;
+	out->refuser_storage = malloc(n * sizeof(uint32_t));
 	if (!out->refuser_storage)
 		return -ENOMEM;
-	for (size_t i = 0; i < snap->n_domains; i++) {
-		const struct bsched_work *w = &work[i];
-
-		if (w->balloon && !w->part && w->dom->actual_kib > w->lo_kib)
-			out->refuser_storage[n++] = w->dom->domid;
-	}
-	*n_out = n;
+	for (size_t i = 0; i < snap->n_domains; i++)
+		if (refuses(&work[i]))
+			out->refuser_storage[k++] = work[i].dom->domid;
 	return 0;
 }
 

@@ -1,34 +1,72 @@
 // SPDX-License-Identifier: MIT
 /*
  * The memory the policy keeps between ticks: one record per domain, sorted by
- * domid, rebuilt from each snapshot by a merge (no per-domain search).
+ * domid, rebuilt from each snapshot by a merge (no per-domain search), and
+ * the scratch arrays a tick works in.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "bsched_int.h"
 
-struct dom_key {
-	uint32_t domid;
-	size_t idx;
-};
-
 struct bsched_state *bsched_state_new(void)
 {
 	return calloc(1, sizeof(struct bsched_state));
+}
+
+static void scratch_free(struct bsched_scratch *s)
+{
+	free(s->work);
+	free(s->fill);
+	free(s->ev);
+	free(s->ev_tmp);
+	free(s->keys);
+	free(s->spare_recs);
 }
 
 void bsched_state_free(struct bsched_state *st)
 {
 	if (!st)
 		return;
+	scratch_free(&st->scratch);
 	free(st->recs);
 	free(st);
 }
 
+static int grow(void **p, size_t n, size_t size)
+{
+	void *q = realloc(*p, n * size);
+
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	return 0;
+}
+
+int bsched_scratch_reserve(struct bsched_state *st, size_t n)
+{
+	struct bsched_scratch *s = &st->scratch;
+
+	if (n <= s->cap && s->work)
+		return 0;
+	if (n < 16)
+		n = 16;
+	/* the records swap between recs and spare_recs: both need room */
+	if (grow((void **)&s->work, n, sizeof(*s->work)) ||
+	    grow((void **)&s->fill, n, sizeof(*s->fill)) ||
+	    grow((void **)&s->ev, 2 * n, sizeof(*s->ev)) ||
+	    grow((void **)&s->ev_tmp, 2 * n, sizeof(*s->ev_tmp)) ||
+	    grow((void **)&s->keys, n, sizeof(*s->keys)) ||
+	    grow((void **)&s->spare_recs, n, sizeof(*s->spare_recs)) ||
+	    grow((void **)&st->recs, n, sizeof(*st->recs)))
+		return -ENOMEM;
+	s->cap = n;
+	return 0;
+}
+
 static int cmp_key(const void *a, const void *b)
 {
-	const struct dom_key *ka = a, *kb = b;
+	const struct bsched_dom_key *ka = a, *kb = b;
 
 	if (ka->domid != kb->domid)
 		return ka->domid < kb->domid ? -1 : 1;
@@ -51,35 +89,29 @@ static void rec_fresh(struct bsched_rec *rec, const struct bsched_domain *d,
 	};
 }
 
-int bsched_state_merge(const struct bsched_state *st,
+int bsched_state_merge(struct bsched_state *st,
 		       const struct bsched_snapshot *snap,
-		       const struct bsched_config *cfg,
-		       struct bsched_work *work, struct bsched_rec **recs_out)
+		       const struct bsched_config *cfg)
 {
+	struct bsched_scratch *s = &st->scratch;
+	struct bsched_dom_key *keys = s->keys;
+	struct bsched_rec *recs = s->spare_recs;
 	size_t n = snap->n_domains, i, old = 0;
-	struct dom_key *keys;
-	struct bsched_rec *recs;
-	int rc = -ENOMEM;
+	bool sorted = true;
 
-	*recs_out = NULL;
-	keys = malloc((n ? n : 1) * sizeof(*keys));
-	if (!keys)
-		return -ENOMEM;
-	recs = malloc((n ? n : 1) * sizeof(*recs));
-	if (!recs)
-		goto out_keys;
-
-	for (i = 0; i < n; i++)
-		keys[i] = (struct dom_key) { snap->domains[i].domid, i };
-	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (i = 0; i < n; i++) {
+		keys[i] = (struct bsched_dom_key) { snap->domains[i].domid, i };
+		sorted &= i == 0 || keys[i - 1].domid <= keys[i].domid;
+	}
+	/* daemons list domains in domid order: skip the sort then */
+	if (!sorted)
+		qsort(keys, n, sizeof(*keys), cmp_key);
 
 	for (i = 0; i < n; i++) {
 		const struct bsched_domain *d = &snap->domains[keys[i].idx];
 
-		if (i > 0 && keys[i - 1].domid == keys[i].domid) {
-			rc = -EINVAL;
-			goto out_recs;
-		}
+		if (i > 0 && keys[i - 1].domid == keys[i].domid)
+			return -EINVAL;
 		/* both lists are sorted: skip records of departed domains */
 		while (old < st->n_recs && st->recs[old].domid < d->domid)
 			old++;
@@ -87,25 +119,18 @@ int bsched_state_merge(const struct bsched_state *st,
 			recs[i] = st->recs[old];
 		else
 			rec_fresh(&recs[i], d, cfg, snap->now_ms);
-		work[keys[i].idx].rec = &recs[i];
+		s->work[keys[i].idx].rec = &recs[i];
 	}
-	free(keys);
-	*recs_out = recs;
 	return 0;
-
-out_recs:
-	free(recs);
-out_keys:
-	free(keys);
-	return rc;
 }
 
-void bsched_state_commit(struct bsched_state *st, struct bsched_rec *recs,
-			 size_t n, uint64_t now_ms)
+void bsched_state_commit(struct bsched_state *st, size_t n, uint64_t now_ms)
 {
-	free(st->recs);
-	st->recs = recs;
+	struct bsched_rec *old = st->recs;
+
+	st->recs = st->scratch.spare_recs;
 	st->n_recs = n;
+	st->scratch.spare_recs = old;	/* both have room for cap records */
 	st->started = true;
 	st->last_now_ms = now_ms;
 }

@@ -12,22 +12,6 @@
 
 #include "bsched_int.h"
 
-/* Everything a tick allocates besides the result, freed together. */
-struct tick_scratch {
-	struct bsched_work *work;
-	struct bsched_fill *fill;
-	struct bsched_fill_event *ev;
-	struct bsched_rec *recs;
-};
-
-static void scratch_free(struct tick_scratch *s)
-{
-	free(s->work);
-	free(s->fill);
-	free(s->ev);
-	free(s->recs);
-}
-
 static uint64_t slush_of(const struct bsched_config *cfg)
 {
 	return (cfg->faults & BSCHED_FAULT_NO_SLUSH) ? 0 : cfg->slush_kib;
@@ -138,7 +122,7 @@ static enum bsched_bound bound_of(const struct bsched_work *w, bool contention)
 
 /* Ideal allocation of every cooperating balloon. */
 static void allocate(size_t n, struct bsched_work *work,
-		     struct tick_scratch *s, const struct bsched_config *cfg,
+		     struct bsched_scratch *s, const struct bsched_config *cfg,
 		     uint64_t pool, uint64_t sum_demand)
 {
 	bool contention = sum_demand >= pool;
@@ -160,7 +144,7 @@ static void allocate(size_t n, struct bsched_work *work,
 			f->hi_kib = keep_free ? w->demand_kib : w->hi_kib;
 		}
 	}
-	bsched_water_fill(s->fill, n, pool, s->ev);
+	bsched_water_fill(s->fill, n, pool, s->ev, s->ev_tmp);
 	for (size_t i = 0; i < n; i++) {
 		struct bsched_work *w = &work[i];
 
@@ -279,7 +263,7 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 }
 
 static int policy(const struct bsched_snapshot *snap,
-		  const struct bsched_config *cfg, struct tick_scratch *s,
+		  const struct bsched_config *cfg, struct bsched_scratch *s,
 		  struct bsched_result *out)
 {
 	size_t n = snap->n_domains;
@@ -301,7 +285,7 @@ static int policy(const struct bsched_snapshot *snap,
 	out->supply_kib = pool;
 	out->demand_kib = sum_demand;
 
-	out->decisions = calloc(n ? n : 1, sizeof(*out->decisions));
+	out->decisions = malloc((n ? n : 1) * sizeof(*out->decisions));
 	if (!out->decisions)
 		return -ENOMEM;
 	out->n_decisions = n;
@@ -313,8 +297,7 @@ static int policy(const struct bsched_snapshot *snap,
 int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
 		const struct bsched_snapshot *snap, struct bsched_result *out)
 {
-	struct tick_scratch s = { 0 };
-	size_t n;
+	struct bsched_scratch *s;
 	int rc;
 
 	if (!out)
@@ -324,32 +307,22 @@ int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
 		return -EINVAL;
 	if (!snapshot_valid(st, snap))
 		return -EINVAL;
-	n = snap->n_domains;
-	s.work = calloc(n ? n : 1, sizeof(*s.work));
-	s.fill = calloc(n ? n : 1, sizeof(*s.fill));
-	s.ev = calloc(2 * n + 1, sizeof(*s.ev));
-	if (!s.work || !s.fill || !s.ev) {
-		rc = -ENOMEM;
-		goto out_scratch;
+	rc = bsched_scratch_reserve(st, snap->n_domains);
+	if (rc)
+		return rc;
+	s = &st->scratch;
+	for (size_t i = 0; i < snap->n_domains; i++)
+		s->work[i] = (struct bsched_work) { .dom = &snap->domains[i] };
+	rc = bsched_state_merge(st, snap, cfg);
+	if (rc)
+		return rc;
+	rc = policy(snap, cfg, s, out);
+	if (rc) {
+		bsched_result_free(out);
+		return rc;
 	}
-	for (size_t i = 0; i < n; i++)
-		s.work[i].dom = &snap->domains[i];
-	rc = bsched_state_merge(st, snap, cfg, s.work, &s.recs);
-	if (rc)
-		goto out_scratch;
-	rc = policy(snap, cfg, &s, out);
-	if (rc)
-		goto out_result;
-	bsched_state_commit(st, s.recs, n, snap->now_ms);
-	s.recs = NULL;
-	scratch_free(&s);
+	bsched_state_commit(st, snap->n_domains, snap->now_ms);
 	return 0;
-
-out_result:
-	bsched_result_free(out);
-out_scratch:
-	scratch_free(&s);
-	return rc;
 }
 
 void bsched_result_free(struct bsched_result *out)

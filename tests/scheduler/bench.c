@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bsched-bench: decision time of bsched_tick for 100, 1,000 and 10,000
+ * synthetic domains (a mix of frontends, shares, stats and pressure), as a
+ * markdown table. Between ticks the guests move halfway to their targets,
+ * outside the timed region. Only this program reads a clock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bsched.h"
+
+#define MIB		1024ULL
+#define GIB		(1024ULL * 1024)
+#define GOAL_MS		5.0
+
+struct bench_size {
+	size_t n_domains;
+	int ticks;
+};
+
+static const struct bench_size sizes[] = {
+	{ 100, 501 }, { 1000, 201 }, { 10000, 51 },
+};
+
+static uint64_t lcg(uint64_t *s, uint64_t n)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (*s >> 33) % n;
+}
+
+static void make_domains(struct bsched_domain *d, size_t n, uint64_t *seed,
+			 uint64_t *total_kib)
+{
+	*total_kib = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t actual = 512 * MIB + lcg(seed, 4 * GIB);
+		uint64_t used = lcg(seed, actual);
+
+		d[i] = (struct bsched_domain) {
+			.domid = (uint32_t)(i + 1),
+			.frontend = (enum bsched_frontend)(1 + lcg(seed, 3)),
+			.managed = lcg(seed, 20) != 0,
+			.min_kib = 256 * MIB, .max_kib = 8 * GIB,
+			.shares = 1 + (uint32_t)lcg(seed, 1000),
+			.actual_kib = actual, .static_max_kib = 8 * GIB,
+			.maxmem_kib = 8 * GIB,
+			.stats = {
+				.present = lcg(seed, 10) != 0,
+				.mem_total_kib = actual,
+				.mem_available_kib = actual - used,
+				.psi_some_avg10_centipct = (uint32_t)lcg(seed, 3000),
+			},
+		};
+		*total_kib += actual;
+	}
+	*total_kib += *total_kib / 10;
+}
+
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1e3 + (b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Guests move halfway toward their new targets. */
+static uint64_t move_guests(struct bsched_domain *d, size_t n,
+			    const struct bsched_result *res)
+{
+	uint64_t held = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		d[i].target_kib = res->decisions[i].target_kib;
+		d[i].maxmem_kib = res->decisions[i].maxmem_kib;
+		d[i].uncooperative = res->decisions[i].uncooperative;
+		if (d[i].managed && d[i].target_kib)
+			d[i].actual_kib = (d[i].actual_kib + d[i].target_kib) / 2;
+		d[i].stats.mem_total_kib = d[i].actual_kib;
+		if (d[i].stats.mem_available_kib > d[i].actual_kib)
+			d[i].stats.mem_available_kib = d[i].actual_kib / 4;
+		held += d[i].actual_kib;
+	}
+	return held;
+}
+
+static int run_size(const struct bench_size *sz, uint64_t *seed)
+{
+	struct bsched_domain *d = calloc(sz->n_domains, sizeof(*d));
+	double *ms = calloc(sz->ticks, sizeof(*ms));
+	struct bsched_state *st = bsched_state_new();
+	struct bsched_config cfg;
+	uint64_t total, held;
+	int rc = -1;
+
+	if (!d || !ms || !st) {
+		fprintf(stderr, "out of memory\n");
+		goto out;
+	}
+	bsched_config_defaults(&cfg);
+	make_domains(d, sz->n_domains, seed, &total);
+	held = total - total / 11;
+	for (int t = 0; t < sz->ticks; t++) {
+		struct bsched_snapshot snap = {
+			.now_ms = 1000 * (uint64_t)(t + 1),
+			.host = { .total_kib = total,
+				  .free_kib = total > held ? total - held : 0 },
+			.domains = d, .n_domains = sz->n_domains,
+		};
+		struct bsched_result res;
+		struct timespec a, b;
+		int r;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		r = bsched_tick(st, &cfg, &snap, &res);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (r) {
+			fprintf(stderr, "bsched_tick: %d\n", r);
+			goto out;
+		}
+		ms[t] = ms_between(&a, &b);
+		held = move_guests(d, sz->n_domains, &res);
+		bsched_result_free(&res);
+	}
+	qsort(ms, sz->ticks, sizeof(*ms), cmp_double);
+	printf("| %6zu | %5d | %9.3f | %9.3f | %9.3f | %s |\n", sz->n_domains,
+	       sz->ticks, ms[sz->ticks / 2], ms[sz->ticks * 9 / 10],
+	       ms[sz->ticks - 1], ms[sz->ticks / 2] < GOAL_MS ? "yes" : "NO");
+	rc = 0;
+out:
+	bsched_state_free(st);
+	free(ms);
+	free(d);
+	return rc;
+}
+
+int main(void)
+{
+	uint64_t seed = 2026;
+
+	printf("bsched_tick decision time (goal: 10,000 domains under %.0f ms)\n\n",
+	       GOAL_MS);
+	printf("| domains | ticks | median ms | p90 ms | max ms | under goal |\n");
+	printf("|--------:|------:|----------:|-------:|-------:|:----------:|\n");
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (run_size(&sizes[i], &seed))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+/* Reservations: granted, pending, refused (naming the refusers), impossible,
+ * served in id order, and never handed to growing guests. */
+#include "ballast_schema.h"
+#include "fixture.h"
+#include "suites.h"
+
+static void reserve(struct fix *f, uint32_t id, uint64_t size_kib)
+{
+	f->r[f->nr++] = (struct bsched_reservation) { id, size_kib, f->now_ms };
+}
+
+static void test_granted_at_once(void)
+{
+	struct fix f;
+
+	fix_init(&f, 8 * GIB);
+	fix_dom(&f, 1, 512 * MIB, 4 * GIB, 100, 4 * GIB, GIB);
+	f.cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;
+	reserve(&f, 1, 4 * GIB - 72 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.n_answers, 1);
+	CU_ASSERT_EQUAL(f.res.answers[0].id, 1);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	CU_ASSERT_EQUAL(f.res.answers[0].free_kib, 4 * GIB - 72 * MIB);
+	/* one KiB more is not there yet */
+	f.r[0].size_kib++;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	fix_fini(&f);
+}
+
+/* Balloons shrink for it; meanwhile nobody grows into the reserved memory. */
+static void test_pending_then_granted(void)
+{
+	struct fix f;
+	int ticks = 0;
+
+	fix_init(&f, 8 * GIB);
+	fix_dom(&f, 1, 512 * MIB, 6 * GIB, 100, 4 * GIB, GIB);
+	fix_dom(&f, 2, 512 * MIB, 6 * GIB, 100, 3 * GIB, 5 * GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 30), 0);
+	reserve(&f, 1, 2 * GIB);
+	for (;;) {
+		uint64_t sum = 0;
+
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		for (size_t i = 0; i < f.n; i++) {
+			CU_ASSERT(f.res.decisions[i].target_kib <=
+				  f.d[i].actual_kib);
+			sum += f.res.decisions[i].ideal_kib;
+		}
+		CU_ASSERT(sum + 2 * GIB + 72 * MIB <= 8 * GIB);
+		if (f.res.answers[0].status != BALLAST_RES_PENDING)
+			break;
+		fix_settle(&f);
+		CU_ASSERT_FATAL(++ticks < 20);
+	}
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	CU_ASSERT(fix_free(&f) >= 2 * GIB + 72 * MIB);
+	fix_fini(&f);
+}
+
+/* Served in id order, whatever the order of the snapshot. */
+static void test_id_order(void)
+{
+	struct fix f;
+
+	fix_init(&f, 8 * GIB);
+	fix_dom(&f, 1, 6 * GIB, 6 * GIB, 100, 6 * GIB, GIB);
+	reserve(&f, 9, GIB);
+	reserve(&f, 3, GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].id, 9);
+	CU_ASSERT_EQUAL(f.res.answers[1].id, 3);
+	CU_ASSERT_EQUAL(f.res.answers[1].status, BALLAST_RES_GRANTED);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	CU_ASSERT_EQUAL(f.res.answers[0].free_kib, GIB - 72 * MIB);
+	fix_fini(&f);
+}
+
+static void test_impossible(void)
+{
+	struct fix f;
+	struct bsched_domain *none;
+
+	fix_init(&f, 8 * GIB);
+	fix_dom(&f, 1, 2 * GIB, 6 * GIB, 100, 4 * GIB, GIB);
+	/* no balloon: its 3 GiB cannot be counted on */
+	none = fix_dom(&f, 2, 512 * MIB, 4 * GIB, 100, 3 * GIB, GIB);
+	none->frontend = BSCHED_FE_NONE;
+	reserve(&f, 1, 3 * GIB + 1);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	f.r[0].size_kib = 3 * GIB - 72 * MIB;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	fix_fini(&f);
+}
+
+/* Only the stuck guest could free it: refused, and it is named. */
+static void test_refused_names_refusers(void)
+{
+	struct fix f;
+	bool refused = false;
+
+	fix_init(&f, 8 * GIB);
+	fix_dom(&f, 1, GIB, 4 * GIB, 100, 2 * GIB, 512 * MIB);
+	fix_dom(&f, 7, GIB, 6 * GIB, 100, 5 * GIB, GIB);
+	reserve(&f, 1, 2500 * MIB);
+	for (int i = 0; i < 10; i++) {
+		uint64_t keep = f.d[1].actual_kib;
+
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		if (!fix_dec(&f, 7)->stuck) {
+			CU_ASSERT_EQUAL(f.res.answers[0].status,
+					BALLAST_RES_PENDING);
+		} else {
+			refused = true;
+			CU_ASSERT_EQUAL(f.res.answers[0].status,
+					BALLAST_RES_REFUSED);
+			CU_ASSERT_EQUAL(f.res.answers[0].n_refusers, 1);
+			CU_ASSERT_FATAL(f.res.answers[0].refusers != NULL);
+			CU_ASSERT_EQUAL(f.res.answers[0].refusers[0], 7);
+		}
+		fix_settle(&f);
+		f.d[1].actual_kib = keep;
+	}
+	CU_ASSERT(refused);
+	fix_fini(&f);
+}
+
+int add_reserve_suite(void)
+{
+	CU_pSuite s = CU_add_suite("reservations", NULL, NULL);
+
+	if (!s ||
+	    !CU_add_test(s, "granted at once", test_granted_at_once) ||
+	    !CU_add_test(s, "pending then granted", test_pending_then_granted) ||
+	    !CU_add_test(s, "id order", test_id_order) ||
+	    !CU_add_test(s, "impossible", test_impossible) ||
+	    !CU_add_test(s, "refused names refusers", test_refused_names_refusers))
+		return -1;
+	return 0;
+}

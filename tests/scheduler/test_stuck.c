@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+/* The stuck monitor: left out after stuck_after, flagged after
+ * uncooperative_after, re-admitted when it moves, resumed after a restart. */
+#include "fixture.h"
+#include "suites.h"
+
+/* Tick and settle, but domain @frozen does not move. */
+static int run_frozen(struct fix *f, uint32_t frozen, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t keep = 0;
+		size_t k;
+		int rc = fix_tick(f);
+
+		if (rc)
+			return rc;
+		for (k = 0; k < f->n; k++)
+			if (f->d[k].domid == frozen)
+				keep = f->d[k].actual_kib;
+		fix_settle(f);
+		for (k = 0; k < f->n; k++)
+			if (f->d[k].domid == frozen)
+				f->d[k].actual_kib = keep;
+	}
+	return 0;
+}
+
+/* dom 1 is asked to shrink (its guest uses little), dom 2 wants to grow. */
+static void setup(struct fix *f)
+{
+	fix_init(f, 8 * GIB);
+	fix_dom(f, 1, 512 * MIB, 6 * GIB, 100, 5 * GIB, GIB);
+	fix_dom(f, 2, 512 * MIB, 6 * GIB, 100, 2 * GIB, 4 * GIB);
+}
+
+static void test_stuck_and_flagged_on_time(void)
+{
+	struct fix f;
+	uint64_t held;
+
+	setup(&f);
+	/* first tick at t=1 s starts the clock; t=5 s: 4 s without progress */
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 5), 0);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->stuck);
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 1), 0);	/* t=6 s */
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_STUCK);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
+	held = fix_dec(&f, 1)->target_kib;
+	/* the others absorb: dom 1's memory is no longer in the pool */
+	CU_ASSERT_EQUAL(f.res.supply_kib,
+			fix_free(&f) + f.d[1].actual_kib - 72 * MIB);
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 14), 0);	/* t=20 s */
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 1), 0);	/* t=21 s */
+	CU_ASSERT(fix_dec(&f, 1)->uncooperative);
+	CU_ASSERT(fix_dec(&f, 1)->uncooperative_changed);
+	/* hysteresis: time alone re-admits nobody, and the target holds */
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 60), 0);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT(fix_dec(&f, 1)->uncooperative);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative_changed);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, held);
+	/* it moves: re-admitted and unflagged at once */
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 2), 0);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->stuck);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
+	fix_fini(&f);
+}
+
+static void test_stuck_detection_is_needed(void)
+{
+	struct fix f;
+
+	setup(&f);
+	f.cfg.faults = BSCHED_FAULT_NO_STUCK_DETECTION;
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 40), 0);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->stuck);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
+	/* dom 2 keeps waiting for memory that never comes */
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->bound, BSCHED_BOUND_GROWTH_DEFERRED);
+	fix_fini(&f);
+}
+
+/* Slow but steady (progress_kib a tick) is progress. */
+static void test_slow_is_not_stuck(void)
+{
+	struct fix f;
+
+	setup(&f);
+	for (int i = 0; i < 30; i++) {
+		CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 1), 0);
+		CU_ASSERT_FALSE(fix_dec(&f, 1)->stuck);
+		CU_ASSERT(fix_dec(&f, 1)->target_kib < f.d[0].actual_kib);
+		f.d[0].actual_kib -= f.cfg.progress_kib;
+		fix_used(&f.d[0], GIB);
+	}
+	fix_fini(&f);
+}
+
+/* A stuck balloon is pinned to what it holds (or its lower target). */
+static void test_stuck_maxmem(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 512 * MIB, 6 * GIB, 100, GIB, 4 * GIB);
+	d->frontend = BSCHED_FE_STOCK;
+	/* wants to grow but never does */
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 7), 0);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT(fix_dec(&f, 1)->target_kib > GIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib, GIB + 1024);
+	fix_fini(&f);
+
+	setup(&f);
+	f.d[0].frontend = BSCHED_FE_STOCK;
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 7), 0);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib,
+			fix_dec(&f, 1)->target_kib + 1024);
+	fix_fini(&f);
+}
+
+/* A restarted daemon resumes from what is published. */
+static void test_restart(void)
+{
+	struct fix f;
+
+	setup(&f);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 30), 0);
+	bsched_state_free(f.st);
+	f.st = bsched_state_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f.st);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->target_changed);
+	CU_ASSERT_FALSE(fix_dec(&f, 2)->target_changed);
+
+	/* a published flag survives while the guest still does not move */
+	f.d[0].uncooperative = true;
+	f.d[0].target_kib = f.d[0].actual_kib - GIB;
+	bsched_state_free(f.st);
+	f.st = bsched_state_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f.st);
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 1), 0);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT(fix_dec(&f, 1)->uncooperative);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative_changed);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 2), 0);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
+	fix_fini(&f);
+}
+
+/* A domain that goes away is forgotten; coming back, it starts afresh. */
+static void test_forgotten(void)
+{
+	struct fix f;
+
+	setup(&f);
+	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 8), 0);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	f.d[0].uncooperative = false;
+	f.d[0].target_kib = 0;
+	{
+		struct bsched_domain saved = f.d[0];
+
+		f.d[0] = f.d[1];
+		f.n = 1;
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		f.d[1] = f.d[0];
+		f.d[0] = saved;
+		f.n = 2;
+	}
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->stuck);
+	fix_fini(&f);
+}
+
+int add_stuck_suite(void)
+{
+	CU_pSuite s = CU_add_suite("stuck", NULL, NULL);
+
+	if (!s ||
+	    !CU_add_test(s, "stuck and flagged on time", test_stuck_and_flagged_on_time) ||
+	    !CU_add_test(s, "stuck detection is needed", test_stuck_detection_is_needed) ||
+	    !CU_add_test(s, "slow is not stuck", test_slow_is_not_stuck) ||
+	    !CU_add_test(s, "stuck maxmem", test_stuck_maxmem) ||
+	    !CU_add_test(s, "restart", test_restart) ||
+	    !CU_add_test(s, "forgotten", test_forgotten))
+		return -1;
+	return 0;
+}

@@ -37,7 +37,7 @@ install-dom0: $(BALLASTD) $(BALLASTCTL)
 	install -m 0644 dom0-tools/man/ballastd.8 dom0-tools/man/ballastctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 dom0-tools/man/ballastd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' dom0-tools/systemd/ballastd.service.in \
+	sed 's|/usr/local/sbin|$(PREFIX)/sbin|g' dom0-tools/systemd/ballastd.service \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/ballastd.service
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ballastd.service
 	test -e $(DESTDIR)/etc/ballast/ballastd.conf || \

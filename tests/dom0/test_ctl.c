@@ -143,6 +143,30 @@ static void test_config_bad(void)
 	}
 }
 
+/* The shipped example, every key uncommented, is a valid configuration. */
+static void test_config_example(void)
+{
+	FILE *in = fopen("dom0-tools/ballastd.conf.example", "r");
+	char line[512], err[BD_ERR_MAX] = "", *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct bd_config cfg;
+
+	CU_ASSERT_FATAL(in != NULL && out != NULL);
+	while (fgets(line, sizeof(line), in))
+		fputs(line[0] == '#' && line[1] != ' ' && line[1] != '\n' ? line + 1 : line, out);
+	fclose(in);
+	fclose(out);
+	bd_config_defaults(&cfg);
+	CU_ASSERT(load(text, &cfg, err, sizeof(err)) == 0);
+	if (err[0])
+		fprintf(stderr, "example: %s\n", err);
+	CU_ASSERT(bd_config_domain(&cfg, "web") != NULL);
+	CU_ASSERT(cfg.policy.slush_kib == 72 * MIB);
+	bd_config_free(&cfg);
+	free(text);
+}
+
 static void test_config_missing_file(void)
 {
 	struct bd_config cfg;
@@ -150,6 +174,7 @@ static void test_config_missing_file(void)
 
 	bd_config_defaults(&cfg);
 	CU_ASSERT(bd_config_load("/nonexistent/ballastd.conf", &cfg, err, sizeof(err)) == -1);
+	bd_config_free(&cfg);
 	CU_ASSERT(strstr(err, "/nonexistent/ballastd.conf: No such file") != NULL);
 }
 
@@ -450,6 +475,7 @@ int main(void)
 	CU_add_test(s, "sizes with K/M/G/T suffixes", test_sizes);
 	CU_add_test(s, "config: every key", test_config_good);
 	CU_add_test(s, "config: errors name file:line", test_config_bad);
+	CU_add_test(s, "config: the shipped example", test_config_example);
 	CU_add_test(s, "config: missing file", test_config_missing_file);
 	CU_add_test(s, "config: bad reload keeps the old", test_reload_keeps_old);
 	CU_add_test(s, "set arguments", test_parse_set);

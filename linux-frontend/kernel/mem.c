@@ -120,13 +120,16 @@ const struct bcore_ops ballast_mem_ops = {
 /*
  * Above the boot size the stock balloon holds the frames (up to maxmem):
  * move its target, only when ours changed, so a toolstack's own xl mem-set
- * is not undone on every tick.
+ * is not undone on every tick. Growth waits until our own balloon is
+ * empty: both draw on the domain's one max_pages, and our pages first.
  */
 void ballast_sync_stock(struct ballast *b)
 {
 	unsigned long goal = (unsigned long)bcore_stock_goal(&b->core);
 
 	if (goal == b->stock_target_pages)
+		return;
+	if (goal > b->stock_target_pages && b->core.ballooned_pages)
 		return;
 	b->stock_target_pages = goal;
 	balloon_set_new_target(goal);

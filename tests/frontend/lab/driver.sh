@@ -33,6 +33,8 @@ wait_for 10 '[ "$(data $XS_DATA_BAD_TARGETS)" = $((before + 1)) ]' || fail "bad 
 show
 guest_run g1 'cat /sys/kernel/ballast/target_kib; dmesg | grep "refused" | tail -n 2'
 
+# Xen's max_pages is the boot size + 1 MiB (libxl): only dom0 can raise it.
+xl mem-max g1 768 || fail "xl mem-max"
 settle 655360 120 || fail "did not grow above boot size to 640 MiB"
 guest_run g1 'grep MemTotal /proc/meminfo; cat /sys/kernel/ballast/stock_target_kib /sys/devices/system/xen_memory/xen_memory0/target_kb'
 

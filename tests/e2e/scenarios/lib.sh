@@ -29,9 +29,10 @@ dompath() { echo "/local/domain/$(domid "$1")"; }
 xs_get() { xenstore-read "$(dompath "$1")/$2" 2>/dev/null; }
 xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 
-# guest_create NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: boot a PV domU
-# from /e2e/vmlinuz + /e2e/domU-initrd.gz and wait until it serves commands.
-guest_create() {
+# guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a PV
+# domU from /e2e/vmlinuz + /e2e/domU-initrd.gz; guest_wait NAME waits until
+# it serves commands. guest_create does both.
+guest_start() {
 	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg
 	cat > "$cfg" <<CFG
 name = "$name"
@@ -48,13 +49,17 @@ CFG
 		log "xl create $name failed: $(tail -n 3 "$E2E_OUT/xl-create-$name.log")"
 		return 1
 	fi
-	if ! wait_for 120 '[ "$(xs_get "$name" $E2E_CHAN/ready)" = 1 ]'; then
+}
+guest_wait() {
+	local name=$1
+	if ! wait_for 180 '[ "$(xs_get "$name" $E2E_CHAN/ready)" = 1 ]'; then
 		log "$name did not come up; console tail:"
 		tail -n 20 "/var/log/xen/console/guest-$name.log" 2>/dev/null | sed 's/^/    | /'
 		return 1
 	fi
-	log "$name up (domid $(domid "$name"), role $role, ${mem}/${maxmem} MiB)"
+	log "$name up (domid $(domid "$name"), $(grep -m1 '^guest: role' "$(guest_log "$name")"))"
 }
+guest_create() { guest_start "$@" && guest_wait "$1"; }
 
 # guest_run NAME CMD [TIMEOUT_S]: run CMD with sh in the guest, print its
 # output (last 1800 bytes), return its exit status (255: no answer).
@@ -151,3 +156,46 @@ guest_oom() { guest_run "$1" "dmesg | grep -iE 'out of memory|oom-kill|invoked o
 
 # mib KIB: KiB to MiB, rounded down.
 mib() { echo $(($1 / 1024)); }
+
+# write_ballastd_conf: the lab's ballastd.conf, for the cast above.
+write_ballastd_conf() {
+	mkdir -p "$(dirname "$BALLASTD_CONF")"
+	cat > "$BALLASTD_CONF" <<-CONF
+	# ballastd.conf for the e2e lab: a fast tick so scenarios finish quickly;
+	# idle guests shrink to their demand and leave the rest free (keep-free),
+	# so that growth must come from free memory or, once that is gone, from
+	# the idle guests.
+	[host]
+	tick-ms = 1000
+	log = stderr
+	slush = 32M
+	surplus = keep-free
+	step = 64M
+	rate-min = 4M
+	rate-max = 256M
+	default-min = 96M
+
+	[domain d1]
+	min = 96M
+	max = 384M
+
+	[domain d2]
+	min = 96M
+	max = 384M
+
+	[domain ag]
+	min = 96M
+	max = 384M
+
+	[domain st]
+	# The stock Linux balloon does not announce itself (control/feature-balloon):
+	# the admin says it is there.
+	stock-balloon = yes
+	min = 96M
+	max = 384M
+
+	# Scenario 2's filler: holds host memory, not managed.
+	[domain filler]
+	stock-balloon = no
+	CONF
+}

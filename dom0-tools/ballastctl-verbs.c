@@ -262,7 +262,7 @@ static void print_table(struct bctl *ctl, const struct bctl_view *v)
 		char mn[24], tg[24], ac[24], mx[24], psi[48], flags[8];
 
 		mib(mn, sizeof(mn), r->min_kib, r->published);
-		mib(tg, sizeof(tg), r->target_kib, r->published);
+		mib(tg, sizeof(tg), r->target_kib, r->published && r->managed);
 		mib(ac, sizeof(ac), r->actual_kib, true);
 		mib(mx, sizeof(mx), r->max_kib, r->published);
 		if (r->has_pressure)

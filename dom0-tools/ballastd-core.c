@@ -116,20 +116,34 @@ void bd_flood_window(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
 		return;
 	/* A flood is held against the guest for the window after it only. */
 	d->flooding = since < 2 * BD_FLOOD_WINDOW_MS &&
-		      d->events_in_window > bd->cfg.flood_limit;
+		      (d->events_in_window > bd->cfg.flood_limit ||
+		       d->other_events_in_window > bd->cfg.flood_limit * BD_KEYS_PER_REPORT);
 	d->window_start_ms = now_ms;
 	d->events_in_window = 0;
+	d->other_events_in_window = 0;
 }
 
-/* Counts a guest's report updates (watch events on its data/ballast). */
-static void guest_event(struct ballastd *bd, uint32_t domid, uint64_t now_ms)
+/*
+ * Counts a guest's report updates: a report is many keys and one new seq,
+ * so seq writes are the updates; other writes count with a report's worth
+ * of keys each, so that scribbling on them floods just the same.
+ */
+static void guest_event(struct ballastd *bd, uint32_t domid, const char *path,
+			uint64_t now_ms)
 {
 	struct bd_dom *d = bd_dom_get(bd, domid, false);
+	size_t len = strlen(path), klen = strlen("/" BALLAST_KEY_SEQ);
+	bool seq = len >= klen && !strcmp(path + len - klen, "/" BALLAST_KEY_SEQ);
 
 	if (!d)
 		return;
 	bd_flood_window(bd, d, now_ms);
-	if (++d->events_in_window > bd->cfg.flood_limit)
+	if (seq)
+		d->events_in_window++;
+	else
+		d->other_events_in_window++;
+	if (d->events_in_window > bd->cfg.flood_limit ||
+	    d->other_events_in_window > bd->cfg.flood_limit * BD_KEYS_PER_REPORT)
 		d->flooding = true;
 }
 
@@ -147,7 +161,7 @@ void bd_handle_events(struct ballastd *bd)
 		if (token[0] == 'g' &&
 		    ballast_parse_u64(token + 1, strlen(token + 1), &domid) == BALLAST_OK &&
 		    domid <= UINT32_MAX)
-			guest_event(bd, (uint32_t)domid, now_ms);
+			guest_event(bd, (uint32_t)domid, path, now_ms);
 		else
 			bd->tick_due = true;	/* domains or dom0 requests changed */
 		free(path);

@@ -23,6 +23,7 @@
 #define BD_PATH_MAX		256
 #define BD_LOG_QUIET_MS		60000	/* one refusal line per domain per minute */
 #define BD_FLOOD_WINDOW_MS	1000	/* flood-limit counts per this window */
+#define BD_KEYS_PER_REPORT	32	/* other key writes allowed per report */
 #define BD_MIN_EVENT_GAP_MS	100	/* watch-driven ticks at most this often */
 #define BD_GUEST_TOKEN_FMT	"g%" PRIu32	/* watch on a guest's data/ballast */
 #define BD_MAX_EVENTS_PER_DRAIN	4096	/* then tick: events cannot stall us */
@@ -45,7 +46,8 @@ struct bd_dom {
 	/* untrusted input accounting */
 	uint64_t refused_reports;
 	uint64_t flood_refused;
-	uint32_t events_in_window;
+	uint32_t events_in_window;	/* seq writes */
+	uint32_t other_events_in_window;
 	uint64_t window_start_ms;
 	bool flooding;
 	uint64_t log_quiet_until_ms;

@@ -255,6 +255,14 @@ static void test_flood_rate_limited(void)
 
 	setup_one(&x, NULL);
 	fx_run(&x, 1, 1000);
+	/* reports of many keys, four a second, are no flood (24 key writes) */
+	for (unsigned int i = 0; i < 6; i++) {
+		for (unsigned int r = 0; r < 4; r++)
+			fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);
+		fx_run(&x, 1, 1000);
+	}
+	CU_ASSERT(x.bd.doms[0].flood_refused == 0);
+	CU_ASSERT(x.bd.doms[0].last_seq == seq);
 	ticks = x.bd.count.ticks;
 	for (unsigned int s = 0; s < 4; s++) {
 		for (unsigned int i = 0; i < 100; i++) {
@@ -278,6 +286,11 @@ static void test_flood_rate_limited(void)
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(x.bd.doms[0].last_seq == seq);
 	CU_ASSERT(!x.bd.doms[0].flooding);
+	/* scribbling on any other key floods just the same */
+	for (unsigned int i = 0; i < 2000; i++)
+		fx_guest(&x, 1, BALLAST_DATA_DIR "/" BALLAST_KEY_MEM_AVAILABLE, "819200");
+	bd_handle_events(&x.bd);
+	CU_ASSERT(x.bd.doms[0].flooding);
 	fx_teardown(&x);
 }
 

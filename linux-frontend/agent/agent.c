@@ -323,7 +323,7 @@ int agent_run(struct agent *a)
 		enum ballast_state st;
 		struct meminfo mi;
 		struct breport_stats scratch;
-		uint64_t avail_pages = 0;
+		uint64_t avail_pages = 0, stock_kib;
 
 		if (reread || !settled(a->core.state)) {
 			read_ctl(a);
@@ -332,6 +332,8 @@ int agent_run(struct agent *a)
 		memset(&scratch, 0, sizeof(scratch));
 		if (procstat_collect(&a->cfg.proc, &scratch, &mi) == 0)
 			avail_pages = mi.mem_available_kib / PAGE_KIB;
+		if (stock_read_current_kib(a->cfg.stock_dir, &stock_kib) == 0)
+			bcore_note_stock(&a->core, stock_kib / PAGE_KIB);
 		st = bcore_tick(&a->core, &agent_ops, a, avail_pages);
 		sync_above_boot(a);
 		report(a);

@@ -238,6 +238,26 @@ static void adapt_rate(struct bcore *c, enum outcome out)
 	c->rate = (uint32_t)r;
 }
 
+/* Pages the stock balloon may stay off its target: it rounds, we do not. */
+#define STOCK_SLACK_PAGES	256U
+
+void bcore_note_stock(struct bcore *c, uint64_t stock_pages)
+{
+	c->stock_pages = stock_pages;
+}
+
+/* Our own balloon is at its goal: is the stock balloon still moving? */
+static enum ballast_state stock_state(const struct bcore *c)
+{
+	uint64_t goal = bcore_stock_goal(c);
+
+	if (!c->have_target || !c->stock_pages || goal <= c->boot_pages)
+		return BALLAST_STATE_AT_TARGET;
+	if (c->stock_pages + STOCK_SLACK_PAGES < goal)
+		return BALLAST_STATE_DEFLATING;
+	return BALLAST_STATE_AT_TARGET;
+}
+
 /* The one place the state is decided. */
 static enum ballast_state next_state(const struct bcore *c, enum outcome out)
 {
@@ -249,7 +269,7 @@ static enum ballast_state next_state(const struct bcore *c, enum outcome out)
 		return BALLAST_STATE_BACKING_OFF;
 	if (c->ballooned_pages == goal)
 		return bcore_floor_limited(c) ? BALLAST_STATE_AT_FLOOR :
-						BALLAST_STATE_AT_TARGET;
+						stock_state(c);
 	return c->ballooned_pages < goal ? BALLAST_STATE_INFLATING :
 					   BALLAST_STATE_DEFLATING;
 }

@@ -76,6 +76,7 @@ struct bcore {
 	bool have_target;
 	uint64_t oom_relief_pages;	/* handed back by OOM since the target */
 	uint64_t ballooned_pages;	/* in ballast's own balloon now */
+	uint64_t stock_pages;		/* stock balloon's current size, 0: unknown */
 	uint32_t rate;			/* pages per tick, in [rate_min, rate_max] */
 	enum ballast_state state;	/* assigned only by bcore_tick() */
 	struct bcore_counters cnt;
@@ -119,6 +120,12 @@ uint64_t bcore_own_goal(const struct bcore *c);
 
 /* Target for the stock balloon (pages): boot_pages or the target above it. */
 uint64_t bcore_stock_goal(const struct bcore *c);
+
+/*
+ * What the stock balloon has now (pages, its own count), so the state can
+ * say "deflating" while it still grows towards a target above boot size.
+ */
+void bcore_note_stock(struct bcore *c, uint64_t stock_pages);
 
 /* True when the target asks for less than the floor allows. */
 bool bcore_floor_limited(const struct bcore *c);

@@ -135,6 +135,7 @@ static void ballast_work(struct work_struct *work)
 		ballast_read_ctl(b);
 		ballast_apply_knobs(b);
 	}
+	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
 	st = bcore_tick(&b->core, &ballast_mem_ops, b,
 			ballast_mem_available_pages());
 	ballast_sync_stock(b);

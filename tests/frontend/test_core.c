@@ -385,7 +385,14 @@ static void test_growth_above_boot_uses_stock(void)
 	for (i = 0; i < 2; i++)
 		bcore_tick(&c, &fake_ops, &w, LOTS);
 	CU_ASSERT_EQUAL(c.ballooned_pages, 0);
-	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);	/* stock unknown */
+	/* The stock balloon still grows: not at target yet. */
+	bcore_note_stock(&c, 1500 * MIB_PAGES);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_DEFLATING);
+	bcore_note_stock(&c, 2048 * MIB_PAGES - 10);	/* within its rounding */
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_AT_TARGET);
 }
 
 static void test_oom_relief(void)

@@ -332,7 +332,7 @@ int fake_add_domain(struct fake *f, uint32_t domid, const char *name,
 	n->perms[0] = (struct bio_perm){ 0, BIO_PERM_NONE };
 	n->perms[1] = (struct bio_perm){ domid, BIO_PERM_READ };
 	n->n_perms = 2;
-	dom_path(path, sizeof(path), domid, "name");
+	dom_path(path, sizeof(path), domid, BALLAST_STOCK_NAME);
 	tree_set(&f->tree, path, name, strlen(name));
 	snprintf(num, sizeof(num), "%" PRIu64, static_max_kib);
 	dom_path(path, sizeof(path), domid, BALLAST_STOCK_STATIC_MAX);
@@ -340,17 +340,11 @@ int fake_add_domain(struct fake *f, uint32_t domid, const char *name,
 	snprintf(num, sizeof(num), "%" PRIu64, mem_kib);
 	dom_path(path, sizeof(path), domid, BALLAST_STOCK_TARGET);
 	tree_set(&f->tree, path, num, strlen(num));
-	/* The guest's own writable corners, as xl creates them. */
-	dom_path(path, sizeof(path), domid, "data");
+	/* The guest's own writable corners (xl makes all of data/ guest-owned). */
+	dom_path(path, sizeof(path), domid, BALLAST_DATA_DIR);
 	n = tree_make(&f->tree, path);
 	if (n)
 		n->perms[0] = (struct bio_perm){ domid, BIO_PERM_NONE };
-	dom_path(path, sizeof(path), domid, "control");
-	n = tree_make(&f->tree, path);
-	if (n) {
-		n->perms[1] = (struct bio_perm){ domid, BIO_PERM_READ };
-		n->n_perms = 2;
-	}
 	dom_path(path, sizeof(path), domid, BALLAST_STOCK_FEATURE_BALLOON);
 	n = tree_make(&f->tree, path);
 	if (n) {

@@ -155,7 +155,7 @@ static void read_row(struct bctl *ctl, const struct bio_dominfo *info,
 
 	*r = (struct bctl_row){ .domid = info->domid, .actual_kib = info->tot_kib };
 	snprintf(r->state, sizeof(r->state), "-");
-	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid, "name") &&
+	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid, BALLAST_STOCK_NAME) &&
 	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &name, NULL)) {
 		snprintf(r->name, sizeof(r->name), "%s", name);
 		free(name);

@@ -276,7 +276,7 @@ int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 	uint64_t v;
 	int rc;
 
-	if (bd_dom_path(path, d->domid, NULL, "name") == 0 &&
+	if (bd_dom_path(path, d->domid, NULL, BALLAST_STOCK_NAME) == 0 &&
 	    (rc = bio_read(&bd->io, BIO_TXN_NONE, path, &name, NULL)) == 0) {
 		snprintf(d->name, sizeof(d->name), "%s", name);
 		free(name);

@@ -47,6 +47,7 @@
 #define BALLAST_STOCK_TARGET		"memory/target"		/* KiB, dom0 */
 #define BALLAST_STOCK_STATIC_MAX	"memory/static-max"	/* KiB, dom0 */
 #define BALLAST_STOCK_FEATURE_BALLOON	"control/feature-balloon" /* guest */
+#define BALLAST_STOCK_NAME		"name"			/* the toolstack: xl's domain name */
 
 /* dom0 -> guest, under BALLAST_CTL_DIR. */
 #define BALLAST_KEY_TARGET		"target"

@@ -93,7 +93,8 @@ int ballast_watch_start(struct ballast *b);
 void ballast_watch_stop(struct ballast *b);
 void ballast_read_ctl(struct ballast *b);
 u64 ballast_read_offset_pages(u64 stock_target_pages);
-void ballast_report(struct ballast *b, u64 now_ms);
+/* Writes data/ballast if due (or anyway with @force). */
+void ballast_report(struct ballast *b, u64 now_ms, bool force);
 
 /* stats.c */
 void ballast_sample(struct ballast *b, struct breport_stats *s);

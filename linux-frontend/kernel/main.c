@@ -139,7 +139,7 @@ static void ballast_work(struct work_struct *work)
 	st = bcore_tick(&b->core, &ballast_mem_ops, b,
 			ballast_mem_available_pages());
 	ballast_sync_stock(b);
-	ballast_report(b, now_ms);
+	ballast_report(b, now_ms, false);
 	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
 	mutex_unlock(&b->lock);
 	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
@@ -308,6 +308,10 @@ static void __exit ballast_exit(void)
 
 	ballast_drain(b);
 	ballast_restore_stock(b);
+	/* Last words for dom0: nothing ballooned any more. */
+	mutex_lock(&b->lock);
+	ballast_report(b, div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC), true);
+	mutex_unlock(&b->lock);
 	pr_info("ballast: unloaded, every page returned\n");
 	the_ballast = NULL;
 	kobject_put(&b->kobj);

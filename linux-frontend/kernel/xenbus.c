@@ -150,7 +150,7 @@ static int write_report(const struct breport_stats *s, u64 seq)
 	return xenbus_transaction_end(xbt, 0);
 }
 
-void ballast_report(struct ballast *b, u64 now_ms)
+void ballast_report(struct ballast *b, u64 now_ms, bool force)
 {
 	struct breport_stats s = { .present = 0 };
 	unsigned int tries;
@@ -161,6 +161,8 @@ void ballast_report(struct ballast *b, u64 now_ms)
 	breport_set(&s, BALLAST_K_CURRENT, ballast_current_kib(b));
 	ballast_sample(b, &s);
 	seq = breport_due(&b->report, &s, now_ms);
+	if (force && !seq)
+		seq = b->report.seq + 1;
 	if (!seq)
 		return;
 	for (tries = 0; tries < REPORT_TRIES; tries++) {

@@ -48,4 +48,6 @@ settle 327680 120 || fail "did not reach 320 MiB"
 
 guest_run g1 'rmmod ballast; echo rc=$?; grep MemTotal /proc/meminfo; dmesg | grep ballast | tail -n 5' 120
 log "after rmmod: xl $(xl_mem_mib g1) MiB"
+show
+[ "$(data $XS_DATA_BALLOONED)" = 0 ] || fail "last report still shows pages ballooned"
 echo "LAB DRIVER PASS"

@@ -1,0 +1,22 @@
+#!/bin/sh
+# One lab boot for every frontend body (boots are the slow part):
+#   tests/frontend/lab/all.sh [E2E_RUN name]
+# Builds a combined dom0 body from driver.sh, oom.sh and agent.sh (each in
+# its own subshell, with its own guest) and runs it with tests/e2e/lab-run.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+body=$(mktemp /tmp/ballast-fe-lab.XXXXXX)
+trap 'rm -f "$body"' EXIT
+{
+	echo 'rc=0'
+	for part in driver oom agent; do
+		echo "echo '=== frontend lab: $part'"
+		echo '('
+		cat "$here/$part.sh"
+		echo ') || rc=1'
+	done
+	echo 'exit $rc'
+} > "$body"
+cd "$top"
+E2E_RUN=${1:-fe-all} tests/e2e/lab-run "$body"

@@ -30,10 +30,10 @@ avail=$(guest_meminfo_kib d1 MemAvailable)
 log "free $(free_mib) MiB (filler $filler_mib MiB), d1 $d1_0 MiB (MemAvailable $(mib "$avail") MiB), idle guests $idle0 MiB"
 
 # Ask for about 160 MiB more than d1 has free: 64 can come from Xen, the
-# rest only from the idle guests. Grow at 8 MiB/s so the policy can follow.
+# rest only from the idle guests. Grow at 4 MiB/s so the policy can follow.
 hog_mib=$(($(mib "$avail") + 160))
 [ "$hog_mib" -le 250 ] || hog_mib=250	# what a 384 MiB guest can hold
-guest_run d1 "memhog $hog_mib 150 8 > /dev/console 2>&1 &"
+guest_run d1 "memhog $hog_mib 150 4 > /dev/console 2>&1 &"
 log "d1: memhog $hog_mib MiB started"
 
 d1_max=0 idle_min_low="" low_guest="" over=""

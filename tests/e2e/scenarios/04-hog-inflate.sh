@@ -8,31 +8,35 @@ need_ballastd
 need_ballastctl
 need_frontend d2
 
-cleanup() { ballastctl set d2 max=default > /dev/null 2>&1; guest_run d2 'killall memhog' > /dev/null 2>&1; }
+cleanup() { ballastctl set d2 min=default max=default > /dev/null 2>&1; guest_run d2 'killall memhog' > /dev/null 2>&1; }
 trap cleanup EXIT
 
+# Give d2 room first (a min of 320 MiB), fill it with a hog, then cap it at
+# 200 MiB: far below what the hog holds, but above any frontend floor.
+out=$(ballastctl set d2 min=320M 2>&1) || fail "ballastctl set d2 min=320M: $out"
+wait_for 60 '[ "$(xl_mem_mib d2)" -ge 310 ]' ||
+	fail "d2 did not grow to its new min of 320 MiB (xl $(xl_mem_mib d2) MiB, target $(target_kib d2) KiB)"
 avail=$(guest_meminfo_kib d2 MemAvailable)
-hog_mib=$(($(mib "$avail") - 16))
-[ "$hog_mib" -ge 24 ] || fail "cannot test: d2 has only $(mib "$avail") MiB available"
+hog_mib=$(($(mib "$avail") - 24))
+[ "$hog_mib" -ge 150 ] || fail "cannot test: d2 has only $(mib "$avail") MiB available at $(xl_mem_mib d2) MiB"
 fail0=$(data_get d2 "$XS_DATA_ALLOC_FAILURES") oomd0=$(data_get d2 "$XS_DATA_OOM_DEFLATES")
-guest_run d2 "memhog $hog_mib 90 > /dev/console 2>&1 &"
+guest_run d2 "memhog $hog_mib 900 > /dev/console 2>&1 &"
 wait_for 60 'grep -q "memhog: resident_mib=$hog_mib after" "$(guest_log d2)"' ||
 	fail "d2's memhog could not take $hog_mib MiB before the test began"
-log "d2: memhog holds $hog_mib MiB (d2 at $(xl_mem_mib d2) MiB); now capping d2 at its min"
+log "d2: memhog holds $hog_mib MiB (d2 at $(xl_mem_mib d2) MiB); now capping d2 at 200 MiB"
 
-# Cap the guest at its min: far below what the hog holds.
-out=$(ballastctl set d2 max="$(mib "$E2E_MIN_KIB")M" 2>&1) || fail "ballastctl set d2 max=...: $out"
-wait_for 20 '[ "$(target_kib d2)" -lt $((E2E_MAX_KIB / 2)) ]' ||
+out=$(ballastctl set d2 min=default max=200M 2>&1) || fail "ballastctl set d2 max=200M: $out"
+wait_for 30 '[ "$(target_kib d2)" -le $((200 * 1024)) ]' ||
 	fail "d2's target did not drop after capping it: $(target_kib d2) KiB"
 states="" said=""
-for i in $(seq 40); do
+end=$(($(date +%s) + 40))
+while [ "$(date +%s)" -lt "$end" ]; do
 	s=$(data_get d2 "$XS_DATA_STATE")
 	case " $states " in *" $s "*) ;; *) states="$states $s" ;; esac
 	f=$(data_get d2 "$XS_DATA_ALLOC_FAILURES") o=$(data_get d2 "$XS_DATA_OOM_DEFLATES")
 	if [ "$s" = backing-off ] || [ "${f:-0}" -gt "${fail0:-0}" ] || [ "${o:-0}" -gt "${oomd0:-0}" ]; then
 		said="state $s, $XS_DATA_ALLOC_FAILURES ${fail0:-0}->${f:-0}, $XS_DATA_OOM_DEFLATES ${oomd0:-0}->${o:-0}"
 	fi
-	[ -n "$said" ] && [ "$i" -ge 20 ] && break
 	sleep 1
 done
 log "d2: states seen:$states; target $(target_kib d2) KiB, xl $(xl_mem_mib d2) MiB"

@@ -21,7 +21,9 @@ sleep 2
 xl0=$(xl_mem_mib d1) free0=$(free_mib) mt0=$(guest_meminfo_kib d1 MemTotal)
 log "d1 before rmmod: xl $xl0 MiB, MemTotal $(mib "$mt0") MiB (boot $(mib "$E2E_BOOT_MEMTOTAL_d1")), ballooned $(data_get d1 "$XS_DATA_BALLOONED") KiB, free $free0 MiB"
 
-out=$(guest_run d1 'rmmod ballast' 120) || fail "rmmod ballast failed: $out"
+t0=$(date +%s)
+out=$(guest_run d1 'rmmod ballast' 150) || fail "rmmod ballast failed or hung (> $(($(date +%s) - t0)) s): $out; d1 console: $(tail -n 3 "$(guest_log d1)" | tr '\n' '|')"
+log "rmmod took $(($(date +%s) - t0)) s"
 # Read at once: afterwards ballastd may steer the guest's stock balloon.
 xl1=$(xl_mem_mib d1) free1=$(free_mib) mt1=$(guest_meminfo_kib d1 MemTotal)
 log "d1 after rmmod: xl $xl1 MiB, MemTotal $(mib "$mt1") MiB, free $free1 MiB"

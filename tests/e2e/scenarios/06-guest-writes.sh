@@ -6,10 +6,12 @@ scenario guest-writes
 need_ballastd
 need_frontend d2
 
+guest_run d2 "xenstore-write -- $E2E_CHAN/probe 1" > /dev/null ||
+	fail "cannot test: the guest cannot write even its own $E2E_CHAN/probe"
 t_before=$(ctl_get d2 "$XS_CTL_TARGET")
 [ -n "$t_before" ] || fail "d2 has no target to protect"
 for key in "$XS_CTL_DIR/$XS_CTL_TARGET" "$XS_CTL_DIR/$XS_CTL_RATE_MAX" "$XS_STOCK_TARGET"; do
-	if guest_run d2 "xenstore-write $key 999999" > /dev/null; then
+	if guest_run d2 "xenstore-write -- $key 999999" > /dev/null; then
 		fail "the guest could write its own $key"
 	fi
 	if guest_run d2 "xenstore-rm $key" > /dev/null; then
@@ -25,7 +27,7 @@ for g in $E2E_GUESTS; do before[$g]=$(target_kib "$g"); done
 log_lines0=$(wc -l < "$BALLASTD_LOG")
 id=$(domid d2)
 D=$XS_DATA_DIR
-guest_run d2 "xenstore-write $D/$XS_DATA_CURRENT -1 $D/$XS_DATA_STATE exploding \
+guest_run d2 "xenstore-write -- $D/$XS_DATA_CURRENT -1 $D/$XS_DATA_STATE exploding \
 	$D/$XS_DATA_MEM_AVAILABLE 99999999999999999999999 $D/$XS_DATA_PSI_SOME_AVG10 10001 \
 	$D/$XS_DATA_SEQ 007 $D/$XS_DATA_COMMITTED_AS ' 12' $D/not-a-key 1" > /dev/null ||
 	fail "the guest could not even write its own $XS_DATA_DIR"

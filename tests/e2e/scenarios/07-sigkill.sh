@@ -30,8 +30,8 @@ sample() {	# record targets, fail on a jump
 avail=$(guest_meminfo_kib ag MemAvailable)
 hog_mib=$(($(mib "$avail") + 120))
 [ "$hog_mib" -le 250 ] || hog_mib=250
-guest_run ag "memhog $hog_mib 120 8 > /dev/console 2>&1 &"
-log "ag: memhog $hog_mib MiB growing at 8 MiB/s (ag at $(xl_mem_mib ag) MiB); rebalancing"
+guest_run ag "memhog $hog_mib 120 4 > /dev/console 2>&1 &"
+log "ag: memhog $hog_mib MiB growing at 4 MiB/s (ag at $(xl_mem_mib ag) MiB); rebalancing"
 for i in $(seq 8); do sample "before the kill"; sleep 0.5; done
 
 pid=$(ballastd_pid)

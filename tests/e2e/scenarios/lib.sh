@@ -124,6 +124,19 @@ ballastd_start() {
 	[ -n "$(ballastd_pid)" ]
 }
 
+# ballastd_restart [KEY=VALUE...]: stop ballastd (SIGTERM), change [host]
+# keys of its config, start it again.
+ballastd_restart() {
+	local pid kv
+	pid=$(ballastd_pid)
+	[ -z "$pid" ] || kill -TERM "$pid"
+	wait_for 15 '[ -z "$(ballastd_pid)" ]' || kill -KILL "$pid" 2> /dev/null
+	for kv in "$@"; do
+		sed -i "s|^${kv%%=*} = .*|${kv%%=*} = ${kv#*=}|" "$BALLASTD_CONF"
+	done
+	ballastd_start
+}
+
 # need_ballastd: fail the scenario unless ballastd runs.
 need_ballastd() {
 	[ -x /usr/local/sbin/ballastd ] || fail "ballastd is not built (build/plain/dom0-tools/ballastd missing)"
@@ -152,7 +165,7 @@ target_kib() {
 }
 
 # guest_oom NAME: the guest's kernel log lines about OOM kills (empty: none).
-guest_oom() { guest_run "$1" "dmesg | grep -iE 'out of memory|oom-kill|invoked oom-killer'"; }
+guest_oom() { guest_run "$1" "dmesg | grep -iE 'invoked oom-killer|Killed process' | head -n 2"; }
 
 # mib KIB: KiB to MiB, rounded down.
 mib() { echo $(($1 / 1024)); }

@@ -47,6 +47,8 @@ struct bsched_stats {
 	uint64_t swap_out;		/* cumulative pages */
 	uint64_t major_faults;		/* cumulative */
 	uint64_t oom_kills;		/* cumulative */
+	/* data/ballast/floor: the guest will not shrink below it (0: none) */
+	uint64_t floor_kib;
 };
 
 struct bsched_domain {
@@ -138,6 +140,7 @@ enum bsched_bound {
 	BSCHED_BOUND_DEADBAND,		/* change too small to issue */
 	BSCHED_BOUND_GROWTH_DEFERRED,	/* grow waits until shrinks free memory */
 	BSCHED_BOUND_STUCK,		/* left out: balloon makes no progress */
+	BSCHED_BOUND_FLOOR,		/* held at the floor the guest reports */
 	BSCHED_BOUND__COUNT
 };
 

@@ -102,6 +102,7 @@ static const char *const bound_names[BSCHED_BOUND__COUNT] = {
 	[BSCHED_BOUND_DEADBAND] = "deadband",
 	[BSCHED_BOUND_GROWTH_DEFERRED] = "growth-deferred",
 	[BSCHED_BOUND_STUCK] = "stuck",
+	[BSCHED_BOUND_FLOOR] = "floor",
 };
 
 const char *bsched_bound_str(enum bsched_bound b)

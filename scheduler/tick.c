@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ballast_schema.h"
 #include "bsched_int.h"
 
 static uint64_t slush_of(const struct bsched_config *cfg)
@@ -57,6 +58,22 @@ static bool snapshot_valid(const struct bsched_state *st,
 	return true;
 }
 
+/*
+ * The guest's reported floor bounds shrinking only, and only up to the
+ * default floor of the domain at its largest: it never raises a target above
+ * what the domain holds, and a guest claiming a huge floor cannot ratchet
+ * itself up on every surplus it is given. A floor set higher inside the
+ * guest is not honoured: that guest shows up stuck, and flagged, instead.
+ */
+static uint64_t honoured_floor_kib(const struct bsched_domain *d)
+{
+	uint64_t largest_kib = d->static_max_kib ? d->static_max_kib : d->max_kib;
+	uint64_t cap_kib = ballast_default_floor_kib(largest_kib);
+
+	return bsched_min_u64(bsched_min_u64(d->stats.floor_kib, cap_kib),
+			      d->actual_kib);
+}
+
 /* Bounds, current target, stuck verdict and demand of one domain. */
 static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 		     uint64_t now_ms)
@@ -74,6 +91,9 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	if (d->static_max_kib)
 		w->hi_kib = bsched_min_u64(w->hi_kib, d->static_max_kib);
 	w->lo_kib = bsched_min_u64(d->min_kib, w->hi_kib);
+	if (d->stats.present)
+		w->lo_kib = bsched_clamp_u64(honoured_floor_kib(d), w->lo_kib,
+					     w->hi_kib);
 	w->cur_kib = bsched_clamp_u64(d->target_kib ? d->target_kib : d->actual_kib,
 				      w->lo_kib, w->hi_kib);
 	bsched_stuck_update(w->rec, d->actual_kib, w->cur_kib, cfg, now_ms);
@@ -108,7 +128,12 @@ static uint64_t pool_of(const struct bsched_snapshot *snap,
 
 static enum bsched_bound bound_of(const struct bsched_work *w, bool contention)
 {
-	if (w->ideal_kib == w->lo_kib && w->demand_kib <= w->lo_kib)
+	bool at_lo = w->ideal_kib == w->lo_kib;
+	bool floor_above_min = w->lo_kib > w->dom->min_kib;
+
+	if (at_lo && floor_above_min && (contention || w->demand_kib <= w->lo_kib))
+		return BSCHED_BOUND_FLOOR;
+	if (at_lo && w->demand_kib <= w->lo_kib)
 		return BSCHED_BOUND_MIN;
 	if (w->ideal_kib == w->hi_kib)
 		return BSCHED_BOUND_MAX;

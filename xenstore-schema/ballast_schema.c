@@ -47,6 +47,8 @@ const struct ballast_key_info ballast_keys[BALLAST_K__COUNT] = {
 	    0, BALLAST_MAX_MEMORY_KIB),
 	NUM(BALLAST_K_BALLOONED, DATA, BALLAST_KEY_BALLOONED, GUEST, "KiB",
 	    0, BALLAST_MAX_MEMORY_KIB),
+	NUM(BALLAST_K_FLOOR, DATA, BALLAST_KEY_FLOOR, GUEST, "KiB",
+	    0, BALLAST_MAX_MEMORY_KIB),
 	WORDS(BALLAST_K_STATE, DATA, BALLAST_KEY_STATE, GUEST, state_words),
 	NUM(BALLAST_K_RATE, DATA, BALLAST_KEY_RATE, GUEST, "KiB/s",
 	    0, BALLAST_MAX_RATE_KIB_S),
@@ -208,6 +210,21 @@ enum ballast_verdict ballast_parse_key(enum ballast_key_id id, const char *s,
 		return BALLAST_E_ABOVE_MAX;
 	*out = value;
 	return BALLAST_OK;
+}
+
+uint64_t ballast_default_floor_kib(uint64_t size_kib)
+{
+	const uint64_t mib = 1024;
+
+	if (size_kib < 128 * mib)
+		return 8 * mib + size_kib / 2;
+	if (size_kib < 512 * mib)
+		return 40 * mib + size_kib / 4;
+	if (size_kib < 2048 * mib)
+		return 104 * mib + size_kib / 8;
+	if (size_kib < 8192 * mib)
+		return 232 * mib + size_kib / 16;
+	return 488 * mib + size_kib / 32;
 }
 
 enum ballast_verdict ballast_check_seq(uint64_t last_seq, uint64_t seq)

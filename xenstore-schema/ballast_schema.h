@@ -60,6 +60,7 @@
 #define BALLAST_KEY_PROTOCOL		"protocol"
 #define BALLAST_KEY_CURRENT		"current"
 #define BALLAST_KEY_BALLOONED		"ballooned"
+#define BALLAST_KEY_FLOOR		"floor"
 #define BALLAST_KEY_STATE		"state"
 #define BALLAST_KEY_RATE		"rate"
 #define BALLAST_KEY_ALLOC_FAILURES	"alloc-failures"
@@ -148,6 +149,7 @@ enum ballast_key_id {
 	BALLAST_K_PROTOCOL,
 	BALLAST_K_CURRENT,
 	BALLAST_K_BALLOONED,
+	BALLAST_K_FLOOR,
 	BALLAST_K_STATE,
 	BALLAST_K_RATE,
 	BALLAST_K_ALLOC_FAILURES,
@@ -223,6 +225,16 @@ enum ballast_verdict ballast_parse_u64(const char *s, size_t len, uint64_t *out)
  */
 enum ballast_verdict ballast_parse_key(enum ballast_key_id id, const char *s,
 				       size_t len, uint64_t *out);
+
+/*
+ * The default floor of a guest of @size_kib, Hyper-V style: small guests
+ * keep a larger share because their kernel is a larger share of them.
+ * 8 MiB + 1/2 below 128 MiB, 40 MiB + 1/4 below 512 MiB, 104 MiB + 1/8 below
+ * 2 GiB, 232 MiB + 1/16 below 8 GiB, 488 MiB + 1/32 above. Continuous and
+ * increasing, so dom0 bounds any default floor by this of static-max, and
+ * honours a reported floor (DATA/floor) no higher than that.
+ */
+uint64_t ballast_default_floor_kib(uint64_t size_kib);
 
 /*
  * A report's sequence number is accepted if it is newer than @last_seq, or if

@@ -86,11 +86,13 @@ int fix_tick(struct fix *f)
 static void keep_used(struct bsched_domain *d, uint64_t used_kib)
 {
 	uint32_t psi = d->stats.psi_some_avg10_centipct;
+	uint64_t floor_kib = d->stats.floor_kib;
 
 	if (!d->stats.present)
 		return;
 	fix_used(d, used_kib);
 	d->stats.psi_some_avg10_centipct = psi;
+	d->stats.floor_kib = floor_kib;
 }
 
 void fix_settle(struct fix *f)

@@ -374,6 +374,39 @@ static void test_static_max(void)
 	fix_fini(&f);
 }
 
+/*
+ * A reported floor bounds shrinking (bound "floor"), is honoured only up to
+ * the default floor of the domain at its static max, and never grows a
+ * domain above what it holds.
+ */
+static void test_reported_floor(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+
+	fix_init(&f, 2 * GIB);
+	f.cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;
+	d = fix_dom(&f, 1, 64 * MIB, 512 * MIB, 100, 384 * MIB, 32 * MIB);
+	d->stats.floor_kib = 136 * MIB;
+	d = fix_dom(&f, 2, 64 * MIB, 512 * MIB, 100, 384 * MIB, 32 * MIB);
+	d->stats.floor_kib = 1 * GIB;		/* a lie */
+	d = fix_dom(&f, 3, 64 * MIB, 512 * MIB, 100, 100 * MIB, 32 * MIB);
+	d->stats.floor_kib = 300 * MIB;		/* more than it holds */
+	d = fix_dom(&f, 4, 64 * MIB, 512 * MIB, 100, 384 * MIB, 32 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 5), 0);
+
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 136 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_FLOOR);
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(512 * MIB), 168 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, 168 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 3)->target_kib, 100 * MIB);
+	/* the same guest without a floor goes to its demand, below them all */
+	CU_ASSERT(fix_dec(&f, 4)->target_kib < 100 * MIB);
+	CU_ASSERT_NOT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_FLOOR);
+	CU_ASSERT_STRING_EQUAL(bsched_bound_str(BSCHED_BOUND_FLOOR), "floor");
+	fix_fini(&f);
+}
+
 int add_rules_suite(void)
 {
 	CU_pSuite s = CU_add_suite("rules", NULL, NULL);
@@ -392,7 +425,8 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "deadband yields when short", test_deadband_yields_when_short) ||
 	    !CU_add_test(s, "maxmem", test_maxmem) ||
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
-	    !CU_add_test(s, "static max", test_static_max))
+	    !CU_add_test(s, "static max", test_static_max) ||
+	    !CU_add_test(s, "reported floor", test_reported_floor))
 		return -1;
 	return 0;
 }

@@ -337,6 +337,8 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_size(v, &g->claim_kib);
 	} else if (!strcmp(k, "floor")) {
 		ok = parse_size(v, &g->floor_kib);
+	} else if (!strcmp(k, "told_floor")) {
+		ok = parse_size(v, &g->told_floor_kib);
 	} else if (!strcmp(k, "join")) {
 		ok = parse_time(v, &g->join_ms);
 	} else if (!strcmp(k, "leave")) {

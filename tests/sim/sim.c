@@ -128,6 +128,7 @@ static void guest_stats(const struct sim_guest *sg, const struct guest_rt *g,
 	s->mem_total_kib = g->actual_kib;
 	s->mem_available_kib = g->actual_kib > told ? g->actual_kib - told : 0;
 	s->committed_as_kib = told;
+	s->floor_kib = sg->told_floor_kib;
 	if (real_avail * STALL_AVAIL_DIV < g->actual_kib)
 		s->psi_some_avg10_centipct = STALL_PSI_CENTIPCT;
 }

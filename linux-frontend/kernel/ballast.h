@@ -65,6 +65,7 @@ struct ballast {
 	struct page *batch_pages[BCORE_BATCH_MAX];	/* scratch of one batch */
 	xen_pfn_t batch_frames[BCORE_BATCH_MAX];
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];	/* scratch for stats */
+	struct breport_stats report_scratch;	/* worker's; written unlocked */
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
 	bool report_failed_logged;
 
@@ -89,12 +90,30 @@ u64 ballast_current_kib(struct ballast *b);
 u64 ballast_mem_available_pages(void);
 
 /* xenbus.c */
+#define BALLAST_CTL_KEYS	4	/* target, rate-min, rate-max, uncooperative */
+
+/* Raw values of memory/ballast; NULL when absent. */
+struct ballast_ctl_raw {
+	char *val[BALLAST_CTL_KEYS];
+	unsigned int len[BALLAST_CTL_KEYS];
+};
+
 int ballast_watch_start(struct ballast *b);
 void ballast_watch_stop(struct ballast *b);
-void ballast_read_ctl(struct ballast *b);
+/*
+ * xenbus I/O allocates memory: it is done without b->lock, so the OOM
+ * notifier's trylock never meets a worker stalled in reclaim.
+ */
+void ballast_fetch_ctl(struct ballast_ctl_raw *raw);		/* no lock */
+void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw);
+void ballast_free_ctl(struct ballast_ctl_raw *raw);
 u64 ballast_read_offset_pages(u64 stock_target_pages);
-/* Writes data/ballast if due (or anyway with @force). */
-void ballast_report(struct ballast *b, u64 now_ms, bool force);
+/* Lock held: the report due now (seq, or 0), or anyway with @force. */
+u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
+			   struct breport_stats *s);
+int ballast_report_write(const struct breport_stats *s, u64 seq); /* no lock */
+void ballast_report_done(struct ballast *b, int err,
+			 const struct breport_stats *s, u64 seq, u64 now_ms);
 
 /* stats.c */
 void ballast_sample(struct ballast *b, struct breport_stats *s);

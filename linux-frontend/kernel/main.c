@@ -120,28 +120,61 @@ static bool settled(enum ballast_state st)
 	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
 }
 
+/* A report, if due: prepared under the lock, written without it. */
+static void report(struct ballast *b, u64 now_ms, bool force)
+{
+	struct breport_stats *s = &b->report_scratch;
+	u64 seq;
+	int err;
+
+	mutex_lock(&b->lock);
+	seq = ballast_report_prepare(b, now_ms, force, s);
+	mutex_unlock(&b->lock);
+	if (!seq)
+		return;
+	/* Only the worker (or unload, after it) touches report_scratch. */
+	err = ballast_report_write(s, seq);
+	mutex_lock(&b->lock);
+	ballast_report_done(b, err, s, seq, now_ms);
+	mutex_unlock(&b->lock);
+}
+
+static u64 now_ms(void)
+{
+	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+}
+
 static void ballast_work(struct work_struct *work)
 {
 	struct ballast *b = container_of(to_delayed_work(work), struct ballast,
 					 work);
-	u64 now_ms = div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
+	struct ballast_ctl_raw raw = { { NULL } };
 	enum ballast_state st;
 	unsigned int delay_ms;
+	bool reread;
 
 	mutex_lock(&b->lock);
 	/* Re-read while not settled too: a lost watch event must not stall us. */
-	if (test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
-	    !settled(b->core.state)) {
-		ballast_read_ctl(b);
+	reread = test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
+		 !settled(b->core.state);
+	mutex_unlock(&b->lock);
+	if (reread)
+		ballast_fetch_ctl(&raw);
+
+	mutex_lock(&b->lock);
+	if (reread) {
+		ballast_apply_ctl(b, &raw);
 		ballast_apply_knobs(b);
 	}
 	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
 	st = bcore_tick(&b->core, &ballast_mem_ops, b,
 			ballast_mem_available_pages());
 	ballast_sync_stock(b);
-	ballast_report(b, now_ms, false);
 	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
 	mutex_unlock(&b->lock);
+	ballast_free_ctl(&raw);
+
+	report(b, now_ms(), false);
 	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
 }
 
@@ -309,9 +342,7 @@ static void __exit ballast_exit(void)
 	ballast_drain(b);
 	ballast_restore_stock(b);
 	/* Last words for dom0: nothing ballooned any more. */
-	mutex_lock(&b->lock);
-	ballast_report(b, div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC), true);
-	mutex_unlock(&b->lock);
+	report(b, now_ms(), true);
 	pr_info("ballast: unloaded, every page returned\n");
 	the_ballast = NULL;
 	kobject_put(&b->kobj);

@@ -6,6 +6,7 @@
  */
 #include <linux/err.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 
@@ -45,51 +46,65 @@ static void log_refused(struct ballast *b, const char *key, const char *s,
 		s, ballast_verdict_str(v));
 }
 
-static void read_target(struct ballast *b)
-{
-	enum ballast_verdict v;
-	unsigned int len;
-	char *s;
+/* The keys of memory/ballast we read, in struct ballast_ctl_raw order. */
+static const enum ballast_key_id ctl_keys[BALLAST_CTL_KEYS] = {
+	BALLAST_K_TARGET, BALLAST_K_RATE_MIN, BALLAST_K_RATE_MAX,
+	BALLAST_K_UNCOOPERATIVE,
+};
 
-	s = xenbus_read(XBT_NIL, BALLAST_CTL_DIR, BALLAST_KEY_TARGET, &len);
-	if (IS_ERR(s))
-		return;		/* not written yet: nothing to do */
-	v = bcore_set_target(&b->core, s, len);
-	if (v != BALLAST_OK)
-		log_refused(b, BALLAST_KEY_TARGET, s, len, v);
-	kfree(s);
+void ballast_fetch_ctl(struct ballast_ctl_raw *raw)
+{
+	unsigned int i;
+
+	for (i = 0; i < BALLAST_CTL_KEYS; i++) {
+		char *s = xenbus_read(XBT_NIL, BALLAST_CTL_DIR,
+				      ballast_keys[ctl_keys[i]].name,
+				      &raw->len[i]);
+
+		raw->val[i] = IS_ERR(s) ? NULL : s;	/* absent: not written yet */
+	}
+}
+
+void ballast_free_ctl(struct ballast_ctl_raw *raw)
+{
+	unsigned int i;
+
+	for (i = 0; i < BALLAST_CTL_KEYS; i++) {
+		kfree(raw->val[i]);
+		raw->val[i] = NULL;
+	}
 }
 
 /* An optional number: absent is 0, refused keeps @cur. */
-static u64 read_optional(struct ballast *b, enum ballast_key_id id, u64 cur)
+static u64 optional(struct ballast *b, const struct ballast_ctl_raw *raw,
+		    unsigned int i, u64 cur)
 {
-	const char *key = ballast_keys[id].name;
+	enum ballast_key_id id = ctl_keys[i];
 	enum ballast_verdict v;
-	unsigned int len;
 	u64 val;
-	char *s;
 
-	s = xenbus_read(XBT_NIL, BALLAST_CTL_DIR, key, &len);
-	if (IS_ERR(s))
+	if (!raw->val[i])
 		return 0;
-	v = ballast_parse_key(id, s, len, &val);
-	if (v != BALLAST_OK) {
-		log_refused(b, key, s, len, v);
-		val = cur;
-	}
-	kfree(s);
-	return val;
+	v = ballast_parse_key(id, raw->val[i], raw->len[i], &val);
+	if (v == BALLAST_OK)
+		return val;
+	log_refused(b, ballast_keys[id].name, raw->val[i], raw->len[i], v);
+	return cur;
 }
 
-void ballast_read_ctl(struct ballast *b)
+void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw)
 {
-	read_target(b);
-	b->host.rate_min_kib_s = read_optional(b, BALLAST_K_RATE_MIN,
-					       b->host.rate_min_kib_s);
-	b->host.rate_max_kib_s = read_optional(b, BALLAST_K_RATE_MAX,
-					       b->host.rate_max_kib_s);
-	b->host.uncooperative = read_optional(b, BALLAST_K_UNCOOPERATIVE,
-					      b->host.uncooperative) == 1;
+	enum ballast_verdict v;
+
+	if (raw->val[0]) {
+		v = bcore_set_target(&b->core, raw->val[0], raw->len[0]);
+		if (v != BALLAST_OK)
+			log_refused(b, BALLAST_KEY_TARGET, raw->val[0],
+				    raw->len[0], v);
+	}
+	b->host.rate_min_kib_s = optional(b, raw, 1, b->host.rate_min_kib_s);
+	b->host.rate_max_kib_s = optional(b, raw, 2, b->host.rate_max_kib_s);
+	b->host.uncooperative = optional(b, raw, 3, b->host.uncooperative) == 1;
 }
 
 /*
@@ -150,26 +165,37 @@ static int write_report(const struct breport_stats *s, u64 seq)
 	return xenbus_transaction_end(xbt, 0);
 }
 
-void ballast_report(struct ballast *b, u64 now_ms, bool force)
+u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
+			   struct breport_stats *s)
 {
-	struct breport_stats s = { .present = 0 };
-	unsigned int tries;
 	u64 seq;
-	int err = 0;
 
-	bcore_report_into(&b->core, &s);
-	breport_set(&s, BALLAST_K_CURRENT, ballast_current_kib(b));
-	ballast_sample(b, &s);
-	seq = breport_due(&b->report, &s, now_ms);
+	memset(s, 0, sizeof(*s));
+	bcore_report_into(&b->core, s);
+	breport_set(s, BALLAST_K_CURRENT, ballast_current_kib(b));
+	ballast_sample(b, s);
+	seq = breport_due(&b->report, s, now_ms);
 	if (force && !seq)
 		seq = b->report.seq + 1;
-	if (!seq)
-		return;
+	return seq;
+}
+
+int ballast_report_write(const struct breport_stats *s, u64 seq)
+{
+	unsigned int tries;
+	int err = 0;
+
 	for (tries = 0; tries < REPORT_TRIES; tries++) {
-		err = write_report(&s, seq);
+		err = write_report(s, seq);
 		if (err != -EAGAIN)
 			break;
 	}
+	return err;
+}
+
+void ballast_report_done(struct ballast *b, int err,
+			 const struct breport_stats *s, u64 seq, u64 now_ms)
+{
 	if (err) {
 		/* Tried again next tick; say so once, not every second. */
 		if (!b->report_failed_logged)
@@ -179,5 +205,5 @@ void ballast_report(struct ballast *b, u64 now_ms, bool force)
 		return;
 	}
 	b->report_failed_logged = false;
-	breport_sent(&b->report, &s, seq, now_ms);
+	breport_sent(&b->report, s, seq, now_ms);
 }

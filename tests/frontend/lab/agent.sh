@@ -21,7 +21,7 @@ t0=$(date +%s)
 settle 262144 120 || fail "did not reach 256 MiB"
 log "256 MiB in $(( $(date +%s) - t0 )) s"
 guest_run g2 'grep MemTotal /proc/meminfo; cat /sys/devices/system/xen_memory/xen_memory0/target_kb'
-xs_set g2 "$XS_CTL_DIR/$XS_CTL_TARGET" "-5"
+xs_set g2 "$XS_CTL_DIR/$XS_CTL_TARGET" "5e3"
 wait_for 10 '[ "$(data $XS_DATA_BAD_TARGETS)" = 1 ]' || fail "bad target not counted"
 xl mem-max g2 768 || fail "xl mem-max"
 settle 655360 120 || fail "did not grow to 640 MiB"

@@ -5,7 +5,8 @@
  * out of the pool before anything is handed to growing guests (tick.c).
  *
  *   granted     host free >= earlier + this one + slush
- *   impossible  not even every balloon at its min would free it
+ *   impossible  not even every balloon at its min would free it; it holds
+ *               nothing, so it squeezes nobody and delays no later one
  *   refused     the cooperating balloons at their min cannot free it, and
  *               stuck ones (the refusers) hold what is missing
  *   pending     the cooperating balloons are on their way
@@ -106,12 +107,15 @@ int bsched_answer_reservations(const struct bsched_snapshot *snap,
 
 		a->id = r->id;
 		a->free_kib = bsched_sub_sat(host_free, slush + cum_kib);
+		need = cum_kib + r->size_kib + slush;
+		if (host_free + coop_kib + stuck_kib < need) {
+			/* holds nothing: neither the pool nor later ones count it */
+			a->status = BALLAST_RES_IMPOSSIBLE;
+			continue;
+		}
 		cum_kib += r->size_kib;
-		need = cum_kib + slush;
 		if (host_free >= need) {
 			a->status = BALLAST_RES_GRANTED;
-		} else if (host_free + coop_kib + stuck_kib < need) {
-			a->status = BALLAST_RES_IMPOSSIBLE;
 		} else if (host_free + coop_kib < need) {
 			a->status = BALLAST_RES_REFUSED;
 			a->n_refusers = n_refusers;

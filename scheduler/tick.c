@@ -106,24 +106,35 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	}
 }
 
+/* Memory the reservations hold: an impossible one holds nothing. */
+static uint64_t reserved_kib(const struct bsched_snapshot *snap,
+			     const struct bsched_result *answered)
+{
+	uint64_t held = 0;
+
+	for (size_t i = 0; i < answered->n_answers; i++)
+		if (answered->answers[i].status != BALLAST_RES_IMPOSSIBLE)
+			held += snap->reservations[i].size_kib;
+	return held;
+}
+
 /*
  * The pool: what the cooperating balloons may share. Like squeezed, the
  * memory they hold now plus what is free, less the slush and the
- * reservations. Stuck, balloon-less and unmanaged domains keep what they
+ * reservations that can be met. Stuck, balloon-less and unmanaged domains keep what they
  * hold, so it is simply not in the pool.
  */
 static uint64_t pool_of(const struct bsched_snapshot *snap,
 			const struct bsched_config *cfg,
-			const struct bsched_work *work)
+			const struct bsched_work *work,
+			const struct bsched_result *answered)
 {
-	uint64_t pool = bsched_host_free_kib(&snap->host), held = 0;
+	uint64_t pool = bsched_host_free_kib(&snap->host);
 
 	for (size_t i = 0; i < snap->n_domains; i++)
 		if (work[i].part)
 			pool += work[i].dom->actual_kib;
-	for (size_t i = 0; i < snap->n_reservations; i++)
-		held += snap->reservations[i].size_kib;
-	return bsched_sub_sat(pool, slush_of(cfg) + held);
+	return bsched_sub_sat(pool, slush_of(cfg) + reserved_kib(snap, answered));
 }
 
 static enum bsched_bound bound_of(const struct bsched_work *w, bool contention)
@@ -216,9 +227,10 @@ static void smooth(struct bsched_work *w, const struct bsched_config *cfg,
  */
 static bool hold_growth(const struct bsched_snapshot *snap,
 			const struct bsched_config *cfg,
-			struct bsched_work *work)
+			struct bsched_work *work,
+			const struct bsched_result *answered)
 {
-	uint64_t need = 0, held = 0, avail;
+	uint64_t need = 0, avail;
 	bool any_growth = false;
 
 	if (cfg->faults & BSCHED_FAULT_NO_TWO_PHASE)
@@ -231,10 +243,8 @@ static bool hold_growth(const struct bsched_snapshot *snap,
 		need += bsched_sub_sat(w->cand_kib, w->dom->actual_kib);
 		any_growth |= w->cand_kib > w->cur_kib;
 	}
-	for (size_t i = 0; i < snap->n_reservations; i++)
-		held += snap->reservations[i].size_kib;
 	avail = bsched_sub_sat(bsched_host_free_kib(&snap->host),
-			       slush_of(cfg) + held);
+			       slush_of(cfg) + reserved_kib(snap, answered));
 	if (!any_growth || need <= avail)
 		return false;
 	for (size_t i = 0; i < snap->n_domains; i++) {
@@ -293,6 +303,7 @@ static int policy(const struct bsched_snapshot *snap,
 {
 	size_t n = snap->n_domains;
 	uint64_t pool, sum_demand = 0, sum_cur = 0;
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		classify(&s->work[i], cfg, snap->now_ms);
@@ -301,12 +312,16 @@ static int policy(const struct bsched_snapshot *snap,
 			sum_cur += s->work[i].cur_kib;
 		}
 	}
-	pool = pool_of(snap, cfg, s->work);
+	/* answered first: an impossible reservation holds no memory */
+	rc = bsched_answer_reservations(snap, cfg, s->work, out);
+	if (rc)
+		return rc;
+	pool = pool_of(snap, cfg, s->work, out);
 	allocate(n, s->work, s, cfg, pool, sum_demand);
 	for (size_t i = 0; i < n; i++)
 		if (s->work[i].part)
 			smooth(&s->work[i], cfg, sum_cur > pool);
-	out->growth_deferred = hold_growth(snap, cfg, s->work);
+	out->growth_deferred = hold_growth(snap, cfg, s->work, out);
 	out->supply_kib = pool;
 	out->demand_kib = sum_demand;
 
@@ -316,7 +331,7 @@ static int policy(const struct bsched_snapshot *snap,
 	out->n_decisions = n;
 	for (size_t i = 0; i < n; i++)
 		decide(&s->work[i], &out->decisions[i]);
-	return bsched_answer_reservations(snap, cfg, s->work, out);
+	return 0;
 }
 
 int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,

@@ -130,6 +130,41 @@ static void test_refused_names_refusers(void)
 	fix_fini(&f);
 }
 
+/*
+ * An impossible reservation holds nothing: the guests keep the targets they
+ * would have without it, and a later, possible one is still granted.
+ */
+static void test_impossible_squeezes_nobody(void)
+{
+	struct fix with, without;
+	int ticks = 0;
+
+	fix_init(&with, 8 * GIB);
+	fix_init(&without, 8 * GIB);
+	fix_dom(&with, 1, 512 * MIB, 4 * GIB, 100, 3 * GIB, GIB);
+	fix_dom(&with, 2, 512 * MIB, 4 * GIB, 100, 3 * GIB, GIB);
+	fix_dom(&without, 1, 512 * MIB, 4 * GIB, 100, 3 * GIB, GIB);
+	fix_dom(&without, 2, 512 * MIB, 4 * GIB, 100, 3 * GIB, GIB);
+	reserve(&with, 1, 64 * GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&with, 10), 0);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&without, 10), 0);
+	CU_ASSERT_EQUAL(with.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	for (size_t i = 0; i < with.n; i++)
+		CU_ASSERT_EQUAL(with.res.decisions[i].target_kib,
+				without.res.decisions[i].target_kib);
+
+	reserve(&with, 2, GIB);
+	do {
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&with), 0);
+		fix_settle(&with);
+		CU_ASSERT_FATAL(++ticks < 20);
+	} while (with.res.answers[1].status == BALLAST_RES_PENDING);
+	CU_ASSERT_EQUAL(with.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	CU_ASSERT_EQUAL(with.res.answers[1].status, BALLAST_RES_GRANTED);
+	fix_fini(&with);
+	fix_fini(&without);
+}
+
 int add_reserve_suite(void)
 {
 	CU_pSuite s = CU_add_suite("reservations", NULL, NULL);
@@ -139,6 +174,7 @@ int add_reserve_suite(void)
 	    !CU_add_test(s, "pending then granted", test_pending_then_granted) ||
 	    !CU_add_test(s, "id order", test_id_order) ||
 	    !CU_add_test(s, "impossible", test_impossible) ||
+	    !CU_add_test(s, "impossible squeezes nobody", test_impossible_squeezes_nobody) ||
 	    !CU_add_test(s, "refused names refusers", test_refused_names_refusers))
 		return -1;
 	return 0;

@@ -19,21 +19,26 @@ struct stat_key {
 	bool required;
 };
 
-static const struct stat_key stat_keys[] = {
-	{ BALLAST_K_CURRENT, BALLAST_KEY_CURRENT, true },
-	{ BALLAST_K_MEM_AVAILABLE, BALLAST_KEY_MEM_AVAILABLE, false },
-	{ BALLAST_K_COMMITTED_AS, BALLAST_KEY_COMMITTED_AS, false },
-	{ BALLAST_K_PSI_SOME_AVG10, BALLAST_KEY_PSI_SOME_AVG10, false },
-	{ BALLAST_K_PSI_FULL_AVG10, BALLAST_KEY_PSI_FULL_AVG10, false },
-	{ BALLAST_K_SWAP_IN, BALLAST_KEY_SWAP_IN, false },
-	{ BALLAST_K_SWAP_OUT, BALLAST_KEY_SWAP_OUT, false },
-	{ BALLAST_K_MAJOR_FAULTS, BALLAST_KEY_MAJOR_FAULTS, false },
-	{ BALLAST_K_OOM_KILLS, BALLAST_KEY_OOM_KILLS, false },
-	{ BALLAST_K_STATE, BALLAST_KEY_STATE, false },
-	{ BALLAST_K_PROTOCOL, BALLAST_KEY_PROTOCOL, false },
+enum stat_idx {
+	S_CURRENT, S_MEM_AVAILABLE, S_COMMITTED_AS, S_PSI_SOME, S_PSI_FULL,
+	S_SWAP_IN, S_SWAP_OUT, S_MAJOR_FAULTS, S_OOM_KILLS, S_FLOOR, S_STATE,
+	S_PROTOCOL, N_STAT_KEYS
 };
 
-#define N_STAT_KEYS	(sizeof(stat_keys) / sizeof(stat_keys[0]))
+static const struct stat_key stat_keys[N_STAT_KEYS] = {
+	[S_CURRENT] = { BALLAST_K_CURRENT, BALLAST_KEY_CURRENT, true },
+	[S_MEM_AVAILABLE] = { BALLAST_K_MEM_AVAILABLE, BALLAST_KEY_MEM_AVAILABLE, false },
+	[S_COMMITTED_AS] = { BALLAST_K_COMMITTED_AS, BALLAST_KEY_COMMITTED_AS, false },
+	[S_PSI_SOME] = { BALLAST_K_PSI_SOME_AVG10, BALLAST_KEY_PSI_SOME_AVG10, false },
+	[S_PSI_FULL] = { BALLAST_K_PSI_FULL_AVG10, BALLAST_KEY_PSI_FULL_AVG10, false },
+	[S_SWAP_IN] = { BALLAST_K_SWAP_IN, BALLAST_KEY_SWAP_IN, false },
+	[S_SWAP_OUT] = { BALLAST_K_SWAP_OUT, BALLAST_KEY_SWAP_OUT, false },
+	[S_MAJOR_FAULTS] = { BALLAST_K_MAJOR_FAULTS, BALLAST_KEY_MAJOR_FAULTS, false },
+	[S_OOM_KILLS] = { BALLAST_K_OOM_KILLS, BALLAST_KEY_OOM_KILLS, false },
+	[S_FLOOR] = { BALLAST_K_FLOOR, BALLAST_KEY_FLOOR, false },
+	[S_STATE] = { BALLAST_K_STATE, BALLAST_KEY_STATE, false },
+	[S_PROTOCOL] = { BALLAST_K_PROTOCOL, BALLAST_KEY_PROTOCOL, false },
+};
 
 /* Reads and validates one key; BALLAST_E_MISSING when absent or unreadable. */
 static enum ballast_verdict read_key(struct ballastd *bd, const char *path,
@@ -173,7 +178,7 @@ static void read_report(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
 		}
 		got[i] = true;
 	}
-	if (vals[N_STAT_KEYS - 1] && vals[N_STAT_KEYS - 1] != BALLAST_PROTOCOL_VERSION) {
+	if (got[S_PROTOCOL] && vals[S_PROTOCOL] != BALLAST_PROTOCOL_VERSION) {
 		refuse(bd, d, now_ms, BALLAST_KEY_PROTOCOL, BALLAST_E_ABOVE_MAX);
 		return;
 	}
@@ -186,17 +191,18 @@ static void read_report(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
 	d->last_report_ms = now_ms;
 	d->stats = (struct bsched_stats){
 		.present = true,
-		.mem_total_kib = vals[0],
-		.mem_available_kib = vals[1],
-		.committed_as_kib = vals[2],
-		.psi_some_avg10_centipct = (uint32_t)vals[3],
-		.psi_full_avg10_centipct = (uint32_t)vals[4],
-		.swap_in = vals[5],
-		.swap_out = vals[6],
-		.major_faults = vals[7],
-		.oom_kills = vals[8],
+		.mem_total_kib = vals[S_CURRENT],
+		.mem_available_kib = vals[S_MEM_AVAILABLE],
+		.committed_as_kib = vals[S_COMMITTED_AS],
+		.psi_some_avg10_centipct = (uint32_t)vals[S_PSI_SOME],
+		.psi_full_avg10_centipct = (uint32_t)vals[S_PSI_FULL],
+		.swap_in = vals[S_SWAP_IN],
+		.swap_out = vals[S_SWAP_OUT],
+		.major_faults = vals[S_MAJOR_FAULTS],
+		.oom_kills = vals[S_OOM_KILLS],
+		.floor_kib = vals[S_FLOOR],
 	};
-	d->guest_state = got[9] ? (int)vals[9] : -1;
+	d->guest_state = got[S_STATE] ? (int)vals[S_STATE] : -1;
 }
 
 static void read_stock_feature(struct ballastd *bd, struct bd_dom *d)

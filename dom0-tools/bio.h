@@ -19,14 +19,6 @@
 
 #define BIO_TXN_NONE	0u
 
-/*
- * xl's name of a domain, /local/domain/<id>/name. Not in ballast_schema.h
- * yet (asked of its owner as BALLAST_STOCK_NAME); this is the one place.
- */
-#ifndef BALLAST_STOCK_NAME
-#define BALLAST_STOCK_NAME	"name"
-#endif
-
 typedef uint32_t bio_txn;
 
 struct bio_dominfo {

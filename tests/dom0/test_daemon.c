@@ -177,6 +177,37 @@ struct garbage {
 	const char *good;	/* put back afterwards */
 };
 
+/*
+ * A guest's reported floor reaches the policy: under keep-free, an idle guest
+ * shrinks to its min (256 MiB), or to its floor when it reports one.
+ */
+static void test_reported_floor(void)
+{
+	char buf[64];
+	struct fx x;
+
+	setup_one(&x, "[host]\nsurplus = keep-free\n");
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 2, "b", 1 * GIB, 2 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(&x, 1, 1, 1 * GIB, 1000 * MIB);
+	fx_report(&x, 2, 1, 1 * GIB, 1000 * MIB);
+	CU_ASSERT(fx_guest(&x, 2, BALLAST_DATA_DIR "/" BALLAST_KEY_FLOOR,
+			   "327680") == 0);
+	fx_report(&x, 2, 2, 1 * GIB, 1000 * MIB);
+	fx_run(&x, 10, 1000);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 1, TARGET_REL), 256 * MIB);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 2, TARGET_REL), 320 * MIB);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 2, "bound", buf, sizeof(buf)),
+			       "floor");
+	/* a hostile floor is refused like any other value */
+	CU_ASSERT(fx_guest(&x, 2, BALLAST_DATA_DIR "/" BALLAST_KEY_FLOOR,
+			   "-5") == 0);
+	fx_report(&x, 2, 3, 1 * GIB, 1000 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fx_logged(&x, "floor"));
+	fx_teardown(&x);
+}
+
 static void test_garbage_refused(void)
 {
 	static const struct garbage cases[] = {
@@ -402,6 +433,7 @@ int main(void)
 	CU_add_test(s, "stuck guest excluded and flagged", test_stuck_flagged_and_excluded);
 	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
 	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
+	CU_add_test(s, "reported floor reaches the policy", test_reported_floor);
 	CU_add_test(s, "garbage guest values refused", test_garbage_refused);
 	CU_add_test(s, "flooding guest rate-limited", test_flood_rate_limited);
 	CU_add_test(s, "EAGAIN retried, then given up", test_eagain_retried_then_given_up);

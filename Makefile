@@ -141,4 +141,4 @@ clean:
 	rm -rf build
 	-$(MAKE) -C linux-frontend clean
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -27,10 +27,13 @@ for g in $E2E_GUESTS; do before[$g]=$(target_kib "$g"); done
 log_lines0=$(wc -l < "$BALLASTD_LOG")
 id=$(domid d2)
 D=$XS_DATA_DIR
-guest_run d2 "xenstore-write -- $D/$XS_DATA_CURRENT -1 $D/$XS_DATA_STATE exploding \
-	$D/$XS_DATA_MEM_AVAILABLE 99999999999999999999999 $D/$XS_DATA_PSI_SOME_AVG10 10001 \
-	$D/$XS_DATA_SEQ 007 $D/$XS_DATA_COMMITTED_AS ' 12' $D/not-a-key 1" > /dev/null ||
-	fail "the guest could not even write its own $XS_DATA_DIR"
+# One key at a time: each is a separate hostile report.
+for kv in "$XS_DATA_CURRENT=-1" "$XS_DATA_STATE=exploding" \
+	"$XS_DATA_MEM_AVAILABLE=99999999999999999999999" "$XS_DATA_PSI_SOME_AVG10=10001" \
+	"$XS_DATA_SEQ=007" "$XS_DATA_COMMITTED_AS= 12" "not-a-key=1"; do
+	out=$(guest_run d2 "xenstore-write -- '$D/${kv%%=*}' '${kv#*=}'") ||
+		fail "the guest cannot write its own $D/${kv%%=*}: $out (perms: $(xenstore-ls -p "$(dompath d2)/$D" 2>/dev/null | grep "^${kv%%=*} " | sed 's/.*(/(/'))"
+done
 log "garbage written to d2's $XS_DATA_DIR"
 sleep 6
 

@@ -19,6 +19,7 @@
 #define PAGE_KIB		4U
 #define POLL_STEP_MS		20U	/* while waiting for the stock balloon */
 #define BAD_LOG_EVERY_MS	60000U
+#define SHRINK_WAIT_MS		10000U	/* stock balloon back to boot size */
 
 static uint64_t now_ms(void)
 {
@@ -53,24 +54,23 @@ void agent_default_config(struct agent_config *cfg)
 /*
  * Move the stock target by @delta_kib (negative: take memory) and wait
  * until the stock balloon got there or settle_ms passed. Returns the KiB
- * it actually moved; on a shortfall the target is pulled back to where the
- * balloon stopped, so it does not keep trying behind the rate controller.
+ * it moved past the previous target (not past where it happened to be: it
+ * may still be settling from an earlier change). On a shortfall the target
+ * is pulled back to where the balloon stopped, so it does not keep trying
+ * behind the rate controller.
  */
 static uint64_t move_stock(struct agent *a, int64_t delta_kib)
 {
-	uint64_t before, cur, goal;
+	uint64_t prev = a->stock_target_kib, cur = prev, goal;
 	uint32_t waited = 0;
 
-	if (stock_read_current_kib(a->cfg.stock_dir, &before))
-		return 0;
-	goal = (uint64_t)((int64_t)a->stock_target_kib + delta_kib);
+	goal = (uint64_t)((int64_t)prev + delta_kib);
 	if (stock_write_target_kib(a->cfg.stock_dir, goal))
 		return 0;
 	a->stock_target_kib = goal;
-	cur = before;
 	for (;;) {
 		if (stock_read_current_kib(a->cfg.stock_dir, &cur))
-			cur = before;
+			cur = prev;
 		if (delta_kib < 0 ? cur <= goal : cur >= goal)
 			break;
 		if (waited >= a->cfg.settle_ms) {
@@ -81,8 +81,9 @@ static uint64_t move_stock(struct agent *a, int64_t delta_kib)
 		sleep_ms(POLL_STEP_MS);
 		waited += POLL_STEP_MS;
 	}
-	return delta_kib < 0 ? (before > cur ? before - cur : 0) :
-			       (cur > before ? cur - before : 0);
+	if (delta_kib < 0)
+		return prev > cur ? prev - (cur > goal ? cur : goal) : 0;
+	return cur > prev ? (cur < goal ? cur : goal) - prev : 0;
 }
 
 /* The stock balloon's failures look alike: pages it could not get. */
@@ -183,14 +184,27 @@ static void read_ctl(struct agent *a)
 /* Above the boot size: the stock balloon's own range, set directly. */
 static void sync_above_boot(struct agent *a)
 {
-	uint64_t goal_kib = bcore_stock_goal(&a->core) * PAGE_KIB;
+	uint64_t goal_kib = bcore_stock_goal(&a->core) * PAGE_KIB, cur;
+	uint32_t waited;
 
 	if (a->core.ballooned_pages || goal_kib == a->stock_target_kib)
 		return;
 	if (goal_kib < a->boot_kib)
 		goal_kib = a->boot_kib;
-	if (stock_write_target_kib(a->cfg.stock_dir, goal_kib) == 0)
-		a->stock_target_kib = goal_kib;
+	if (goal_kib == a->stock_target_kib ||
+	    stock_write_target_kib(a->cfg.stock_dir, goal_kib))
+		return;
+	a->stock_target_kib = goal_kib;
+	/*
+	 * Coming down to the boot size: let the stock balloon get there
+	 * before the rate controller counts pages below it.
+	 */
+	for (waited = 0; waited < SHRINK_WAIT_MS; waited += POLL_STEP_MS) {
+		if (stock_read_current_kib(a->cfg.stock_dir, &cur) ||
+		    cur <= goal_kib)
+			break;
+		sleep_ms(POLL_STEP_MS);
+	}
 }
 
 static void report(struct agent *a)
@@ -334,6 +348,8 @@ int agent_run(struct agent *a)
 			avail_pages = mi.mem_available_kib / PAGE_KIB;
 		if (stock_read_current_kib(a->cfg.stock_dir, &stock_kib) == 0)
 			bcore_note_stock(&a->core, stock_kib / PAGE_KIB);
+		/* Down to the boot size first: the balloon works below it. */
+		sync_above_boot(a);
 		st = bcore_tick(&a->core, &agent_ops, a, avail_pages);
 		sync_above_boot(a);
 		report(a);

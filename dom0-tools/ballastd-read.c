@@ -321,6 +321,7 @@ int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 		.maxmem_kib = info->max_kib,
 		.uncooperative = d->uncooperative,
 		.stats = d->stats,
+		.releasing = d->guest_state == BALLAST_STATE_UNLOADING,
 	};
 	snprintf(out->name, sizeof(out->name), "%s", d->name);
 	if (d->stats.present)

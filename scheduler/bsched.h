@@ -68,6 +68,12 @@ struct bsched_domain {
 	uint64_t target_kib;
 	bool uncooperative;	/* memory/ballast/uncooperative as published */
 	struct bsched_stats stats;
+	/*
+	 * The guest's balloon is letting go (reported state "unloading"): not
+	 * counted on any more, and given back the toolstack's maxmem
+	 * (static_max_kib + 1024) so it can repopulate to its boot size.
+	 */
+	bool releasing;
 };
 
 struct bsched_host {

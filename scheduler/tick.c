@@ -80,7 +80,8 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 {
 	const struct bsched_domain *d = w->dom;
 
-	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE;
+	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE &&
+		     !d->releasing;
 	if (!w->balloon) {
 		w->bound = d->managed ? BSCHED_BOUND_NO_BALLOON :
 					BSCHED_BOUND_UNMANAGED;
@@ -287,8 +288,16 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 		.ideal_kib = w->ideal_kib,
 		.bound = w->bound,
 	};
-	if (!w->balloon)
+	if (!w->balloon) {
+		if (d->managed && d->releasing && d->static_max_kib) {
+			dec->maxmem_kib = d->static_max_kib +
+					  BSCHED_MAXMEM_SLACK_KIB;
+			dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
+			dec->uncooperative = false;
+			dec->uncooperative_changed = d->uncooperative;
+		}
 		return;
+	}
 	dec->target_changed = w->cand_kib != d->target_kib;
 	dec->maxmem_kib = maxmem_of(w);
 	dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;

@@ -9,7 +9,7 @@ static const char *const frontend_words[] = { "driver", "agent", NULL };
 
 static const char *const state_words[] = {
 	"at-target", "inflating", "deflating", "backing-off", "at-floor",
-	"host-refused", NULL
+	"host-refused", "unloading", NULL
 };
 
 static const char *const reservation_words[] = {

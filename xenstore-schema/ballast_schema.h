@@ -116,6 +116,7 @@ enum ballast_state {
 	BALLAST_STATE_BACKING_OFF,	/* "backing-off": guest refused pages */
 	BALLAST_STATE_AT_FLOOR,		/* "at-floor": target below the floor */
 	BALLAST_STATE_HOST_REFUSED,	/* "host-refused": Xen gave no frames */
+	BALLAST_STATE_UNLOADING,	/* "unloading": giving every page back */
 	BALLAST_STATE__COUNT
 };
 

@@ -117,6 +117,34 @@ static void test_stuck_flagged_and_excluded(void)
 	fx_teardown(&x);
 }
 
+/*
+ * A stuck balloon has its maxmem pinned below what it holds; when its driver
+ * unloads and says so, ballastd lets go: the toolstack's maxmem comes back
+ * (static-max + 1 MiB) so the guest can return to its boot size.
+ */
+static void test_unloading_releases(void)
+{
+	struct fx x;
+	unsigned int i;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[host]\nsurplus = keep-free\n", false) == 0);
+	fake_add_domain(x.f, 1, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_BALLAST, 0);
+	for (i = 0; i < 25; i++) {
+		fx_report(&x, 1, i + 1, 1536 * MIB, 1400 * MIB);
+		fx_run(&x, 1, 1000);
+	}
+	CU_ASSERT(fx_dom_u64(&x, 1, UNCOOP_REL) == 1);
+	CU_ASSERT(fake_maxmem_kib(x.f, 1) < 1536 * MIB);
+
+	CU_ASSERT(fx_guest(&x, 1, BALLAST_DATA_DIR "/" BALLAST_KEY_STATE,
+			   "unloading") == 0);
+	CU_ASSERT(fx_guest(&x, 1, SEQ_REL, "26") == 0);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(fake_maxmem_kib(x.f, 1), 1536 * MIB + 1024);
+	CU_ASSERT(fx_dom_u64(&x, 1, UNCOOP_REL) == 0);
+	fx_teardown(&x);
+}
+
 static void test_stock_balloon(void)
 {
 	struct fx x;
@@ -431,6 +459,7 @@ int main(void)
 	CU_add_test(s, "join and leave without restart", test_join_leave);
 	CU_add_test(s, "steady state: no writes, no logs", test_steady_state_is_silent);
 	CU_add_test(s, "stuck guest excluded and flagged", test_stuck_flagged_and_excluded);
+	CU_add_test(s, "unloading driver gets its maxmem back", test_unloading_releases);
 	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
 	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
 	CU_add_test(s, "reported floor reaches the policy", test_reported_floor);

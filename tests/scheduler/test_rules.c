@@ -407,6 +407,38 @@ static void test_reported_floor(void)
 	fix_fini(&f);
 }
 
+/*
+ * A balloon that is unloading is not counted on: its memory is outside the
+ * pool, its target is left alone, its flag cleared, and it gets back the
+ * toolstack's maxmem so it can repopulate.
+ */
+static void test_releasing(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	const struct bsched_decision *dec;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 256 * MIB, 4 * GIB, 100, 2 * GIB, GIB);
+	d->static_max_kib = 4 * GIB;
+	d->maxmem_kib = GIB + 1024;
+	d->target_kib = GIB;
+	d->uncooperative = true;
+	d->releasing = true;
+	fix_dom(&f, 2, 256 * MIB, 4 * GIB, 100, 2 * GIB, GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	dec = fix_dec(&f, 1);
+	CU_ASSERT_EQUAL(dec->maxmem_kib, 4 * GIB + 1024);
+	CU_ASSERT(dec->maxmem_changed);
+	CU_ASSERT_FALSE(dec->target_changed);
+	CU_ASSERT_EQUAL(dec->bound, BSCHED_BOUND_NO_BALLOON);
+	CU_ASSERT_FALSE(dec->uncooperative);
+	CU_ASSERT(dec->uncooperative_changed);
+	/* only domain 2's memory and the free memory are shared */
+	CU_ASSERT_EQUAL(f.res.supply_kib, 8 * GIB - 2 * GIB - 72 * MIB);
+	fix_fini(&f);
+}
+
 int add_rules_suite(void)
 {
 	CU_pSuite s = CU_add_suite("rules", NULL, NULL);
@@ -426,7 +458,8 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "maxmem", test_maxmem) ||
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
 	    !CU_add_test(s, "static max", test_static_max) ||
-	    !CU_add_test(s, "reported floor", test_reported_floor))
+	    !CU_add_test(s, "reported floor", test_reported_floor) ||
+	    !CU_add_test(s, "releasing balloon", test_releasing))
 		return -1;
 	return 0;
 }

@@ -5,6 +5,8 @@
 . /e2e/lib.sh
 scenario targets
 need_ballastd
+[ -z "${E2E_MISSING:-}" ] ||
+	fail "guests that never came up: $E2E_MISSING ($(for g in $E2E_MISSING; do grep -m1 -h 'error' "$E2E_OUT/xl-create-$g.log" 2>/dev/null; done | head -n 1))"
 
 TOL_MIB=12	# page tables, rounding, a tick's worth of movement
 

@@ -43,6 +43,7 @@ struct ftxn {
 struct fdom {
 	bool used;
 	bool dying;
+	bool building;		/* paused with a claim, as libxl builds it */
 	uint32_t domid;
 	uint64_t actual_kib;
 	uint64_t maxmem_kib;
@@ -394,6 +395,14 @@ void fake_set_dying(struct fake *f, uint32_t domid, bool dying)
 		d->dying = dying;
 }
 
+void fake_set_building(struct fake *f, uint32_t domid, bool building)
+{
+	struct fdom *d = dom_find(f, domid);
+
+	if (d)
+		d->building = building;
+}
+
 uint64_t fake_actual_kib(const struct fake *f, uint32_t domid)
 {
 	const struct fdom *d = dom_find(f, domid);
@@ -534,7 +543,9 @@ static int op_list_domains(void *ctx, struct bio_dominfo **out, size_t *n)
 			continue;
 		list[count++] = (struct bio_dominfo){
 			.domid = d->domid, .tot_kib = d->actual_kib,
-			.max_kib = d->maxmem_kib, .dying = d->dying };
+			.max_kib = d->maxmem_kib, .dying = d->dying,
+			.paused = d->building,
+			.outstanding_kib = d->building ? d->maxmem_kib : 0 };
 	}
 	*out = list;
 	*n = count;

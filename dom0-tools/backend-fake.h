@@ -44,6 +44,8 @@ void fake_remove_domain(struct fake *f, uint32_t domid);
 void fake_vanish_at_txn(struct fake *f, uint32_t domid, unsigned int nth);
 void fake_set_rate(struct fake *f, uint32_t domid, uint64_t rate_kib_s);
 void fake_set_dying(struct fake *f, uint32_t domid, bool dying);
+/* Paused with an outstanding claim, as libxl holds a domain it is building. */
+void fake_set_building(struct fake *f, uint32_t domid, bool building);
 uint64_t fake_actual_kib(const struct fake *f, uint32_t domid);
 uint64_t fake_maxmem_kib(const struct fake *f, uint32_t domid);
 

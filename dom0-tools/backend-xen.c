@@ -54,6 +54,9 @@ static int op_list_domains(void *ctx, struct bio_dominfo **out, size_t *n)
 				.max_kib = (uint64_t)info[i].max_pages * XEN_KIB_PER_PAGE,
 				.dying = info[i].flags & XEN_DOMINF_dying,
 				.shutdown = info[i].flags & XEN_DOMINF_shutdown,
+				.paused = info[i].flags & XEN_DOMINF_paused,
+				.outstanding_kib = (uint64_t)info[i].outstanding_pages *
+						   XEN_KIB_PER_PAGE,
 			};
 		if (r < LIST_CHUNK)
 			break;

@@ -280,7 +280,8 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 			       " KiB, subscription %" PRIu64 "..%" PRIu64 " KiB x%" PRIu32 "%s",
 			       d->name, d->domid, bsched_frontend_str(d->frontend),
 			       info[i].tot_kib, d->min_kib, d->max_kib, d->shares,
-			       d->managed ? "" : " (not managed)");
+			       d->managed ? "" : d->building ?
+			       " (being built: not steered yet)" : " (not managed)");
 		watch_guest(bd, d);
 		(*ids)[count] = d->domid;
 		count++;

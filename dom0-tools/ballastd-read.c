@@ -280,6 +280,7 @@ int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 {
 	char path[BD_PATH_MAX], *name = NULL;
 	uint64_t v;
+	bool was_building;
 	int rc;
 
 	if (bd_dom_path(path, d->domid, NULL, BALLAST_STOCK_NAME) == 0 &&
@@ -307,7 +308,18 @@ int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 	}
 	read_report(bd, d, now_ms);
 	resolve_subscription(bd, d);
-	d->managed = d->domid != 0 || bd->cfg.manage_dom0;
+	/*
+	 * libxl builds a domain paused, with a claim on the memory it is about
+	 * to populate: a target or maxmem set then makes `xl create` fail
+	 * (seen in real Xen). Such a domain, or one paused by hand, is seen and
+	 * counted but not steered until it runs.
+	 */
+	was_building = d->building;
+	d->building = info->paused || info->outstanding_kib > 0;
+	if (was_building && !d->building)
+		bd_log(bd, LOG_INFO, "%s (%" PRIu32 "): running: steered from now on",
+		       d->name, d->domid);
+	d->managed = (d->domid != 0 || bd->cfg.manage_dom0) && !d->building;
 
 	*out = (struct bsched_domain){
 		.domid = d->domid,

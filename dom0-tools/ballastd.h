@@ -42,6 +42,7 @@ struct bd_dom {
 	uint64_t last_report_ms;
 	struct bsched_stats stats;
 	int guest_state;		/* enum ballast_state, -1 unknown */
+	bool building;			/* paused or claiming: not steered yet */
 
 	/* untrusted input accounting */
 	uint64_t refused_reports;

@@ -27,6 +27,8 @@ struct bio_dominfo {
 	uint64_t max_kib;	/* max_pages * 4 */
 	bool dying;
 	bool shutdown;
+	bool paused;
+	uint64_t outstanding_kib;	/* claimed, not yet allocated */
 };
 
 struct bio_physinfo {

@@ -145,6 +145,37 @@ static void test_unloading_releases(void)
 	fx_teardown(&x);
 }
 
+/*
+ * A domain libxl is still building (paused, with a claim) is counted but
+ * never steered: no target, no maxmem. Once it runs, it is.
+ */
+static void test_domain_being_built(void)
+{
+	struct fx x;
+	unsigned int maxmem_calls;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[domain st]\nstock-balloon = yes\nmax = 256M\n",
+				 false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 4, "st", 384 * MIB, 384 * MIB,
+					FAKE_BALLOON_STOCK, 64 * MIB) == 0);
+	fake_set_building(x.f, 4, true);
+	maxmem_calls = fake_maxmem_calls(x.f);
+	fx_run(&x, 5, 1000);
+	CU_ASSERT_EQUAL(fake_maxmem_calls(x.f), maxmem_calls);
+	CU_ASSERT_EQUAL(fake_maxmem_kib(x.f, 4), 384 * MIB);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 4, BALLAST_STOCK_TARGET), 384 * MIB);
+	CU_ASSERT(fx_logged(&x, "st (4): joined, stock"));
+	CU_ASSERT(fx_logged(&x, "being built"));
+
+	fake_set_building(x.f, 4, false);
+	fx_run(&x, 3, 1000);
+	CU_ASSERT(fx_logged(&x, "st (4): running: steered from now on"));
+	CU_ASSERT(fake_maxmem_calls(x.f) > maxmem_calls);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 4, BALLAST_STOCK_TARGET), 256 * MIB);
+	CU_ASSERT_EQUAL(fake_maxmem_kib(x.f, 4), 256 * MIB + 1024);
+	fx_teardown(&x);
+}
+
 static void test_stock_balloon(void)
 {
 	struct fx x;
@@ -460,6 +491,7 @@ int main(void)
 	CU_add_test(s, "steady state: no writes, no logs", test_steady_state_is_silent);
 	CU_add_test(s, "stuck guest excluded and flagged", test_stuck_flagged_and_excluded);
 	CU_add_test(s, "unloading driver gets its maxmem back", test_unloading_releases);
+	CU_add_test(s, "domain being built is not steered", test_domain_being_built);
 	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
 	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
 	CU_add_test(s, "reported floor reaches the policy", test_reported_floor);

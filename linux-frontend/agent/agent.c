@@ -207,7 +207,7 @@ static void sync_above_boot(struct agent *a)
 	}
 }
 
-static void report(struct agent *a)
+static void report(struct agent *a, bool force)
 {
 	struct breport_stats s;
 	uint64_t cur, t = now_ms(), seq;
@@ -222,6 +222,8 @@ static void report(struct agent *a)
 		fprintf(stderr, "ballast-agent: statistics: %s, reporting without them\n",
 			strerror(-rc));
 	seq = breport_due(&a->report, &s, t);
+	if (force && !seq)
+		seq = a->report.seq + 1;
 	if (!seq)
 		return;
 	rc = axs_write_report(a->xs, &s, seq);
@@ -352,7 +354,7 @@ int agent_run(struct agent *a)
 		sync_above_boot(a);
 		st = bcore_tick(&a->core, &agent_ops, a, avail_pages);
 		sync_above_boot(a);
-		report(a);
+		report(a, false);
 		if (a->cfg.once)
 			return 0;
 		if (!wait_event(a, settled(st) ? a->cfg.idle_ms : a->cfg.tick_ms,
@@ -363,6 +365,11 @@ int agent_run(struct agent *a)
 
 void agent_stop(struct agent *a)
 {
+	/* Tell dom0 first: it stops counting on us and restores maxmem. */
+	if (a->xs) {
+		bcore_begin_unload(&a->core);
+		report(a, true);
+	}
 	if (a->stock_target_kib != a->boot_kib &&
 	    stock_write_target_kib(a->cfg.stock_dir, a->boot_kib))
 		fprintf(stderr, "ballast-agent: could not restore target_kb %llu\n",

@@ -263,6 +263,8 @@ static enum ballast_state next_state(const struct bcore *c, enum outcome out)
 {
 	uint64_t goal = bcore_own_goal(c);
 
+	if (c->unloading)
+		return BALLAST_STATE_UNLOADING;
 	if (out == OUT_HOST_REFUSED)
 		return BALLAST_STATE_HOST_REFUSED;
 	if (out == OUT_GUEST_REFUSED)
@@ -280,7 +282,9 @@ enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
 	uint64_t goal = bcore_own_goal(c);
 	enum outcome out = OUT_IDLE;
 
-	if (goal > c->ballooned_pages)
+	if (c->unloading)
+		;	/* bcore_drain() does the work now */
+	else if (goal > c->ballooned_pages)
 		out = inflate(c, ops, ctx,
 			      min_u64(min_u64(goal - c->ballooned_pages, c->rate),
 				      mem_available_pages));
@@ -304,6 +308,12 @@ uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
 		c->cnt.oom_deflates++;
 	}
 	return got;
+}
+
+void bcore_begin_unload(struct bcore *c)
+{
+	c->unloading = true;
+	c->state = next_state(c, OUT_IDLE);
 }
 
 uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx)
@@ -333,6 +343,7 @@ void bcore_report_into(const struct bcore *c, struct breport_stats *s)
 {
 	breport_set(s, BALLAST_K_BALLOONED,
 		    c->ballooned_pages * c->cfg.page_kib);
+	breport_set(s, BALLAST_K_FLOOR, c->cfg.floor_pages * c->cfg.page_kib);
 	breport_set(s, BALLAST_K_STATE, c->state);
 	breport_set(s, BALLAST_K_RATE, bcore_rate_kib_s(c, c->rate));
 	breport_set(s, BALLAST_K_ALLOC_FAILURES, c->cnt.alloc_failures);

@@ -74,6 +74,7 @@ struct bcore {
 	uint64_t boot_pages;		/* own balloon covers [0, boot_pages) */
 	uint64_t target_pages;		/* last valid target, stock units */
 	bool have_target;
+	bool unloading;			/* every page goes back, then we go */
 	uint64_t oom_relief_pages;	/* handed back by OOM since the target */
 	uint64_t ballooned_pages;	/* in ballast's own balloon now */
 	uint64_t stock_pages;		/* stock balloon's current size, 0: unknown */
@@ -146,6 +147,12 @@ enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
 uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
 		   uint32_t max_pages);
 
+/*
+ * Unload begins: the state becomes "unloading" (report it before
+ * draining, so dom0 stops counting on this balloon) and ticks do nothing.
+ */
+void bcore_begin_unload(struct bcore *c);
+
 /* Unload: try to give back every page. Returns pages still ballooned. */
 uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx);
 
@@ -156,8 +163,8 @@ uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages);
 uint32_t bcore_kib_s_to_rate(const struct bcore *c, uint64_t kib_s);
 
 /*
- * The core's part of a report: ballooned (KiB), state, rate (KiB/s) and
- * the four counters. The caller adds current size and memory statistics.
+ * The core's part of a report: ballooned and floor (KiB), state, rate
+ * (KiB/s) and the four counters. The caller adds current size and memory statistics.
  */
 void bcore_report_into(const struct bcore *c, struct breport_stats *s);
 

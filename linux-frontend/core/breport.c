@@ -36,6 +36,7 @@ static const unsigned char key_kind[BALLAST_K__COUNT] = {
 	[BALLAST_K_SWAP_OUT] = KIND_EVENTS,
 	[BALLAST_K_MAJOR_FAULTS] = KIND_EVENTS,
 	[BALLAST_K_OOM_KILLS] = KIND_ANY,
+	[BALLAST_K_FLOOR] = KIND_ANY,
 };
 
 void breport_default_thresholds(struct breport_thresholds *th)

@@ -339,6 +339,11 @@ static void __exit ballast_exit(void)
 	cancel_delayed_work_sync(&b->work);
 	destroy_workqueue(b->wq);
 
+	/* Tell dom0 first: it stops counting on us and restores maxmem. */
+	mutex_lock(&b->lock);
+	bcore_begin_unload(&b->core);
+	mutex_unlock(&b->lock);
+	report(b, now_ms(), true);
 	ballast_drain(b);
 	ballast_restore_stock(b);
 	/* Last words for dom0: nothing ballooned any more. */

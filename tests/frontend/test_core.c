@@ -448,6 +448,26 @@ static void test_drain(void)
 	CU_ASSERT_EQUAL(w.guest.free_pages, BOOT_PAGES);
 }
 
+static void test_unload_state(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	set_target_kib(&c, 1024 * 1024 - 100 * PAGE_KIB);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 100);
+	bcore_begin_unload(&c);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_UNLOADING);
+	/* A tick neither inflates nor leaves the state. */
+	set_target_kib(&c, 512 * 1024);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS),
+			BALLAST_STATE_UNLOADING);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 100);
+	CU_ASSERT_EQUAL(bcore_drain(&c, &fake_ops, &w), 0);
+	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_UNLOADING);
+}
+
 static void test_rate_bounds_and_units(void)
 {
 	struct fake_world w;
@@ -486,6 +506,7 @@ static void test_report_into(void)
 	CU_ASSERT_EQUAL(s.v[BALLAST_K_STATE], BALLAST_STATE_INFLATING);
 	CU_ASSERT_EQUAL(s.v[BALLAST_K_RATE], 400 * PAGE_KIB);
 	CU_ASSERT_TRUE(breport_has(&s, BALLAST_K_OOM_DEFLATES));
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_FLOOR], 64 * 1024);
 	CU_ASSERT_FALSE(breport_has(&s, BALLAST_K_PSI_SOME_AVG10));
 }
 
@@ -513,6 +534,7 @@ int main(void)
 		{ "growth above boot", test_growth_above_boot_uses_stock },
 		{ "OOM relief", test_oom_relief },
 		{ "drain", test_drain },
+		{ "unload state", test_unload_state },
 		{ "rate bounds and units", test_rate_bounds_and_units },
 		{ "report into", test_report_into },
 	};

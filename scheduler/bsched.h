@@ -70,8 +70,8 @@ struct bsched_domain {
 	struct bsched_stats stats;
 	/*
 	 * The guest's balloon is letting go (reported state "unloading"): not
-	 * counted on any more, and given back the toolstack's maxmem
-	 * (static_max_kib + 1024) so it can repopulate to its boot size.
+	 * counted on any more, and its maxmem lifted to the most the toolstack
+	 * allows (static_max_kib + 1024) so it can repopulate to its boot size.
 	 */
 	bool releasing;
 };

@@ -55,20 +55,12 @@ void bcore_default_config(struct bcore_config *cfg, uint32_t page_kib)
 	*cfg = d;
 }
 
+/* The schema's formula: dom0 caps the floors it honours with the same one. */
 uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib)
 {
-	uint64_t mib = page_kib ? mib_to_pages(1, page_kib) : 0;
-
-	/* Small guests keep a larger share: their kernel is a larger share. */
-	if (total_pages < 128 * mib)
-		return 8 * mib + total_pages / 2;
-	if (total_pages < 512 * mib)
-		return 40 * mib + total_pages / 4;
-	if (total_pages < 2048 * mib)
-		return 104 * mib + total_pages / 8;
-	if (total_pages < 8192 * mib)
-		return 232 * mib + total_pages / 16;
-	return 488 * mib + total_pages / 32;
+	if (!page_kib)
+		return 0;
+	return ballast_default_floor_kib(total_pages * page_kib) / page_kib;
 }
 
 static bool config_ok(const struct bcore_config *cfg)

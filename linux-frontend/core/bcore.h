@@ -90,9 +90,8 @@ struct bcore {
 void bcore_default_config(struct bcore_config *cfg, uint32_t page_kib);
 
 /*
- * Hyper-V style floor for a guest of @total_pages: 8 MiB + 1/2 below
- * 128 MiB, 40 MiB + 1/4 below 512 MiB, 104 MiB + 1/8 below 2 GiB,
- * 232 MiB + 1/16 below 8 GiB, 488 MiB + 1/32 above.
+ * Hyper-V style floor for a guest of @total_pages: ballast_default_floor_kib()
+ * of the schema, in pages (8 MiB + 1/2 below 128 MiB ... 488 MiB + 1/32).
  */
 uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib);
 

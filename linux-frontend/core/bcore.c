@@ -10,6 +10,7 @@
 #define DEFAULT_RATE_STEP_MIB	4U
 #define DEFAULT_RATE_DIV	2U
 #define DEFAULT_TICK_MS		1000U
+#define DEFAULT_AVAIL_RESERVE_MIB	32U
 
 enum outcome {
 	OUT_IDLE = 0,		/* already at the goal */
@@ -77,6 +78,10 @@ bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
 	if (!config_ok(cfg))
 		return false;
 	z.boot_pages = boot_pages;
+	if (!z.cfg.avail_reserve_pages)
+		z.cfg.avail_reserve_pages =
+			max_u64(mib_to_pages(DEFAULT_AVAIL_RESERVE_MIB,
+					     cfg->page_kib), boot_pages / 32);
 	z.rate = cfg->constant_rate ? cfg->rate_max : cfg->rate_min;
 	z.state = BALLAST_STATE_AT_TARGET;
 	*c = z;
@@ -268,6 +273,14 @@ static enum ballast_state next_state(const struct bcore *c, enum outcome out)
 					   BALLAST_STATE_DEFLATING;
 }
 
+/* What may be taken now without eating into the reserve the guest keeps. */
+static uint64_t inflate_room(const struct bcore *c, uint64_t mem_available_pages)
+{
+	uint64_t reserve = c->cfg.avail_reserve_pages;
+
+	return mem_available_pages > reserve ? mem_available_pages - reserve : 0;
+}
+
 enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
 			      void *ctx, uint64_t mem_available_pages)
 {
@@ -279,7 +292,7 @@ enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
 	else if (goal > c->ballooned_pages)
 		out = inflate(c, ops, ctx,
 			      min_u64(min_u64(goal - c->ballooned_pages, c->rate),
-				      mem_available_pages));
+				      inflate_room(c, mem_available_pages)));
 	else if (goal < c->ballooned_pages)
 		out = deflate(c, ops, ctx,
 			      min_u64(c->ballooned_pages - goal, c->rate));

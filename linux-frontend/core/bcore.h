@@ -59,6 +59,12 @@ struct bcore_config {
 	uint32_t rate_div;	/* rate divided by this after a failure, >= 2 */
 	bool constant_rate;	/* always rate_max, no adaptation */
 	uint64_t floor_pages;	/* the guest never goes below this */
+	/*
+	 * MemAvailable the balloon always leaves the guest: inflating it to
+	 * zero sends the guest's next allocation into the OOM killer (seen in
+	 * real Xen). 0: max(32 MiB, boot size / 32), set by bcore_init().
+	 */
+	uint64_t avail_reserve_pages;
 	uint64_t offset_pages;	/* target KiB/page minus this = stock units */
 };
 

@@ -26,6 +26,7 @@ static void small_config(struct bcore_config *cfg)
 	cfg->rate_step = 300;
 	cfg->rate_div = 2;
 	cfg->floor_pages = 64 * MIB_PAGES;
+	cfg->avail_reserve_pages = 10;
 }
 
 static void setup(struct bcore *c, struct fake_world *w)
@@ -222,16 +223,32 @@ static void test_clamped_to_mem_available(void)
 	bcore_tick(&c, &fake_ops, &w, LOTS);
 	bcore_tick(&c, &fake_ops, &w, LOTS);	/* rate now 700 */
 	CU_ASSERT_EQUAL(c.ballooned_pages, 500);
+	/* MemAvailable 37 with a reserve of 10: 27 may go */
 	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, 37),
 			BALLAST_STATE_INFLATING);
-	CU_ASSERT_EQUAL(c.ballooned_pages, 537);
-	/* No room at all: nothing asked of the OS, counted, backed off. */
+	CU_ASSERT_EQUAL(c.ballooned_pages, 527);
+	/* Only the reserve left: nothing asked of the OS, counted, backed off. */
 	w.inflate_calls = 0;
-	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, 0),
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, 10),
 			BALLAST_STATE_BACKING_OFF);
 	CU_ASSERT_EQUAL(w.inflate_calls, 0);
 	CU_ASSERT_EQUAL(c.cnt.alloc_failures, 1);
-	CU_ASSERT_EQUAL(c.ballooned_pages, 537);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, 0),
+			BALLAST_STATE_BACKING_OFF);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 527);
+}
+
+/* Unset, the reserve is 32 MiB, or 1/32 of a guest larger than 1 GiB. */
+static void test_default_avail_reserve(void)
+{
+	struct bcore_config cfg;
+	struct bcore c;
+
+	bcore_default_config(&cfg, PAGE_KIB);
+	CU_ASSERT_FATAL(bcore_init(&c, &cfg, BOOT_PAGES));
+	CU_ASSERT_EQUAL(c.cfg.avail_reserve_pages, 32 * MIB_PAGES);
+	CU_ASSERT_FATAL(bcore_init(&c, &cfg, 4 * BOOT_PAGES));
+	CU_ASSERT_EQUAL(c.cfg.avail_reserve_pages, 4 * BOOT_PAGES / 32);
 }
 
 static void test_batches_at_most_512(void)
@@ -525,6 +542,7 @@ int main(void)
 		{ "floor limits balloon", test_floor_limits_balloon },
 		{ "default floor like Hyper-V", test_default_floor_like_hyperv },
 		{ "clamped to MemAvailable", test_clamped_to_mem_available },
+		{ "default MemAvailable reserve", test_default_avail_reserve },
 		{ "batches at most 512", test_batches_at_most_512 },
 		{ "partial decrease", test_partial_decrease_is_host_refusal },
 		{ "partial populate", test_partial_populate_accepted },

@@ -4,16 +4,16 @@ ifeq ($(HAVE_CUNIT),y)
 $(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend
 
 FE_TEST_CORE := $(B)/tests/frontend/test_core
-$(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(B)/tests/frontend/fake_world.o \
+$(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(B)/tests/frontend/run_suite.o $(B)/tests/frontend/fake_world.o \
 		$(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_REPORT := $(B)/tests/frontend/test_report
-$(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_PROC := $(B)/tests/frontend/test_procstat
-$(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(B)/tests/frontend/run_suite.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_REPORT) $(FE_TEST_PROC)

@@ -9,6 +9,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "run_suite.h"
 #include "bcore.h"
 #include "fake_world.h"
 
@@ -529,10 +530,7 @@ static void test_report_into(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct fe_test tests[] = {
 		{ "init rejects bad config", test_init_rejects_bad_config },
 		{ "no target does nothing", test_no_target_does_nothing },
 		{ "rate ramps from min to max", test_rate_ramps_from_min_to_max },
@@ -556,24 +554,6 @@ int main(void)
 		{ "rate bounds and units", test_rate_bounds_and_units },
 		{ "report into", test_report_into },
 	};
-	CU_pSuite suite;
-	unsigned int i, failed;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("frontend core", NULL, NULL);
-	if (!suite)
-		goto out_registry;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto out_registry;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-
-out_registry:
-	CU_cleanup_registry();
-	return 1;
+	return fe_run_suite("frontend core", tests, sizeof(tests) / sizeof(tests[0]));
 }

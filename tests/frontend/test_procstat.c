@@ -12,6 +12,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "run_suite.h"
 #include "procstat.h"
 #include "stock.h"
 
@@ -264,10 +265,7 @@ static void test_stock_files(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct fe_test tests[] = {
 		{ "meminfo", test_meminfo },
 		{ "meminfo malformed", test_meminfo_malformed },
 		{ "vmstat", test_vmstat },
@@ -278,24 +276,6 @@ int main(void)
 		{ "read too big", test_read_too_big },
 		{ "stock balloon files", test_stock_files },
 	};
-	CU_pSuite suite;
-	unsigned int i, failed;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("agent procstat", NULL, NULL);
-	if (!suite)
-		goto out_registry;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto out_registry;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-
-out_registry:
-	CU_cleanup_registry();
-	return 1;
+	return fe_run_suite("agent procstat", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -6,6 +6,7 @@
 
 #include <CUnit/Basic.h>
 
+#include "run_suite.h"
 #include "breport.h"
 
 static void base_stats(struct breport_stats *s)
@@ -130,10 +131,7 @@ static void test_bad_key_ids_ignored(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct fe_test tests[] = {
 		{ "first report is seq 1", test_first_report_is_seq_1 },
 		{ "small changes wait", test_small_changes_wait },
 		{ "any-change keys", test_any_change_keys },
@@ -142,24 +140,6 @@ int main(void)
 		{ "zero threshold means any", test_zero_threshold_means_any },
 		{ "bad key ids ignored", test_bad_key_ids_ignored },
 	};
-	CU_pSuite suite;
-	unsigned int i, failed;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("frontend report", NULL, NULL);
-	if (!suite)
-		goto out_registry;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto out_registry;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-
-out_registry:
-	CU_cleanup_registry();
-	return 1;
+	return fe_run_suite("frontend report", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -20,8 +20,8 @@ static u64 pages_kib(const struct ballast *b, u64 pages)
 	return pages * b->core.cfg.page_kib;
 }
 
-/* One read-only u64 view per attribute, computed under the lock. */
-#define BALLAST_RO(name_, expr_)					\
+/* A u64 view of an attribute, computed under the lock. */
+#define BALLAST_SHOW(name_, expr_)					\
 static ssize_t name_##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
 {									\
@@ -32,7 +32,11 @@ static ssize_t name_##_show(struct kobject *kobj,			\
 	v = (expr_);							\
 	mutex_unlock(&b->lock);						\
 	return sysfs_emit(buf, "%llu\n", v);				\
-}									\
+}
+
+/* One read-only u64 view per attribute. */
+#define BALLAST_RO(name_, expr_)					\
+BALLAST_SHOW(name_, expr_)						\
 static struct kobj_attribute name_##_attr = __ATTR_RO(name_)
 
 BALLAST_RO(target_kib, b->core.have_target ?
@@ -65,17 +69,7 @@ static struct kobj_attribute state_attr = __ATTR_RO(state);
 
 /* Effective bound (KiB/s) on read, override on write. */
 #define BALLAST_KNOB(name_, show_expr_, field_)				\
-static ssize_t name_##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
-{									\
-	struct ballast *b = to_ballast(kobj);				\
-	unsigned long long v;						\
-									\
-	mutex_lock(&b->lock);						\
-	v = (show_expr_);						\
-	mutex_unlock(&b->lock);						\
-	return sysfs_emit(buf, "%llu\n", v);				\
-}									\
+BALLAST_SHOW(name_, show_expr_)						\
 static ssize_t name_##_store(struct kobject *kobj,			\
 			     struct kobj_attribute *attr,		\
 			     const char *buf, size_t count)		\

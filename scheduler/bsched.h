@@ -112,6 +112,8 @@ enum bsched_fault {
 	BSCHED_FAULT_NO_DEADBAND	= 1u << 2,
 	BSCHED_FAULT_NO_STEP_LIMIT	= 1u << 3,
 	BSCHED_FAULT_NO_SLUSH		= 1u << 4,
+	/* count a balloon resting just above its target by what it holds */
+	BSCHED_FAULT_NO_INACCURACY_COMPENSATION = 1u << 5,
 };
 
 struct bsched_config {

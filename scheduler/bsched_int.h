@@ -115,6 +115,15 @@ static inline uint64_t bsched_dist(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
+/* Distance from its target at which a balloon counts as "there": it may
+ * stop short (whole pages, page-table and offset noise) without being stuck
+ * (stuck.c), and what it holds beyond that it will not give back (tick.c). */
+static inline uint64_t
+bsched_at_target_slack_kib(const struct bsched_config *cfg)
+{
+	return bsched_max_u64(cfg->progress_kib, cfg->deadband_kib);
+}
+
 /* state.c: room for @n domains in the scratch arrays (-ENOMEM). */
 int bsched_scratch_reserve(struct bsched_state *st, size_t n);
 /* Build the next records (in scratch.spare_recs) for the snapshot's

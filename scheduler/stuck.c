@@ -10,13 +10,6 @@
  */
 #include "bsched_int.h"
 
-/* Distance from the target that still counts as "there": a balloon may stop
- * a deadband short (page-table and offset noise) without being stuck. */
-static uint64_t at_target_slack(const struct bsched_config *cfg)
-{
-	return bsched_max_u64(cfg->progress_kib, cfg->deadband_kib);
-}
-
 static bool moved_toward(uint64_t ref_kib, uint64_t actual_kib,
 			 uint64_t target_kib, uint64_t progress_kib)
 {
@@ -40,13 +33,14 @@ void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
 			 uint64_t target_kib, const struct bsched_config *cfg,
 			 uint64_t now_ms)
 {
+	uint64_t slack_kib = bsched_at_target_slack_kib(cfg);
 	uint64_t idle_ms;
 
 	if (cfg->faults & BSCHED_FAULT_NO_STUCK_DETECTION) {
 		mark_progress(rec, actual_kib, now_ms);
 		return;
 	}
-	if (bsched_dist(actual_kib, target_kib) <= at_target_slack(cfg) ||
+	if (bsched_dist(actual_kib, target_kib) <= slack_kib ||
 	    moved_toward(rec->ref_actual_kib, actual_kib, target_kib,
 			 cfg->progress_kib)) {
 		mark_progress(rec, actual_kib, now_ms);

@@ -120,10 +120,32 @@ static uint64_t reserved_kib(const struct bsched_snapshot *snap,
 }
 
 /*
+ * What a cooperating balloon counts for in the pool. One resting above its
+ * target by no more than the at-target slack (whole pages, a balloon that
+ * stops short) will not give that overshoot back, so it counts as holding
+ * its target: counted by actual, the overshoot would be handed out again as
+ * targets, a fixed point where free memory stays short of the slush and the
+ * reservations by the sum of the overshoots (squeezed's inaccuracy).
+ * Further above, it is still shrinking; below, it holds what it holds.
+ */
+static uint64_t held_kib(const struct bsched_work *w,
+			 const struct bsched_config *cfg)
+{
+	uint64_t actual_kib = w->dom->actual_kib;
+
+	if (cfg->faults & BSCHED_FAULT_NO_INACCURACY_COMPENSATION)
+		return actual_kib;
+	if (actual_kib > w->cur_kib &&
+	    actual_kib - w->cur_kib <= bsched_at_target_slack_kib(cfg))
+		return w->cur_kib;
+	return actual_kib;
+}
+
+/*
  * The pool: what the cooperating balloons may share. Like squeezed, the
- * memory they hold now plus what is free, less the slush and the
- * reservations that can be met. Stuck, balloon-less and unmanaged domains keep what they
- * hold, so it is simply not in the pool.
+ * memory they hold now (held_kib) plus what is free, less the slush and the
+ * reservations that can be met. Stuck, balloon-less and unmanaged domains
+ * keep what they hold, so it is simply not in the pool.
  */
 static uint64_t pool_of(const struct bsched_snapshot *snap,
 			const struct bsched_config *cfg,
@@ -134,7 +156,7 @@ static uint64_t pool_of(const struct bsched_snapshot *snap,
 
 	for (size_t i = 0; i < snap->n_domains; i++)
 		if (work[i].part)
-			pool += work[i].dom->actual_kib;
+			pool += held_kib(&work[i], cfg);
 	return bsched_sub_sat(pool, slush_of(cfg) + reserved_kib(snap, answered));
 }
 
@@ -224,7 +246,9 @@ static void smooth(struct bsched_work *w, const struct bsched_config *cfg,
  * Shrink before grow: growth is issued only when the memory it needs
  * (every cooperating balloon's way up from where it is now) is already free
  * beyond the slush and the reservations. Otherwise the growers keep their
- * target and wait for the shrinkers.
+ * target and wait for the shrinkers. This compares pages that must move
+ * with pages that are free, so it counts from actual even for a balloon
+ * resting above its target: no compensation (held_kib) belongs here.
  */
 static bool hold_growth(const struct bsched_snapshot *snap,
 			const struct bsched_config *cfg,

@@ -318,6 +318,114 @@ static void test_deadband_yields_when_short(void)
 	fix_fini(&f);
 }
 
+/*
+ * Two balloons at rest 2 MiB and 1 MiB above their 1 GiB targets (whole
+ * pages, a balloon that stops short), with free memory 2 MiB short of the
+ * slush: the lab's reservation that stayed pending.
+ */
+static const uint64_t overshoot_kib[] = { 2 * MIB, 1 * MIB };
+
+static void setup_overshoot(struct fix *f, uint32_t faults)
+{
+	fix_init(f, 4 * GIB);
+	f->cfg.faults = faults;
+	for (uint32_t i = 0; i < 2; i++) {
+		struct bsched_domain *d = fix_dom(f, i + 1, 256 * MIB, 4 * GIB,
+						  100, GIB + overshoot_kib[i], 0);
+
+		d->target_kib = GIB;
+		d->stats.present = false;	/* demand: hold the target */
+	}
+	f->external_kib = 4 * GIB - (2 * GIB + 3 * MIB) - (72 * MIB - 2 * MIB);
+}
+
+/* They come to rest above their new targets by the same overshoots. */
+static int run_overshooting(struct fix *f, int n)
+{
+	for (int k = 0; k < n; k++) {
+		int rc = fix_tick(f);
+
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < 2; i++)
+			f->d[i].actual_kib = f->d[i].target_kib +
+					     overshoot_kib[i];
+	}
+	return 0;
+}
+
+/* A balloon resting within the slack above its target counts as holding
+ * its target: the targets go down past the deadband until the slush is
+ * free. Counted by actual, the overshoot is handed out again, for ever. */
+static void test_overshoot_counts_as_target(void)
+{
+	struct fix f;
+
+	setup_overshoot(&f, 0);
+	CU_ASSERT_EQUAL(fix_free(&f), 70 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.supply_kib, 70 * MIB + 2 * GIB - 72 * MIB);
+	for (uint32_t id = 1; id <= 2; id++) {
+		CU_ASSERT(fix_dec(&f, id)->target_changed);
+		CU_ASSERT(fix_dec(&f, id)->target_kib < GIB);
+		CU_ASSERT_NOT_EQUAL(fix_dec(&f, id)->bound,
+				    BSCHED_BOUND_DEADBAND);
+	}
+	CU_ASSERT_EQUAL_FATAL(run_overshooting(&f, 5), 0);
+	CU_ASSERT(fix_free(&f) >= 72 * MIB);
+	CU_ASSERT_FALSE(fix_dec(&f, 1)->target_changed);
+	CU_ASSERT_FALSE(fix_dec(&f, 2)->target_changed);
+	fix_fini(&f);
+
+	setup_overshoot(&f, BSCHED_FAULT_NO_INACCURACY_COMPENSATION);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.supply_kib, 70 * MIB + 2 * GIB + 3 * MIB - 72 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, GIB);
+	CU_ASSERT_EQUAL_FATAL(run_overshooting(&f, 5), 0);
+	CU_ASSERT(fix_free(&f) < 72 * MIB);
+	fix_fini(&f);
+}
+
+/* The pool of one balloon targeted at 1 GiB, holding @actual_kib, with
+ * 1 GiB free. */
+static uint64_t pool_holding(uint64_t actual_kib, uint32_t faults)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	uint64_t pool;
+
+	fix_init(&f, 8 * GIB);
+	f.cfg.faults = faults;
+	d = fix_dom(&f, 1, 256 * MIB, 4 * GIB, 100, actual_kib, 0);
+	d->target_kib = GIB;
+	f.external_kib = 8 * GIB - GIB - actual_kib;
+	pool = fix_tick(&f) ? 0 : f.res.supply_kib;
+	fix_fini(&f);
+	return pool;
+}
+
+/* Only within the slack above its target (max(progress, deadband)) does a
+ * balloon count as its target: further above it is still shrinking, and
+ * below it holds what it holds. */
+static void test_pool_counts_by_actual_otherwise(void)
+{
+	struct bsched_config cfg;
+	uint64_t slack, base = GIB - 72 * MIB;	/* free - slush */
+
+	bsched_config_defaults(&cfg);
+	slack = cfg.deadband_kib > cfg.progress_kib ? cfg.deadband_kib :
+						      cfg.progress_kib;
+	CU_ASSERT_EQUAL(pool_holding(GIB + 2 * MIB, 0), base + GIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + slack, 0), base + GIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + slack + 1, 0), base + GIB + slack + 1);
+	CU_ASSERT_EQUAL(pool_holding(GIB + 64 * MIB, 0), base + GIB + 64 * MIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB - 2 * MIB, 0), base + GIB - 2 * MIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB, 0), base + GIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + 2 * MIB,
+				     BSCHED_FAULT_NO_INACCURACY_COMPENSATION),
+			base + GIB + 2 * MIB);
+}
+
 static void test_maxmem(void)
 {
 	struct fix f;
@@ -455,6 +563,9 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "step limit", test_step_limit) ||
 	    !CU_add_test(s, "deadband", test_deadband) ||
 	    !CU_add_test(s, "deadband yields when short", test_deadband_yields_when_short) ||
+	    !CU_add_test(s, "overshoot counts as target", test_overshoot_counts_as_target) ||
+	    !CU_add_test(s, "pool counts by actual otherwise",
+			 test_pool_counts_by_actual_otherwise) ||
 	    !CU_add_test(s, "maxmem", test_maxmem) ||
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
 	    !CU_add_test(s, "static max", test_static_max) ||

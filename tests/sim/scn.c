@@ -180,6 +180,8 @@ static int set_fault(struct parser *p, char *list)
 		{ "no-deadband", BSCHED_FAULT_NO_DEADBAND },
 		{ "no-step-limit", BSCHED_FAULT_NO_STEP_LIMIT },
 		{ "no-slush", BSCHED_FAULT_NO_SLUSH },
+		{ "no-inaccuracy-compensation",
+		  BSCHED_FAULT_NO_INACCURACY_COMPENSATION },
 	};
 	char *save, *w;
 
@@ -339,6 +341,8 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_size(v, &g->floor_kib);
 	} else if (!strcmp(k, "told_floor")) {
 		ok = parse_size(v, &g->told_floor_kib);
+	} else if (!strcmp(k, "overshoot")) {
+		ok = parse_size(v, &g->overshoot_kib);
 	} else if (!strcmp(k, "join")) {
 		ok = parse_time(v, &g->join_ms);
 	} else if (!strcmp(k, "leave")) {
@@ -390,6 +394,8 @@ static int do_dom(struct parser *p)
 		return fail(p, "dom: max= and actual= are required");
 	if (g->dom.min_kib > g->dom.max_kib)
 		return fail(p, "dom: min above max");
+	if (g->overshoot_kib > g->dom.max_kib)
+		return fail(p, "dom: overshoot above max");
 	if (!g->dom.static_max_kib)
 		g->dom.static_max_kib = g->dom.max_kib;
 	if (!g->used_kib)

@@ -5,7 +5,7 @@
  * maxmem and flags are published, granted reservations become memory used
  * by a new domain, and every balloon moves toward its published target at
  * its rate (unless frozen, at its hidden floor, capped by maxmem, or short
- * of free host memory).
+ * of free host memory); shrinking, it may stop a little above its target.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -290,7 +290,10 @@ static void move_guests(struct world *w, uint64_t now_ms)
 		if (!g->present || !t || frozen(sg, now_ms))
 			continue;
 		if (g->actual_kib > t) {
-			lowest = t > sg->floor_kib ? t : sg->floor_kib;
+			/* a real balloon stops a little short (whole pages) */
+			lowest = t + sg->overshoot_kib;
+			if (lowest < sg->floor_kib)
+				lowest = sg->floor_kib;
 			if (g->actual_kib > lowest)
 				g->actual_kib -= g->actual_kib - lowest < step ?
 						 g->actual_kib - lowest : step;

@@ -27,6 +27,7 @@ struct sim_guest {
 	uint64_t claim_kib;		/* reported "used" of a liar, 0: honest */
 	uint64_t floor_kib;		/* hidden floor: never gives below */
 	uint64_t told_floor_kib;	/* floor it reports, 0: none */
+	uint64_t overshoot_kib;		/* shrinking, stops this far above target */
 	bool stats;			/* reports statistics at all */
 	uint64_t join_ms, leave_ms;
 	uint64_t stuck_from_ms, stuck_until_ms;	/* balloon frozen in between */

@@ -86,6 +86,12 @@ xl_mem_mib() { xl list "$1" 2>/dev/null | awk 'NR == 2 {print $3}'; }
 
 # free_mib: Xen's free memory.
 free_mib() { xl info 2>/dev/null | awk '/^free_memory/ {print $3}'; }
+# accounted_mib: Xen's free memory plus what every domain holds. Ballooning
+# only moves memory between the two, so this stays put (to a few MiB of
+# rounding) while ballastd shifts memory among the guests.
+accounted_mib() {
+	echo $(($(free_mib) + $(xl list 2>/dev/null | awk 'NR > 1 {s += $3} END {print s + 0}')))
+}
 
 # guest_log NAME: path of the guest's console log (xenconsoled).
 guest_log() { echo "/var/log/xen/console/guest-$1.log"; }
@@ -106,7 +112,21 @@ BALLASTD_LOG=$E2E_OUT/ballastd.log
 # Scenario verdicts: `scenario NAME` once at the top, then pass or fail.
 scenario() { E2E_NAME=$1; echo "--- scenario $1"; }
 pass() { e2e_pass "$E2E_NAME"; exit 0; }
-fail() { e2e_fail "$E2E_NAME" "$*"; exit 1; }
+fail() { diagnose; e2e_fail "$E2E_NAME" "$*"; exit 1; }
+
+# diagnose: what the host looked like when a scenario failed, on stdout so it
+# reaches the run's summary (CI keeps nothing else).
+diagnose() {
+	echo "  diagnostics for $E2E_NAME at $(cut -d' ' -f1 /proc/uptime):"
+	echo "    free $(free_mib) MiB; xl list:"
+	xl list 2>&1 | sed 's/^/    | /'
+	if [ -x /usr/local/bin/ballastctl ] && [ -n "$(ballastd_pid)" ]; then
+		echo "    ballastctl status:"
+		timeout 10 ballastctl status 2>&1 | sed 's/^/    | /'
+	fi
+	echo "    ballastd log, last 25 lines:"
+	tail -n 25 "$BALLASTD_LOG" 2>/dev/null | sed 's/^/    | /'
+}
 
 # Values the setup recorded (boot MemTotal, domids, config mins/maxes).
 E2E_STATE=/tmp/e2e-state.sh

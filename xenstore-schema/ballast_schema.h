@@ -80,12 +80,16 @@
 /* dom0 only, under BALLAST_TOOL_DIR. */
 #define BALLAST_TOOL_POLICY	"policy"	/* policy/<domain name>/{min,max,shares} */
 #define BALLAST_TOOL_RESERVE	"reservation"	/* reservation/<id>/{size,status,...} */
-#define BALLAST_TOOL_DOMAIN	"domain"	/* domain/<domid>/... daemon state */
+#define BALLAST_TOOL_DOMAIN	"domain"	/* domain/<domid>/{status,boost,...} daemon state */
 #define BALLAST_KEY_MIN			"min"
 #define BALLAST_KEY_MAX			"max"
 #define BALLAST_KEY_SHARES		"shares"
 #define BALLAST_KEY_SIZE		"size"
 #define BALLAST_KEY_STATUS		"status"
+/* domain/<domid>/: what ballastd kept in memory, so a restart resumes it */
+#define BALLAST_KEY_BOOST		"boost"
+#define BALLAST_KEY_REPORT_SEQ		"report-seq"
+#define BALLAST_KEY_REPORT_RECEIVED	"report-received"
 
 /*
  * Limits. A value outside them is refused, never clamped: a clamped hostile
@@ -100,6 +104,7 @@
 #define BALLAST_MAX_CENTIPCT		10000ULL	/* 100.00 % */
 #define BALLAST_MAX_COUNTER		((1ULL << 63) - 1)
 #define BALLAST_MAX_SHARES		1000000ULL
+#define BALLAST_MAX_BOOST_PCT		200ULL	/* the policy's cap on the PSI boost */
 
 /* Frontend kinds, values of data/ballast/frontend. */
 enum ballast_frontend {
@@ -139,6 +144,7 @@ enum ballast_place {
 	BALLAST_PLACE_DATA,		/* /local/domain/<id>/data/ballast */
 	BALLAST_PLACE_TOOL_POLICY,	/* /tool/ballast/policy/<name> */
 	BALLAST_PLACE_TOOL_RESERVE,	/* /tool/ballast/reservation/<id> */
+	BALLAST_PLACE_TOOL_DOMAIN,	/* /tool/ballast/domain/<domid> */
 };
 
 enum ballast_key_id {
@@ -171,6 +177,9 @@ enum ballast_key_id {
 	BALLAST_K_POLICY_SHARES,
 	BALLAST_K_RES_SIZE,
 	BALLAST_K_RES_STATUS,
+	BALLAST_K_DOM_BOOST,
+	BALLAST_K_DOM_REPORT_SEQ,
+	BALLAST_K_DOM_REPORT_RECEIVED,
 	BALLAST_K__COUNT
 };
 
@@ -179,7 +188,7 @@ struct ballast_key_info {
 	enum ballast_place place;
 	const char *name;
 	enum ballast_writer writer;
-	const char *unit;		/* "KiB", "KiB/s", "0.01%", "count", "word" */
+	const char *unit;		/* "KiB", "KiB/s", "0.01%", "%", "ms", "count", "word" */
 	uint64_t min, max;		/* inclusive, for numbers */
 	const char *const *words;	/* NULL-terminated, for words */
 };

@@ -18,6 +18,7 @@ static const char *const place_prefix[] = {
 	[BALLAST_PLACE_DATA] = "DATA",
 	[BALLAST_PLACE_TOOL_POLICY] = "POLICY",
 	[BALLAST_PLACE_TOOL_RESERVE] = "RESERVE",
+	[BALLAST_PLACE_TOOL_DOMAIN] = "DOMAIN",
 };
 
 static int fail(char *why, size_t why_len, const char *fmt, ...)

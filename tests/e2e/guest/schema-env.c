@@ -30,6 +30,8 @@ static const char *place_prefix(enum ballast_place place)
 		return "POLICY";
 	case BALLAST_PLACE_TOOL_RESERVE:
 		return "RES";
+	case BALLAST_PLACE_TOOL_DOMAIN:
+		return "DOMAIN";
 	}
 	return "UNKNOWN";
 }

@@ -70,6 +70,7 @@ struct bsched_work {
 	enum bsched_bound bound;
 	bool balloon;			/* managed and has a balloon */
 	bool part;			/* balloon and not stuck: shares the pool */
+	bool reported;			/* its demand comes from fresh stats */
 };
 
 /* One item of a water-fill: out = clamp(base + lambda * shares, lo, hi). */
@@ -139,6 +140,9 @@ void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
 			 uint64_t target_kib, const struct bsched_config *cfg,
 			 uint64_t now_ms);
 
+/* demand.c: a valid report, recent enough to base a demand on. */
+bool bsched_stats_fresh(const struct bsched_stats *s,
+			const struct bsched_config *cfg);
 /* demand.c: demand of one balloon domain, clamped to [lo, hi]. */
 uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
 		       const struct bsched_config *cfg, uint64_t hold_kib,

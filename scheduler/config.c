@@ -36,6 +36,7 @@ void bsched_config_defaults(struct bsched_config *cfg)
 		.psi_boost_pct = DEFAULT_PSI_BOOST_PCT,
 		.stats_stale_ms = DEFAULT_STATS_STALE_MS,
 		.surplus = BSCHED_SURPLUS_SHARES,
+		.unreported = BSCHED_UNREPORTED_YIELD,
 		.step_max_kib = DEFAULT_STEP_MAX_KIB,
 		.deadband_kib = DEFAULT_DEADBAND_KIB,
 		.stuck_after_ms = DEFAULT_STUCK_AFTER_MS,
@@ -69,6 +70,9 @@ int bsched_config_validate(const struct bsched_config *cfg, const char **why)
 	if (cfg->surplus != BSCHED_SURPLUS_SHARES &&
 	    cfg->surplus != BSCHED_SURPLUS_KEEP_FREE)
 		return invalid(why, "unknown surplus rule");
+	if (cfg->unreported != BSCHED_UNREPORTED_YIELD &&
+	    cfg->unreported != BSCHED_UNREPORTED_SHARE)
+		return invalid(why, "unknown unreported rule");
 	if (cfg->step_max_kib == 0)
 		return invalid(why, "step_max_kib is 0: targets could never move");
 	if (cfg->deadband_kib > BSCHED_KIB_LIMIT ||
@@ -104,6 +108,7 @@ static const char *const bound_names[BSCHED_BOUND__COUNT] = {
 	[BSCHED_BOUND_GROWTH_DEFERRED] = "growth-deferred",
 	[BSCHED_BOUND_STUCK] = "stuck",
 	[BSCHED_BOUND_FLOOR] = "floor",
+	[BSCHED_BOUND_UNREPORTED] = "unreported",
 };
 
 const char *bsched_bound_str(enum bsched_bound b)

@@ -10,11 +10,12 @@
  * stall threshold and halves each tick it is not. A large MemAvailable
  * lowers demand by itself: the buffer is a fraction of what is used, not of
  * what the guest holds. Without fresh statistics the guest keeps what it
- * has been given (hold_kib): no evidence, no change.
+ * has been given (hold_kib): no evidence, no change. Under contention such
+ * a guest yields to those whose statistics show a need (tick.c).
  */
 #include "bsched_int.h"
 
-static bool stats_fresh(const struct bsched_stats *s,
+bool bsched_stats_fresh(const struct bsched_stats *s,
 			const struct bsched_config *cfg)
 {
 	/* absurd sizes are treated as no report at all */
@@ -41,7 +42,7 @@ uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
 {
 	uint64_t used_kib, buffer_kib, demand_kib;
 
-	if (!stats_fresh(s, cfg))
+	if (!bsched_stats_fresh(s, cfg))
 		return bsched_clamp_u64(hold_kib, lo_kib, hi_kib);
 
 	update_boost(rec, s, cfg);

@@ -3,7 +3,8 @@
  * Randomized properties (fixed seed, so a failure replays): bounds always
  * hold; the pool is never over-promised; shares are respected within
  * rounding; ideal guests converge, then stay put under steady input; and
- * everything that was promised fits the host.
+ * everything that was promised fits the host; and under contention the
+ * guests that report are served before those that do not.
  */
 #include <stdlib.h>
 
@@ -66,6 +67,43 @@ static void bounds(const struct bsched_domain *d, uint64_t *lo, uint64_t *hi)
 	*lo = d->min_kib < *hi ? d->min_kib : *hi;
 }
 
+/*
+ * Evidence first: under contention, while a balloon that reports is short
+ * of its demand, none that does not report has more than its lower bound
+ * (within the KiB the water-fill rounds away). These hosts report no
+ * floors: the lower bound is the min.
+ */
+static void check_evidence_first(const struct fix *f)
+{
+	bool reporter_short = false;
+	uint64_t tol = f->n + 2;
+
+	if (f->cfg.unreported != BSCHED_UNREPORTED_YIELD ||
+	    f->res.demand_kib < f->res.supply_kib)
+		return;
+	for (size_t i = 0; i < f->n; i++) {
+		const struct bsched_decision *dec = &f->res.decisions[i];
+
+		if (balloon(&f->d[i]) && !dec->stuck && f->d[i].stats.present &&
+		    dec->ideal_kib + tol < dec->demand_kib)
+			reporter_short = true;
+	}
+	for (size_t i = 0; i < f->n && reporter_short; i++) {
+		const struct bsched_decision *dec = &f->res.decisions[i];
+		uint64_t lo, hi;
+
+		if (!balloon(&f->d[i]) || dec->stuck || f->d[i].stats.present)
+			continue;
+		bounds(&f->d[i], &lo, &hi);
+		CU_ASSERT(dec->ideal_kib <= lo + tol);
+		/* unless smoothing held the target back */
+		CU_ASSERT(dec->bound == BSCHED_BOUND_UNREPORTED ||
+			  dec->bound == BSCHED_BOUND_STEP ||
+			  dec->bound == BSCHED_BOUND_DEADBAND ||
+			  dec->bound == BSCHED_BOUND_GROWTH_DEFERRED);
+	}
+}
+
 /* What one tick must always satisfy. */
 static void check_tick(const struct fix *f)
 {
@@ -104,6 +142,8 @@ static void check_tick(const struct fix *f)
 	/* every guest bound by shares got the same memory per share */
 	if (lam_max > 0)
 		CU_ASSERT(lam_max - lam_min <= tol);
+	if (sum_lo <= f->res.supply_kib)
+		check_evidence_first(f);
 }
 
 /* Targets of the cooperating balloons, what the rest hold, and the slush. */

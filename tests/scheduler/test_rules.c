@@ -354,6 +354,34 @@ static int run_overshooting(struct fix *f, int n)
 	return 0;
 }
 
+/*
+ * Contention: dom 1 is below its share and its demand grows by 12 MiB; the
+ * three others, at their shares, each give 4 MiB, under the deadband. The
+ * growth waits for those shrinks, so the deadband must let them out, or
+ * dom 1 waits for ever.
+ */
+static void test_deadband_yields_to_growth(void)
+{
+	struct fix f;
+	uint64_t need = 860 * MIB + 172 * MIB;
+
+	fix_init(&f, 8 * GIB);
+	f.cfg.unreported = BSCHED_UNREPORTED_SHARE;
+	fix_dom(&f, 1, 256 * MIB, 6 * GIB, 300, 2 * GIB, 850 * MIB);
+	for (uint32_t id = 2; id <= 4; id++)
+		hungry(&f, id, 256 * MIB, 100);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 30), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 1020 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->bound, BSCHED_BOUND_SHARES);
+	fix_used(&f.d[0], 860 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 3), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, need);
+	CU_ASSERT(NEAR(fix_dec(&f, 2)->target_kib,
+		       (8 * GIB - 72 * MIB - need) / 3, 2));
+	CU_ASSERT_FALSE(f.res.growth_deferred);
+	fix_fini(&f);
+}
+
 /* A balloon resting within the slack above its target counts as holding
  * its target: the targets go down past the deadband until the slush is
  * free. Counted by actual, the overshoot is handed out again, for ever. */
@@ -547,6 +575,218 @@ static void test_releasing(void)
 	fix_fini(&f);
 }
 
+/*
+ * The lab where a stock guest kept memory a growing guest was OOM-killed
+ * for: d1 (driver) needs 330 MiB, d2 (driver) and ag (agent) 150 MiB each,
+ * st (stock balloon, no statistics) holds 320 MiB; all min 96 MiB, shares
+ * 1000; a filler the policy does not manage leaves a pool of 834 MiB.
+ */
+#define LAB_POOL	(834 * MIB)
+#define LAB_D1_NEED	(266 * MIB + 64 * MIB)
+#define LAB_IDLE_NEED	(86 * MIB + 64 * MIB)
+
+static struct bsched_domain *lab(struct fix *f, enum bsched_unreported rule,
+				 uint64_t d1_used_kib)
+{
+	struct bsched_domain *st;
+
+	fix_init(f, 2 * GIB);
+	f->cfg.unreported = rule;
+	f->external_kib = 2 * GIB - LAB_POOL - 72 * MIB;
+	fix_dom(f, 1, 96 * MIB, 512 * MIB, 1000, 270 * MIB, d1_used_kib);
+	fix_dom(f, 2, 96 * MIB, 512 * MIB, 1000, 150 * MIB, 86 * MIB);
+	fix_dom(f, 3, 96 * MIB, 512 * MIB, 1000, 150 * MIB, 86 * MIB)->frontend =
+		BSCHED_FE_AGENT;
+	st = fix_dom(f, 4, 96 * MIB, 512 * MIB, 1000, 320 * MIB, 0);
+	st->frontend = BSCHED_FE_STOCK;
+	st->target_kib = 320 * MIB;
+	st->stats = (struct bsched_stats) { .present = false };
+	return st;
+}
+
+/* Evidence first: the guests that show their need get it; the stock guest
+ * keeps its min and what they leave, and says so ("unreported"). */
+static void test_unreported_yields(void)
+{
+	struct fix f;
+	int changes = 0;
+
+	lab(&f, BSCHED_UNREPORTED_YIELD, 266 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
+	CU_ASSERT_EQUAL(f.res.supply_kib, LAB_POOL);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, LAB_D1_NEED);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_DEMAND);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, LAB_IDLE_NEED);
+	CU_ASSERT_EQUAL(fix_dec(&f, 3)->target_kib, LAB_IDLE_NEED);
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
+		       LAB_POOL - LAB_D1_NEED - 2 * LAB_IDLE_NEED, 4));
+	CU_ASSERT(fix_dec(&f, 4)->target_kib >= 96 * MIB);
+	/* its demand is still what it holds: it yielded, nobody judged it */
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	CU_ASSERT_STRING_EQUAL(bsched_bound_str(BSCHED_BOUND_UNREPORTED),
+			       "unreported");
+	/* and it stays there */
+	for (int i = 0; i < 20; i++) {
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+		for (size_t k = 0; k < f.n; k++)
+			changes += f.res.decisions[k].target_changed;
+	}
+	CU_ASSERT_EQUAL(changes, 0);
+	CU_ASSERT(fix_free(&f) >= 72 * MIB);
+	fix_fini(&f);
+
+	/* d1 stalls and needs more than all but the mins: the stock guest
+	 * keeps its min */
+	lab(&f, BSCHED_UNREPORTED_YIELD, 270 * MIB);
+	f.d[0].max_kib = f.d[0].static_max_kib = 1 * GIB;
+	f.d[0].stats.psi_some_avg10_centipct = 5000;
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->target_kib, 96 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib,
+		       LAB_POOL - 96 * MIB - 2 * LAB_IDLE_NEED, 4));
+	fix_fini(&f);
+}
+
+/* unreported = share is the old split: d1 and the stock guest halve what
+ * the idle guests leave, and d1 gets less than its working set. */
+static void test_unreported_share(void)
+{
+	struct fix f;
+	uint64_t half = (LAB_POOL - 2 * LAB_IDLE_NEED) / 2;
+
+	lab(&f, BSCHED_UNREPORTED_SHARE, 266 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, half, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib, half, 4));
+	CU_ASSERT(fix_dec(&f, 1)->target_kib < 270 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_SHARES);
+	CU_ASSERT_NOT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, LAB_IDLE_NEED);
+	fix_fini(&f);
+}
+
+/* Targets, bounds and supply of @n ticks of @a and @b, tick by tick. */
+static int differences(struct fix *a, struct fix *b, int n)
+{
+	int diff = 0;
+
+	for (int t = 0; t < n; t++) {
+		if (fix_run(a, 1) || fix_run(b, 1))
+			return -1;
+		diff += a->res.supply_kib != b->res.supply_kib;
+		for (size_t i = 0; i < a->n; i++)
+			diff += a->res.decisions[i].target_kib !=
+				b->res.decisions[i].target_kib ||
+				a->res.decisions[i].bound !=
+				b->res.decisions[i].bound;
+	}
+	return diff;
+}
+
+/* Without contention nobody yields: the stock guest keeps what it holds and
+ * shares the surplus, whatever the setting. */
+static void test_unreported_no_contention(void)
+{
+	struct fix y, s;
+
+	lab(&y, BSCHED_UNREPORTED_YIELD, 80 * MIB);
+	lab(&s, BSCHED_UNREPORTED_SHARE, 80 * MIB);
+	CU_ASSERT_EQUAL(differences(&y, &s, 20), 0);
+	CU_ASSERT(y.res.demand_kib < y.res.supply_kib);
+	CU_ASSERT(fix_dec(&y, 4)->target_kib > 320 * MIB);
+	CU_ASSERT(fix_dec(&y, 4)->ideal_kib > fix_dec(&y, 4)->demand_kib);
+	CU_ASSERT_NOT_EQUAL(fix_dec(&y, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	fix_fini(&y);
+	fix_fini(&s);
+	/* keep-free: each its demand, the stock guest what it holds */
+	lab(&y, BSCHED_UNREPORTED_YIELD, 80 * MIB);
+	y.cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;
+	CU_ASSERT_EQUAL_FATAL(fix_run(&y, 10), 0);
+	CU_ASSERT_EQUAL(fix_dec(&y, 4)->target_kib, 320 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&y, 4)->bound, BSCHED_BOUND_DEMAND);
+	fix_fini(&y);
+}
+
+/* Three stock guests and a reservation that takes more than is free:
+ * nobody reports, so nobody is served first; the same split (by shares,
+ * each at least its min) as with unreported = share. */
+static void test_unreported_all_silent(void)
+{
+	struct fix f[2];
+	uint64_t sum = 0;
+
+	for (int k = 0; k < 2; k++) {
+		fix_init(&f[k], 4 * GIB);
+		f[k].cfg.unreported = k ? BSCHED_UNREPORTED_SHARE :
+					  BSCHED_UNREPORTED_YIELD;
+		for (uint32_t id = 1; id <= 3; id++) {
+			struct bsched_domain *d = fix_dom(&f[k], id, 256 * MIB,
+							  2 * GIB, 100 * id,
+							  GIB, 0);
+
+			d->frontend = BSCHED_FE_STOCK;
+			d->target_kib = GIB;
+			d->stats = (struct bsched_stats) { .present = false };
+		}
+	}
+	CU_ASSERT_EQUAL(differences(&f[0], &f[1], 3), 0);
+	for (int k = 0; k < 2; k++) {
+		f[k].r[0] = (struct bsched_reservation) { 1, 2 * GIB, 0 };
+		f[k].nr = 1;
+	}
+	CU_ASSERT_EQUAL(differences(&f[0], &f[1], 20), 0);
+	CU_ASSERT_EQUAL(f[0].res.supply_kib, 2 * GIB - 72 * MIB);
+	for (uint32_t id = 1; id <= 3; id++) {
+		sum += fix_dec(&f[0], id)->target_kib;
+		CU_ASSERT_NOT_EQUAL(fix_dec(&f[0], id)->bound,
+				    BSCHED_BOUND_UNREPORTED);
+	}
+	CU_ASSERT(sum <= 2 * GIB - 72 * MIB);
+	CU_ASSERT(NEAR(fix_dec(&f[0], 1)->target_kib, (2 * GIB - 72 * MIB) / 6, 4));
+	CU_ASSERT(NEAR(fix_dec(&f[0], 3)->target_kib, (2 * GIB - 72 * MIB) / 2, 4));
+	fix_fini(&f[0]);
+	fix_fini(&f[1]);
+}
+
+/*
+ * Reports that go stale drop a guest to the yielding tier until they are
+ * fresh again; reporting guests still split by shares among themselves.
+ */
+static void test_unreported_stale(void)
+{
+	struct fix f;
+	struct bsched_domain *d4;
+
+	lab(&f, BSCHED_UNREPORTED_YIELD, 266 * MIB);
+	d4 = &f.d[3];
+	d4->frontend = BSCHED_FE_DRIVER;
+	fix_used(d4, 250 * MIB);		/* needs 314 MiB */
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
+	/* both report and want more than is left: equal shares */
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib,
+		       (LAB_POOL - 2 * LAB_IDLE_NEED) / 2, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
+		       (LAB_POOL - 2 * LAB_IDLE_NEED) / 2, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SHARES);
+	/* d4's reports stop: it holds what it was given and yields it */
+	for (int i = 0; i < 10; i++) {
+		d4->stats.age_ms = f.cfg.stats_stale_ms + 1;
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+	}
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, LAB_D1_NEED);
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
+		       LAB_POOL - LAB_D1_NEED - 2 * LAB_IDLE_NEED, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	/* fresh again: back among the reporting guests, shares as before */
+	fix_used(d4, 250 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
+		       (LAB_POOL - 2 * LAB_IDLE_NEED) / 2, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SHARES);
+	fix_fini(&f);
+}
+
 int add_rules_suite(void)
 {
 	CU_pSuite s = CU_add_suite("rules", NULL, NULL);
@@ -563,6 +803,7 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "step limit", test_step_limit) ||
 	    !CU_add_test(s, "deadband", test_deadband) ||
 	    !CU_add_test(s, "deadband yields when short", test_deadband_yields_when_short) ||
+	    !CU_add_test(s, "deadband yields to growth", test_deadband_yields_to_growth) ||
 	    !CU_add_test(s, "overshoot counts as target", test_overshoot_counts_as_target) ||
 	    !CU_add_test(s, "pool counts by actual otherwise",
 			 test_pool_counts_by_actual_otherwise) ||
@@ -570,7 +811,13 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
 	    !CU_add_test(s, "static max", test_static_max) ||
 	    !CU_add_test(s, "reported floor", test_reported_floor) ||
-	    !CU_add_test(s, "releasing balloon", test_releasing))
+	    !CU_add_test(s, "releasing balloon", test_releasing) ||
+	    !CU_add_test(s, "unreported yields", test_unreported_yields) ||
+	    !CU_add_test(s, "unreported = share", test_unreported_share) ||
+	    !CU_add_test(s, "unreported, no contention",
+			 test_unreported_no_contention) ||
+	    !CU_add_test(s, "unreported, all silent", test_unreported_all_silent) ||
+	    !CU_add_test(s, "unreported: stale reports", test_unreported_stale))
 		return -1;
 	return 0;
 }

@@ -8,6 +8,6 @@ $(B)/tests/scheduler/test-bsched: $(BSCHED_TEST_OBJS) $(BSCHED_LIB) $(SCHEMA_LIB
 TEST_BINS += $(B)/tests/scheduler/test-bsched
 endif
 
-$(B)/tests/scheduler/bsched-bench: $(B)/tests/scheduler/bench.o $(BSCHED_LIB)
+$(B)/tests/scheduler/bsched-bench: $(B)/tests/scheduler/bench.o $(BSCHED_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^
 BENCH_BINS += $(B)/tests/scheduler/bsched-bench

@@ -233,6 +233,10 @@ static int config_kv(struct parser *p, const char *k, char *v)
 		ok = !strcmp(v, "shares") || !strcmp(v, "keep-free");
 		c->surplus = !strcmp(v, "shares") ? BSCHED_SURPLUS_SHARES :
 						    BSCHED_SURPLUS_KEEP_FREE;
+	} else if (!strcmp(k, "unreported")) {
+		ok = !strcmp(v, "yield") || !strcmp(v, "share");
+		c->unreported = !strcmp(v, "share") ? BSCHED_UNREPORTED_SHARE :
+						      BSCHED_UNREPORTED_YIELD;
 	} else if (!strcmp(k, "faults")) {
 		return set_fault(p, v);
 	} else {

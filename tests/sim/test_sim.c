@@ -17,10 +17,13 @@
 #define SCENARIO_DIR	"tests/sim/scenarios"
 #define MIN_SCENARIOS	8
 
-/* Load and run with extra fault bits; NULL if it could not be run at all.
- * On success free the trace and the scenario. */
+/* Changes a scenario's policy settings before it runs. */
+typedef void (*tweak_fn)(struct bsched_config *cfg);
+
+/* Load and run with extra fault bits and @tweak (may be NULL); NULL if it
+ * could not be run at all. On success free the trace and the scenario. */
 static struct sim_scenario *load_run(const char *file, uint32_t faults,
-				     struct sim_trace *tr)
+				     tweak_fn tweak, struct sim_trace *tr)
 {
 	struct sim_scenario *scn = malloc(sizeof(*scn));
 	char path[512], err[SIM_ERR_LEN];
@@ -34,6 +37,8 @@ static struct sim_scenario *load_run(const char *file, uint32_t faults,
 		return NULL;
 	}
 	scn->cfg.faults |= faults;
+	if (tweak)
+		tweak(&scn->cfg);
 	if (sim_run(scn, tr, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", path, err);
 		free(scn);
@@ -42,12 +47,13 @@ static struct sim_scenario *load_run(const char *file, uint32_t faults,
 	return scn;
 }
 
-/* Load, run with extra fault bits, return the number of failed checks (or
- * SIZE_MAX if the scenario could not be run at all). */
-static size_t play(const char *file, uint32_t faults, FILE *report)
+/* Load, run with extra fault bits and @tweak, return the number of failed
+ * checks (or SIZE_MAX if the scenario could not be run at all). */
+static size_t play_tweaked(const char *file, uint32_t faults, tweak_fn tweak,
+			   FILE *report)
 {
 	struct sim_trace tr;
-	struct sim_scenario *scn = load_run(file, faults, &tr);
+	struct sim_scenario *scn = load_run(file, faults, tweak, &tr);
 	size_t failed;
 
 	if (!scn)
@@ -58,11 +64,16 @@ static size_t play(const char *file, uint32_t faults, FILE *report)
 	return failed;
 }
 
+static size_t play(const char *file, uint32_t faults, FILE *report)
+{
+	return play_tweaked(file, faults, NULL, report);
+}
+
 /* When the scenario's first reservation was first granted, or SIM_NEVER_MS. */
 static uint64_t first_granted_ms(const char *file, uint32_t faults)
 {
 	struct sim_trace tr;
-	struct sim_scenario *scn = load_run(file, faults, &tr);
+	struct sim_scenario *scn = load_run(file, faults, NULL, &tr);
 	uint64_t at_ms;
 
 	if (!scn)
@@ -131,6 +142,49 @@ static void test_inaccuracy_compensation_is_needed(void)
 			SIM_NEVER_MS);
 }
 
+static void share_unreported(struct bsched_config *cfg)
+{
+	cfg->unreported = BSCHED_UNREPORTED_SHARE;
+}
+
+/* The last target the scenario's domain @domid was given, or 0. */
+static uint64_t last_target_kib(const char *file, tweak_fn tweak,
+				uint32_t domid)
+{
+	struct sim_trace tr;
+	struct sim_scenario *scn = load_run(file, 0, tweak, &tr);
+	uint64_t kib = 0;
+
+	if (!scn)
+		return 0;
+	for (size_t i = 0; i < tr.n_rows; i++)
+		if (tr.rows[i].dec.domid == domid)
+			kib = tr.rows[i].dec.target_kib;
+	sim_trace_free(&tr);
+	free(scn);
+	return kib;
+}
+
+/*
+ * Evidence first: with unreported = share the stock guest, whose demand is
+ * what it holds, halves what the idle guests leave with the growing guest,
+ * which stays below its working set (the lab's OOM kill). The guests that
+ * all report (liar.scn) split the same either way.
+ */
+static void test_evidence_first_is_needed(void)
+{
+	CU_ASSERT_EQUAL(play("pressure-unreported.scn", 0, NULL), 0);
+	CU_ASSERT(play_tweaked("pressure-unreported.scn", 0, share_unreported,
+			       NULL) > 0);
+	CU_ASSERT(last_target_kib("pressure-unreported.scn", NULL, 1) >=
+		  322 * 1024);
+	CU_ASSERT(last_target_kib("pressure-unreported.scn", share_unreported,
+				  1) < 270 * 1024);
+	CU_ASSERT_EQUAL(play_tweaked("liar.scn", 0, share_unreported, NULL), 0);
+	CU_ASSERT_EQUAL(last_target_kib("liar.scn", NULL, 1),
+			last_target_kib("liar.scn", share_unreported, 1));
+}
+
 static const char good_head[] = "host total=8G\nrun duration=10s tick=1s\n";
 
 static int parse_with_head(const char *body, char *err, size_t len)
@@ -156,6 +210,24 @@ static void test_parser_accepts_minimal(void)
 	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G  # c\n"
 					"expect target 1 <= 4G from 0s\n",
 					err, sizeof(err)), 0);
+}
+
+static void test_parser_config_unreported(void)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char err[SIM_ERR_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
+	CU_ASSERT_EQUAL_FATAL(sim_parse("host total=8G\nrun duration=1s tick=1s\n"
+					"dom 1 max=4G actual=1G\n", "t", scn,
+					err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(scn->cfg.unreported, BSCHED_UNREPORTED_YIELD);
+	CU_ASSERT_EQUAL_FATAL(sim_parse("host total=8G\nrun duration=1s tick=1s\n"
+					"config unreported=share\n"
+					"dom 1 max=4G actual=1G\n", "t", scn,
+					err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(scn->cfg.unreported, BSCHED_UNREPORTED_SHARE);
+	free(scn);
 }
 
 static void test_parser_rejects_hostile(void)
@@ -184,6 +256,7 @@ static void test_parser_rejects_hostile(void)
 		"dom 1 max=4G actual=1G\nconfig faults=no-brakes\n",
 		"dom 1 max=4G actual=1G\nconfig stuck_after=0s\n",
 		"dom 1 max=4G actual=1G\nconfig step=0\n",
+		"dom 1 max=4G actual=1G\nconfig unreported=hoard\n",
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s\n",
 		"dom 1 max=4G actual=1G\nwork 7 at=1s used=1G\n",
 		"dom 1 max=4G actual=1G\nfrobnicate\n",
@@ -243,7 +316,11 @@ int main(void)
 	    !CU_add_test(s, "slush is needed", test_slush_is_needed) ||
 	    !CU_add_test(s, "inaccuracy compensation is needed",
 			 test_inaccuracy_compensation_is_needed) ||
+	    !CU_add_test(s, "evidence first is needed",
+			 test_evidence_first_is_needed) ||
 	    !CU_add_test(s, "parser accepts minimal", test_parser_accepts_minimal) ||
+	    !CU_add_test(s, "parser: config unreported",
+			 test_parser_config_unreported) ||
 	    !CU_add_test(s, "parser rejects hostile", test_parser_rejects_hostile) ||
 	    !CU_add_test(s, "parser names the line", test_parser_names_the_line) ||
 	    !CU_add_test(s, "load of a missing file", test_load_missing_file)) {

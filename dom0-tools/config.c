@@ -17,6 +17,7 @@ enum key_type {
 	KT_U32,
 	KT_BOOL,
 	KT_SURPLUS,
+	KT_UNREPORTED,
 	KT_LOG,
 	KT_PATH,
 };
@@ -35,6 +36,7 @@ static const struct host_key host_keys[] = {
 	HK("tick-ms", KT_MS, tick_ms, 60000),
 	HK("slush", KT_SIZE, policy.slush_kib, BALLAST_MAX_MEMORY_KIB),
 	HK("surplus", KT_SURPLUS, policy.surplus, 0),
+	HK("unreported", KT_UNREPORTED, policy.unreported, 0),
 	HK("buffer-pct", KT_U32, policy.buffer_pct, 1000),
 	HK("buffer-min", KT_SIZE, policy.buffer_min_kib, BALLAST_MAX_MEMORY_KIB),
 	HK("psi-stall", KT_U32, policy.psi_stall_centipct, BALLAST_MAX_CENTIPCT),
@@ -135,6 +137,19 @@ static int set_host_key(struct parse_ctx *pc, const struct host_key *k,
 			return fail(pc, "%s: expected shares or keep-free: %s",
 				    k->name, value);
 		memcpy(field, &s, sizeof(s));
+		return 1;
+	}
+	case KT_UNREPORTED: {
+		enum bsched_unreported u;
+
+		if (!strcmp(value, "yield"))
+			u = BSCHED_UNREPORTED_YIELD;
+		else if (!strcmp(value, "share"))
+			u = BSCHED_UNREPORTED_SHARE;
+		else
+			return fail(pc, "%s: expected yield or share: %s",
+				    k->name, value);
+		memcpy(field, &u, sizeof(u));
 		return 1;
 	}
 	case KT_LOG: {

@@ -71,8 +71,10 @@ static void test_config_good(void)
 	char err[BD_ERR_MAX];
 
 	bd_config_defaults(&cfg);
+	CU_ASSERT(cfg.policy.unreported == BSCHED_UNREPORTED_YIELD);
 	CU_ASSERT_FATAL(load("# ballastd.conf\n[host]\ntick-ms = 500\nslush = 128M\n"
 			     "surplus = keep-free\n; comment\nstep = 64M\ndeadband = 4M\n"
+			     "unreported = share\n"
 			     "stuck-after-ms = 3000\nuncooperative-after-ms = 9000\n"
 			     "rate-min = 8M\nrate-max = 1G\nmanage-dom0 = yes\n"
 			     "metrics-file = /run/ballast.prom\nlog = syslog\n"
@@ -83,6 +85,7 @@ static void test_config_good(void)
 	CU_ASSERT(cfg.tick_ms == 500);
 	CU_ASSERT(cfg.policy.slush_kib == 128 * MIB);
 	CU_ASSERT(cfg.policy.surplus == BSCHED_SURPLUS_KEEP_FREE);
+	CU_ASSERT(cfg.policy.unreported == BSCHED_UNREPORTED_SHARE);
 	CU_ASSERT(cfg.policy.step_max_kib == 64 * MIB);
 	CU_ASSERT(cfg.policy.deadband_kib == 4 * MIB);
 	CU_ASSERT(cfg.policy.stuck_after_ms == 3000);
@@ -116,6 +119,8 @@ static void test_config_bad(void)
 		{ "[host]\nslush = 12Q\n", ":2: slush: not a size" },
 		{ "[host]\nmanage-dom0 = perhaps\n", ":2: manage-dom0: expected yes or no" },
 		{ "[host]\nsurplus = hoard\n", ":2: surplus: expected shares or keep-free" },
+		{ "[host]\nunreported = keep\n", ":2: unreported: expected yield or share" },
+		{ "[host]\nunreported = Yield\n", ":2: unreported: expected yield or share" },
 		{ "[host]\nlog = file\n", ":2: log: expected syslog or stderr" },
 		{ "[host]\nmetrics-file = relative.prom\n", ":2: metrics-file: expected an absolute path" },
 		{ "\n[hots]\ntick-ms = 5\n", ":3: unknown section [hots]" },
@@ -163,6 +168,7 @@ static void test_config_example(void)
 		fprintf(stderr, "example: %s\n", err);
 	CU_ASSERT(bd_config_domain(&cfg, "web") != NULL);
 	CU_ASSERT(cfg.policy.slush_kib == 72 * MIB);
+	CU_ASSERT(cfg.policy.unreported == BSCHED_UNREPORTED_YIELD);
 	bd_config_free(&cfg);
 	free(text);
 }
@@ -292,6 +298,15 @@ static void daemon_tick(void *arg)
 	bd_tick(&x->bd);
 }
 
+/* ballastctl on the fake, its output and errors captured. */
+static void ctl_attach(struct ctl_fx *c)
+{
+	fake_bio(c->x.f, &c->ctl.io);
+	c->ctl.out = open_memstream(&c->out, &c->out_len);
+	c->ctl.err = open_memstream(&c->err, &c->err_len);
+	c->ctl.tty_fd = -1;
+}
+
 /* Host 4 GiB; "a" (id 1) holds 3 GiB with the ballast driver at @rate. */
 static void ctl_setup(struct ctl_fx *c, uint64_t rate_kib_s, bool daemon)
 {
@@ -304,10 +319,7 @@ static void ctl_setup(struct ctl_fx *c, uint64_t rate_kib_s, bool daemon)
 		fx_run(&c->x, 1, 1000);
 		fake_on_sleep(c->x.f, daemon_tick, &c->x);
 	}
-	fake_bio(c->x.f, &c->ctl.io);
-	c->ctl.out = open_memstream(&c->out, &c->out_len);
-	c->ctl.err = open_memstream(&c->err, &c->err_len);
-	c->ctl.tty_fd = -1;
+	ctl_attach(c);
 }
 
 static void ctl_teardown(struct ctl_fx *c)
@@ -363,6 +375,38 @@ static void test_status_and_json(void)
 	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(yajl_tree_get(YAJL_GET_ARRAY(doms)->values[0],
 							     p_fe, yajl_t_string)), "driver");
 	yajl_tree_free(t);
+	ctl_teardown(&c);
+}
+
+/*
+ * Contention between "a", which reports using all it has, and "s", a stock
+ * guest that reports nothing: s yields (unreported = yield), and explain
+ * says why.
+ */
+static void test_explain_unreported(void)
+{
+	char *explain[] = { "explain", "s", NULL };
+	struct ctl_fx c;
+
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_FATAL(fx_setup(&c.x, 4 * GIB, "[domain s]\nstock-balloon = yes\n",
+				 false) == 0);
+	fake_add_domain(c.x.f, 1, "a", 1536 * MIB, 3 * GIB, FAKE_BALLOON_BALLAST,
+			512 * MIB);
+	fx_report(&c.x, 1, 1, 1536 * MIB, 0);
+	fake_add_domain(c.x.f, 2, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_STOCK,
+			512 * MIB);
+	fake_add_domain(c.x.f, 3, "plain", 1 * GIB, 1 * GIB, FAKE_BALLOON_NONE, 0);
+	fx_run(&c.x, 5, 1000);
+	ctl_attach(&c);
+	CU_ASSERT(ctl_run(&c, ARGC(explain), explain) == 0);
+	CU_ASSERT(strstr(c.out, "s (id 2, stock): target") != NULL);
+	CU_ASSERT(strstr(c.out, "bound: unreported - ") != NULL);
+	if (!strstr(c.out, "bound: unreported - "))
+		fprintf(stderr, "%s", c.out);
+	/* a got its demand: 1.5 GiB used + 20 % */
+	CU_ASSERT(fx_dom_u64(&c.x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET) ==
+		  1536 * MIB * 6 / 5);
 	ctl_teardown(&c);
 }
 
@@ -482,6 +526,7 @@ int main(void)
 	CU_add_test(s, "reserve and view arguments", test_parse_reserve_and_view);
 	CU_add_test(s, "status table and --json", test_status_and_json);
 	CU_add_test(s, "explain, set, top", test_explain_and_set);
+	CU_add_test(s, "explain an unreported guest", test_explain_unreported);
 	CU_add_test(s, "reserve granted, held, released", test_reserve_granted);
 	CU_add_test(s, "reserve -- CMD", test_reserve_with_command);
 	CU_add_test(s, "reserve refused names the domains", test_reserve_refused_names_domains);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "ballast_schema.h"
 #include "bsched_int.h"
 
 struct bsched_state *bsched_state_new(void)
@@ -73,8 +74,13 @@ static int cmp_key(const void *a, const void *b)
 	return ka->idx < kb->idx ? -1 : ka->idx > kb->idx;
 }
 
+/* The caller validates a persisted boost with the schema's range. */
+_Static_assert(BSCHED_BOOST_MAX_PCT == BALLAST_MAX_BOOST_PCT,
+	       "the schema's boost range is the policy's cap");
+
 /* A domain seen for the first time (or after a daemon restart) resumes
- * from what is published: its flag, and a progress clock starting now. */
+ * from what is published: its flag, its PSI boost (so a guest under
+ * pressure keeps its demand), and a progress clock starting now. */
 static void rec_fresh(struct bsched_rec *rec, const struct bsched_domain *d,
 		      const struct bsched_config *cfg, uint64_t now_ms)
 {
@@ -84,6 +90,8 @@ static void rec_fresh(struct bsched_rec *rec, const struct bsched_domain *d,
 		.domid = d->domid,
 		.ref_actual_kib = d->actual_kib,
 		.progress_ms = now_ms,
+		.boost_pct = d->resume_boost_pct < BSCHED_BOOST_MAX_PCT ?
+			     d->resume_boost_pct : BSCHED_BOOST_MAX_PCT,
 		.stuck = detect && d->uncooperative,
 		.flagged = detect && d->uncooperative,
 	};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The stuck monitor: left out after stuck_after, flagged after
- * uncooperative_after, re-admitted when it moves, resumed after a restart. */
+ * uncooperative_after, re-admitted when it moves, resumed after a restart
+ * (as is the PSI boost). */
 #include "fixture.h"
 #include "suites.h"
 
@@ -152,6 +153,75 @@ static void test_restart(void)
 	fix_fini(&f);
 }
 
+/* A guest using 1 of its 4 GiB and stalling (PSI above the threshold). */
+static void setup_stalled(struct fix *f)
+{
+	fix_init(f, 16 * GIB);
+	fix_dom(f, 1, 256 * MIB, 8 * GIB, 100, 4 * GIB, GIB);
+	f->d[0].stats.psi_some_avg10_centipct = f->cfg.psi_stall_centipct + 1;
+	f->cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;	/* the target is the demand */
+}
+
+/*
+ * A restarted daemon gives back the PSI boost it saved (resume_boost_pct):
+ * the policy decides as if it had never stopped. The seed counts only for
+ * a domain the state has no record of, and never above the cap.
+ */
+static void test_restart_boost(void)
+{
+	struct fix cont, killed;
+	struct bsched_domain saved;
+	uint64_t unseeded_kib;
+
+	setup_stalled(&cont);
+	setup_stalled(&killed);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&cont, 5), 0);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&killed, 5), 0);
+	CU_ASSERT_EQUAL(fix_dec(&killed, 1)->boost_pct, 5 * killed.cfg.psi_boost_pct);
+
+	/* no record (a new process): without the seed the demand drops... */
+	saved = killed.d[0];
+	bsched_state_free(killed.st);
+	killed.st = bsched_state_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(killed.st);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&killed), 0);
+	unseeded_kib = fix_dec(&killed, 1)->demand_kib;
+	killed.d[0] = saved;			/* that tick never was */
+	killed.now_ms -= TICK_MS;
+	/* ...with it, the same decisions as the state that never stopped */
+	killed.d[0].resume_boost_pct = 5 * killed.cfg.psi_boost_pct;
+	bsched_state_free(killed.st);
+	killed.st = bsched_state_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(killed.st);
+	/* where a record exists, a seed is ignored */
+	cont.d[0].resume_boost_pct = 170;
+	for (int i = 0; i < 5; i++) {
+		const struct bsched_decision *a, *b;
+
+		CU_ASSERT_EQUAL_FATAL(fix_run(&cont, 1), 0);
+		CU_ASSERT_EQUAL_FATAL(fix_run(&killed, 1), 0);
+		a = fix_dec(&cont, 1);
+		b = fix_dec(&killed, 1);
+		CU_ASSERT_EQUAL(a->boost_pct, (6 + i) * cont.cfg.psi_boost_pct);
+		CU_ASSERT_EQUAL(b->boost_pct, a->boost_pct);
+		CU_ASSERT_EQUAL(b->demand_kib, a->demand_kib);
+		CU_ASSERT_EQUAL(b->target_kib, a->target_kib);
+		if (i == 0)
+			CU_ASSERT(unseeded_kib < b->demand_kib);
+	}
+	fix_fini(&cont);
+
+	/* a seed beyond the cap is the cap; without stalls it halves */
+	killed.d[0].resume_boost_pct = 5000;
+	killed.d[0].stats.psi_some_avg10_centipct = 0;
+	bsched_state_free(killed.st);
+	killed.st = bsched_state_new();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(killed.st);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&killed), 0);
+	CU_ASSERT_EQUAL(fix_dec(&killed, 1)->boost_pct, 100);
+	fix_fini(&killed);
+}
+
 /* A domain that goes away is forgotten; coming back, it starts afresh. */
 static void test_forgotten(void)
 {
@@ -187,6 +257,7 @@ int add_stuck_suite(void)
 	    !CU_add_test(s, "slow is not stuck", test_slow_is_not_stuck) ||
 	    !CU_add_test(s, "stuck maxmem", test_stuck_maxmem) ||
 	    !CU_add_test(s, "restart", test_restart) ||
+	    !CU_add_test(s, "restart resumes the PSI boost", test_restart_boost) ||
 	    !CU_add_test(s, "forgotten", test_forgotten))
 		return -1;
 	return 0;

@@ -112,6 +112,15 @@ enum bsched_surplus {
 	BSCHED_SURPLUS_KEEP_FREE,	/* leave it free in Xen (fast domain starts) */
 };
 
+/* Under contention, what a balloon without fresh statistics gets. */
+enum bsched_unreported {
+	/* what reporting balloons leave, beyond its min (or floor): they
+	 * show their need, its need is unknown */
+	BSCHED_UNREPORTED_YIELD = 0,
+	BSCHED_UNREPORTED_SHARE,	/* its share of the pool, as if it asked
+					 * for what it holds */
+};
+
 /* Fault switches: each turns one safety feature off, so tests prove it is needed. */
 enum bsched_fault {
 	BSCHED_FAULT_NO_TWO_PHASE	= 1u << 0,	/* grow in the same tick as shrink */
@@ -132,6 +141,7 @@ struct bsched_config {
 	uint32_t psi_boost_pct;		/* demand raised by this per stalled tick */
 	uint64_t stats_stale_ms;	/* older stats are ignored */
 	enum bsched_surplus surplus;
+	enum bsched_unreported unreported;
 	/* anti-flap */
 	uint64_t step_max_kib;		/* largest change of one target per tick */
 	uint64_t deadband_kib;		/* smaller changes are not issued */
@@ -156,6 +166,8 @@ enum bsched_bound {
 	BSCHED_BOUND_GROWTH_DEFERRED,	/* grow waits until shrinks free memory */
 	BSCHED_BOUND_STUCK,		/* left out: balloon makes no progress */
 	BSCHED_BOUND_FLOOR,		/* held at the floor the guest reports */
+	BSCHED_BOUND_UNREPORTED,	/* contention, no fresh stats: reporting
+					 * balloons were served first */
 	BSCHED_BOUND__COUNT
 };
 

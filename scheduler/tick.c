@@ -100,6 +100,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	bsched_stuck_update(w->rec, d->actual_kib, w->cur_kib, cfg, now_ms);
 	w->demand_kib = bsched_demand(w->rec, &d->stats, cfg, w->cur_kib,
 				      w->lo_kib, w->hi_kib);
+	w->reported = bsched_stats_fresh(&d->stats, cfg);
 	w->part = !w->rec->stuck;
 	if (!w->part) {
 		w->bound = BSCHED_BOUND_STUCK;
@@ -160,11 +161,21 @@ static uint64_t pool_of(const struct bsched_snapshot *snap,
 	return bsched_sub_sat(pool, slush_of(cfg) + reserved_kib(snap, answered));
 }
 
-static enum bsched_bound bound_of(const struct bsched_work *w, bool contention)
+/*
+ * Which rule decided a cooperating balloon's ideal. @yielded: under
+ * contention the balloons without fresh statistics were served after the
+ * reporting ones (evidence_first). Such a balloon has what they left it,
+ * at least its min or floor, and once it has let go that is also what it
+ * holds, so its demand: "unreported" names the rule, not the number.
+ */
+static enum bsched_bound bound_of(const struct bsched_work *w, bool contention,
+				  bool yielded)
 {
 	bool at_lo = w->ideal_kib == w->lo_kib;
 	bool floor_above_min = w->lo_kib > w->dom->min_kib;
 
+	if (yielded && !w->reported)
+		return BSCHED_BOUND_UNREPORTED;
 	if (at_lo && floor_above_min && (contention || w->demand_kib <= w->lo_kib))
 		return BSCHED_BOUND_FLOOR;
 	if (at_lo && w->demand_kib <= w->lo_kib)
@@ -179,20 +190,38 @@ static enum bsched_bound bound_of(const struct bsched_work *w, bool contention)
 	return BSCHED_BOUND_SURPLUS;
 }
 
-/* Ideal allocation of every cooperating balloon. */
-static void allocate(size_t n, struct bsched_work *work,
-		     struct bsched_scratch *s, const struct bsched_config *cfg,
-		     uint64_t pool, uint64_t sum_demand)
+/* The cooperating balloons one water-fill shares a pool among. */
+enum tier {
+	TIER_ALL,
+	TIER_REPORTED,		/* demand from fresh statistics */
+	TIER_UNREPORTED,	/* demand is only what they were given */
+};
+
+static bool in_tier(const struct bsched_work *w, enum tier t)
 {
-	bool contention = sum_demand >= pool;
+	if (!w->part)
+		return false;
+	return t == TIER_ALL || w->reported == (t == TIER_REPORTED);
+}
+
+/*
+ * Water-fill @pool among the balloons of @tier (the others are empty items
+ * that take nothing); sets their ideal, returns the sum handed out.
+ */
+static uint64_t fill_tier(size_t n, struct bsched_work *work,
+			  struct bsched_scratch *s,
+			  const struct bsched_config *cfg, bool contention,
+			  enum tier t, uint64_t pool)
+{
 	bool keep_free = cfg->surplus == BSCHED_SURPLUS_KEEP_FREE;
+	uint64_t given = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct bsched_work *w = &work[i];
 		struct bsched_fill *f = &s->fill[i];
 
 		*f = (struct bsched_fill) { .shares = 1 };
-		if (!w->part)
+		if (!in_tier(w, t))
 			continue;
 		f->shares = w->dom->shares;
 		if (contention) {
@@ -205,55 +234,120 @@ static void allocate(size_t n, struct bsched_work *work,
 	}
 	bsched_water_fill(s->fill, n, pool, s->ev, s->ev_tmp);
 	for (size_t i = 0; i < n; i++) {
-		struct bsched_work *w = &work[i];
-
-		if (!w->part)
-			continue;
-		w->ideal_kib = s->fill[i].out_kib;
-		w->bound = bound_of(w, contention);
+		if (in_tier(&work[i], t)) {
+			work[i].ideal_kib = s->fill[i].out_kib;
+			given += s->fill[i].out_kib;
+		}
 	}
+	return given;
 }
 
 /*
- * Deadband and step limit. Changes below the deadband are not issued, unless
- * they are shrinks and the current targets do not fit the pool: the
- * deadband must never keep a reservation or the slush short.
+ * Evidence first (unreported = yield), under contention: the balloons whose
+ * fresh statistics show their need share the pool less the lower bounds of
+ * the others, as they would among themselves; those without (the stock
+ * balloon, reports missing or stale) keep their lower bound and share by
+ * shares what the first leave, up to what they were given. Their need is
+ * unknown, and their min is the admin's statement of it: a guest that says
+ * nothing must not keep memory a guest that shows its need is short of.
+ * Returns false, having done nothing, unless both kinds share the pool.
  */
-static void smooth(struct bsched_work *w, const struct bsched_config *cfg,
-		   bool short_of_memory)
+static bool evidence_first(size_t n, struct bsched_work *work,
+			   struct bsched_scratch *s,
+			   const struct bsched_config *cfg, uint64_t pool)
+{
+	uint64_t unreported_lo_kib = 0, given_kib;
+	bool any_reported = false, any_unreported = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!work[i].part)
+			continue;
+		any_reported |= work[i].reported;
+		any_unreported |= !work[i].reported;
+		if (!work[i].reported)
+			unreported_lo_kib += work[i].lo_kib;
+	}
+	if (!any_reported || !any_unreported)
+		return false;
+	given_kib = fill_tier(n, work, s, cfg, true, TIER_REPORTED,
+			      bsched_sub_sat(pool, unreported_lo_kib));
+	fill_tier(n, work, s, cfg, true, TIER_UNREPORTED,
+		  bsched_sub_sat(pool, given_kib));
+	return true;
+}
+
+/*
+ * Ideal allocation of every cooperating balloon: one water-fill by shares,
+ * or under contention (and unreported = yield) the reporting balloons
+ * first. Without contention nobody yields: a balloon without statistics
+ * keeps what it holds and shares the surplus like any other.
+ */
+static void allocate(size_t n, struct bsched_work *work,
+		     struct bsched_scratch *s, const struct bsched_config *cfg,
+		     uint64_t pool, uint64_t sum_demand)
+{
+	bool contention = sum_demand >= pool;
+	bool yielded = false;
+
+	if (contention && cfg->unreported == BSCHED_UNREPORTED_YIELD)
+		yielded = evidence_first(n, work, s, cfg, pool);
+	if (!yielded)
+		fill_tier(n, work, s, cfg, contention, TIER_ALL, pool);
+	for (size_t i = 0; i < n; i++)
+		if (work[i].part)
+			work[i].bound = bound_of(&work[i], contention, yielded);
+}
+
+/*
+ * Deadband and step limit: the target to issue now on the way to the ideal;
+ * *@held_by is set to the rule that held it back, if one did. Changes below
+ * the deadband are not issued, unless they are shrinks and memory is short
+ * (policy()): the deadband must never keep a reservation, the slush or a
+ * waiting growth short.
+ */
+static uint64_t smoothed_kib(const struct bsched_work *w,
+			     const struct bsched_config *cfg,
+			     bool short_of_memory, enum bsched_bound *held_by)
 {
 	uint64_t dist = bsched_dist(w->ideal_kib, w->cur_kib);
 	bool shrink = w->ideal_kib < w->cur_kib;
 
-	w->cand_kib = w->ideal_kib;
 	if (dist == 0)
-		return;
+		return w->ideal_kib;
 	if (!(cfg->faults & BSCHED_FAULT_NO_DEADBAND) &&
 	    dist < cfg->deadband_kib && !(shrink && short_of_memory)) {
-		w->cand_kib = w->cur_kib;
-		w->bound = BSCHED_BOUND_DEADBAND;
-		return;
+		*held_by = BSCHED_BOUND_DEADBAND;
+		return w->cur_kib;
 	}
 	if (!(cfg->faults & BSCHED_FAULT_NO_STEP_LIMIT) &&
 	    dist > cfg->step_max_kib) {
-		w->cand_kib = shrink ? w->cur_kib - cfg->step_max_kib :
-				       w->cur_kib + cfg->step_max_kib;
-		w->bound = BSCHED_BOUND_STEP;
+		*held_by = BSCHED_BOUND_STEP;
+		return shrink ? w->cur_kib - cfg->step_max_kib :
+				w->cur_kib + cfg->step_max_kib;
 	}
+	return w->ideal_kib;
+}
+
+static void smooth(struct bsched_work *w, const struct bsched_config *cfg,
+		   bool short_of_memory)
+{
+	w->cand_kib = smoothed_kib(w, cfg, short_of_memory, &w->bound);
 }
 
 /*
  * Shrink before grow: growth is issued only when the memory it needs
  * (every cooperating balloon's way up from where it is now) is already free
- * beyond the slush and the reservations. Otherwise the growers keep their
- * target and wait for the shrinkers. This compares pages that must move
- * with pages that are free, so it counts from actual even for a balloon
- * resting above its target: no compensation (held_kib) belongs here.
+ * beyond the slush and the reservations. This compares pages that must
+ * move with pages that are free, so it counts from actual even for a
+ * balloon resting above its target: no compensation (held_kib) belongs
+ * here. Would the targets smoothed with @short_of_memory grow a balloon
+ * with memory that is not free yet?
  */
-static bool hold_growth(const struct bsched_snapshot *snap,
-			const struct bsched_config *cfg,
-			struct bsched_work *work,
-			const struct bsched_result *answered)
+static bool growth_waits(const struct bsched_snapshot *snap,
+			 const struct bsched_config *cfg,
+			 const struct bsched_work *work,
+			 const struct bsched_result *answered,
+			 bool short_of_memory)
 {
 	uint64_t need = 0, avail;
 	bool any_growth = false;
@@ -262,17 +356,24 @@ static bool hold_growth(const struct bsched_snapshot *snap,
 		return false;
 	for (size_t i = 0; i < snap->n_domains; i++) {
 		const struct bsched_work *w = &work[i];
+		enum bsched_bound held_by;
+		uint64_t cand_kib;
 
 		if (!w->part)
 			continue;
-		need += bsched_sub_sat(w->cand_kib, w->dom->actual_kib);
-		any_growth |= w->cand_kib > w->cur_kib;
+		cand_kib = smoothed_kib(w, cfg, short_of_memory, &held_by);
+		need += bsched_sub_sat(cand_kib, w->dom->actual_kib);
+		any_growth |= cand_kib > w->cur_kib;
 	}
 	avail = bsched_sub_sat(bsched_host_free_kib(&snap->host),
 			       slush_of(cfg) + reserved_kib(snap, answered));
-	if (!any_growth || need <= avail)
-		return false;
-	for (size_t i = 0; i < snap->n_domains; i++) {
+	return any_growth && need > avail;
+}
+
+/* The growers keep their target and wait for the shrinkers. */
+static void hold_growth(size_t n, struct bsched_work *work)
+{
+	for (size_t i = 0; i < n; i++) {
 		struct bsched_work *w = &work[i];
 
 		if (w->part && w->cand_kib > w->cur_kib) {
@@ -280,7 +381,6 @@ static bool hold_growth(const struct bsched_snapshot *snap,
 			w->bound = BSCHED_BOUND_GROWTH_DEFERRED;
 		}
 	}
-	return true;
 }
 
 /* maxmem the libxl way for the stock balloon; a stuck balloon is pinned to
@@ -337,6 +437,7 @@ static int policy(const struct bsched_snapshot *snap,
 {
 	size_t n = snap->n_domains;
 	uint64_t pool, sum_demand = 0, sum_cur = 0;
+	bool short_of_memory;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -352,10 +453,21 @@ static int policy(const struct bsched_snapshot *snap,
 		return rc;
 	pool = pool_of(snap, cfg, s->work, out);
 	allocate(n, s->work, s, cfg, pool, sum_demand);
+	/* memory is short when the current targets do not fit, and under
+	 * contention when a growth waits for it: a guest is then below its
+	 * demand, and the shrinks the deadband would hold back may be what it
+	 * waits for (they would never be issued). Without contention everyone
+	 * has its demand, and a surplus growth may wait. */
+	short_of_memory = sum_cur > pool ||
+			  (sum_demand >= pool &&
+			   growth_waits(snap, cfg, s->work, out, false));
 	for (size_t i = 0; i < n; i++)
 		if (s->work[i].part)
-			smooth(&s->work[i], cfg, sum_cur > pool);
-	out->growth_deferred = hold_growth(snap, cfg, s->work, out);
+			smooth(&s->work[i], cfg, short_of_memory);
+	out->growth_deferred = growth_waits(snap, cfg, s->work, out,
+					    short_of_memory);
+	if (out->growth_deferred)
+		hold_growth(n, s->work);
 	out->supply_kib = pool;
 	out->demand_kib = sum_demand;
 

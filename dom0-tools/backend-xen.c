@@ -265,6 +265,7 @@ static uint64_t op_now_ms(void *ctx)
 	struct timespec ts;
 
 	(void)ctx;
+	/* since boot, for every process: saved times outlive a restart */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

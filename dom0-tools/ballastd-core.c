@@ -333,6 +333,8 @@ int bd_tick(struct ballastd *bd)
 	if (rc)
 		goto out_error;
 	forget_absent(bd);
+	if (!bd->orphans_removed)
+		bd_remove_orphans(bd);
 	rc = bd_read_reservations(bd, now_ms);
 	if (rc)
 		goto out_snap;

@@ -187,8 +187,10 @@ static void read_report(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
 			 BALLAST_K_SEQ, &seq_after);
 	if (v != BALLAST_OK || seq_after != seq)
 		return;
-	d->last_seq = seq;
-	d->last_report_ms = now_ms;
+	d->last_seq = d->used_seq = seq;
+	/* the report a previous process used: as old as it was then */
+	d->last_report_ms = seq == d->resume_seq ? d->resume_report_ms : now_ms;
+	d->resume_seq = 0;
 	d->stats = (struct bsched_stats){
 		.present = true,
 		.mem_total_kib = vals[S_CURRENT],
@@ -203,6 +205,67 @@ static void read_report(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms)
 		.floor_kib = vals[S_FLOOR],
 	};
 	d->guest_state = got[S_STATE] ? (int)vals[S_STATE] : -1;
+}
+
+/* One key of the saved state; says why once if it is there but invalid. */
+static enum ballast_verdict read_state_key(struct ballastd *bd,
+					   struct bd_dom *d, const char *key,
+					   enum ballast_key_id id, uint64_t *out)
+{
+	char path[BD_PATH_MAX], num[16];
+	enum ballast_verdict v;
+
+	snprintf(num, sizeof(num), "%" PRIu32, d->domid);
+	if (bd_tool_path(path, BALLAST_TOOL_DOMAIN, num, key))
+		return BALLAST_E_TOO_LONG;
+	v = read_key(bd, path, id, out);
+	if (v != BALLAST_OK && v != BALLAST_E_MISSING)
+		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): saved %s ignored: %s",
+		       d->name, d->domid, key, ballast_verdict_str(v));
+	return v;
+}
+
+/*
+ * What a previous ballastd saved for this domain (ballastd-write.c plan_state):
+ * its PSI boost, and the report it had used and when it took it, so that
+ * report keeps its age and goes stale on time. dom0-only, still validated:
+ * anything invalid is ignored (and rewritten with what this process knows).
+ */
+static void read_saved_state(struct ballastd *bd, struct bd_dom *d,
+			     uint64_t now_ms)
+{
+	enum ballast_verdict vs, vr;
+	uint64_t boost, seq = 0, ms = 0;
+
+	d->state_read = true;
+	if (read_state_key(bd, d, BALLAST_KEY_BOOST, BALLAST_K_DOM_BOOST,
+			   &boost) == BALLAST_OK) {
+		d->pub_boost = (uint32_t)boost;
+		d->pub_boost_known = true;
+	}
+	vs = read_state_key(bd, d, BALLAST_KEY_REPORT_SEQ,
+			    BALLAST_K_DOM_REPORT_SEQ, &seq);
+	vr = read_state_key(bd, d, BALLAST_KEY_REPORT_RECEIVED,
+			    BALLAST_K_DOM_REPORT_RECEIVED, &ms);
+	if (vs != BALLAST_OK || vr != BALLAST_OK) {
+		/* an invalid one said why; one alone is worth nothing */
+		if (vs == BALLAST_OK && vr == BALLAST_E_MISSING)
+			bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): saved %s without %s: ignored",
+			       d->name, d->domid, BALLAST_KEY_REPORT_SEQ,
+			       BALLAST_KEY_REPORT_RECEIVED);
+		if (vr == BALLAST_OK && vs == BALLAST_E_MISSING)
+			bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): saved %s without %s: ignored",
+			       d->name, d->domid, BALLAST_KEY_REPORT_RECEIVED,
+			       BALLAST_KEY_REPORT_SEQ);
+		return;
+	}
+	if (ms > now_ms) {	/* not this boot's clock */
+		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): saved %s ignored: in the future",
+		       d->name, d->domid, BALLAST_KEY_REPORT_RECEIVED);
+		return;
+	}
+	d->pub_report_seq = d->resume_seq = seq;
+	d->pub_report_ms = d->resume_report_ms = ms;
 }
 
 static void read_stock_feature(struct ballastd *bd, struct bd_dom *d)
@@ -306,6 +369,8 @@ int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 		read_stock_feature(bd, d);
 		d->frontend = stock_frontend(bd, d);
 	}
+	if (!d->state_read)
+		read_saved_state(bd, d, now_ms);
 	read_report(bd, d, now_ms);
 	resolve_subscription(bd, d);
 	/*
@@ -334,6 +399,7 @@ int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 		.uncooperative = d->uncooperative,
 		.stats = d->stats,
 		.releasing = d->guest_state == BALLAST_STATE_UNLOADING,
+		.resume_boost_pct = d->pub_boost,
 	};
 	snprintf(out->name, sizeof(out->name), "%s", d->name);
 	if (d->stats.present)

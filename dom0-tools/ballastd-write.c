@@ -15,7 +15,7 @@
 
 #include "ballastd.h"
 
-#define PLAN_MAX	6
+#define PLAN_MAX	8	/* 4 keys under memory/ballast, 3 of saved state */
 
 struct plan_item {
 	char path[BD_PATH_MAX];
@@ -40,6 +40,39 @@ static void plan_add(struct write_plan *p, const char *dir, const char *key,
 		return;
 	snprintf(it->value, sizeof(it->value), "%" PRIu64, v);
 	p->n++;
+}
+
+/* A key of the domain's saved state, /tool/ballast/domain/<domid>/@key. */
+static void plan_add_state(struct write_plan *p, const char *key, uint64_t v)
+{
+	struct plan_item *it = &p->items[p->n];
+	char id[16];
+
+	snprintf(id, sizeof(id), "%" PRIu32, p->domid);
+	if (p->n == PLAN_MAX || bd_tool_path(it->path, BALLAST_TOOL_DOMAIN, id, key))
+		return;
+	snprintf(it->value, sizeof(it->value), "%" PRIu64, v);
+	p->n++;
+}
+
+/*
+ * What a restarted ballastd needs and cannot read anywhere else: the PSI
+ * boost the policy holds, and which report it uses and since when. In the
+ * same transaction as the target it went into, so a SIGKILL never leaves
+ * one without the other. Only values that changed; none in dry-run.
+ */
+static void plan_state(struct ballastd *bd, const struct bd_dom *d,
+		       const struct bsched_decision *dec, struct write_plan *p)
+{
+	if (bd->dry_run)
+		return;
+	if (dec->boost_pct != d->pub_boost || !d->pub_boost_known)
+		plan_add_state(p, BALLAST_KEY_BOOST, dec->boost_pct);
+	if (d->stats.present && (d->used_seq != d->pub_report_seq ||
+				 d->last_report_ms != d->pub_report_ms)) {
+		plan_add_state(p, BALLAST_KEY_REPORT_SEQ, d->used_seq);
+		plan_add_state(p, BALLAST_KEY_REPORT_RECEIVED, d->last_report_ms);
+	}
 }
 
 static int plan_run(const struct bio *io, bio_txn t, void *arg)
@@ -113,6 +146,33 @@ static int plan_commit(struct ballastd *bd, struct bd_dom *d,
 		       d->name, d->domid, tries);
 	bd->count.writes += p->n;
 	return 0;
+}
+
+/* After plan_state's writes were committed. */
+static void state_published(struct ballastd *bd, struct bd_dom *d,
+			    const struct bsched_decision *dec)
+{
+	if (bd->dry_run)
+		return;
+	d->pub_boost = dec->boost_pct;
+	d->pub_boost_known = true;
+	if (d->stats.present) {
+		d->pub_report_seq = d->used_seq;
+		d->pub_report_ms = d->last_report_ms;
+	}
+}
+
+/* The saved state alone, for domains that get no other write. */
+static void apply_state(struct ballastd *bd, struct bd_dom *d,
+			const struct bsched_decision *dec)
+{
+	struct write_plan p = { .domid = d->domid };
+
+	if (bd_dom_path(p.dom_path, d->domid, NULL, NULL))
+		return;
+	plan_state(bd, d, dec, &p);
+	if (plan_commit(bd, d, &p) == 0)
+		state_published(bd, d, dec);
 }
 
 static int set_maxmem(struct ballastd *bd, struct bd_dom *d, uint64_t kib)
@@ -220,12 +280,14 @@ static void apply_ballast(struct ballastd *bd, struct bd_dom *d,
 	if (dec->uncooperative_changed || p.make_ctl)
 		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_UNCOOPERATIVE,
 			 dec->uncooperative);
+	plan_state(bd, d, dec, &p);
 	rc = plan_commit(bd, d, &p);
 	if (rc)
 		return;
 	maxmem_after(bd, d, in, dec);
 	if (bd->dry_run)
 		return;
+	state_published(bd, d, dec);
 	d->ctl_ready = true;
 	d->pub_rate_min = bd->cfg.rate_min_kib_s;
 	d->pub_rate_max = bd->cfg.rate_max_kib_s;
@@ -245,8 +307,10 @@ static void apply_stock(struct ballastd *bd, struct bd_dom *d,
 		return;
 	if (dec->target_changed)
 		plan_add(&p, NULL, BALLAST_STOCK_TARGET, dec->target_kib);
+	plan_state(bd, d, dec, &p);
 	if (plan_commit(bd, d, &p))
 		return;
+	state_published(bd, d, dec);
 	maxmem_after(bd, d, in, dec);
 	if (!bd->dry_run)
 		d->uncooperative = dec->uncooperative;
@@ -257,13 +321,16 @@ void bd_apply(struct ballastd *bd, struct bd_dom *d,
 {
 	d->last = *dec;
 	d->have_decision = true;
-	if (!d->managed)
+	if (!d->managed) {
+		apply_state(bd, d, dec);
 		return;
+	}
 	if (d->frontend == BSCHED_FE_NONE) {
 		if (!d->no_balloon_reported)
 			bd_log(bd, LOG_NOTICE, "%s (%" PRIu32 "): no balloon (no ballast frontend, stock-balloon not enabled): left alone",
 			       d->name, d->domid);
 		d->no_balloon_reported = true;
+		apply_state(bd, d, dec);
 		return;
 	}
 	d->no_balloon_reported = false;
@@ -426,6 +493,45 @@ void bd_forget_domain(struct ballastd *bd, struct bd_dom *d)
 		bd->io.ops->unwatch(bd->io.ctx, path, token);
 	}
 	free(d->pub_status);
+}
+
+/*
+ * Saved state of domains that went while no ballastd ran (killed, then the
+ * domain destroyed): nobody would remove it, and a domid used again must
+ * not resume a stranger's boost. Once, after the first snapshot.
+ */
+void bd_remove_orphans(struct ballastd *bd)
+{
+	char path[BD_PATH_MAX], **names = NULL;
+	unsigned int n = 0;
+	int rc;
+
+	if (bd->dry_run || bd_tool_path(path, BALLAST_TOOL_DOMAIN, NULL, NULL)) {
+		bd->orphans_removed = true;
+		return;
+	}
+	rc = bd->io.ops->directory(bd->io.ctx, BIO_TXN_NONE, path, &names, &n);
+	if (rc) {
+		bd->orphans_removed = rc == -ENOENT;	/* else: next tick */
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		const struct bd_dom *d;
+		uint64_t id;
+
+		if (ballast_parse_u64(names[i], strlen(names[i]), &id) ||
+		    id > UINT32_MAX)
+			continue;
+		d = bd_dom_get(bd, (uint32_t)id, false);
+		if ((d && d->present) ||
+		    bd_tool_path(path, BALLAST_TOOL_DOMAIN, names[i], NULL))
+			continue;
+		bd_log(bd, LOG_INFO, "domain %s went while ballastd was not running: its saved state removed",
+		       names[i]);
+		bd->io.ops->rm(bd->io.ctx, BIO_TXN_NONE, path);
+	}
+	free(names);
+	bd->orphans_removed = true;
 }
 
 /* --- Prometheus text format, replaced atomically -------------------------- */

@@ -39,7 +39,8 @@ struct bd_dom {
 
 	/* guest reports, accepted through the schema validators */
 	uint64_t last_seq;
-	uint64_t last_report_ms;
+	uint64_t last_report_ms;	/* when the report in stats was taken */
+	uint64_t used_seq;		/* the seq of the report in stats */
 	struct bsched_stats stats;
 	int guest_state;		/* enum ballast_state, -1 unknown */
 	bool building;			/* paused or claiming: not steered yet */
@@ -67,6 +68,18 @@ struct bd_dom {
 	bool uncooperative;
 	char *pub_status;		/* last /tool/.../domain/<id>/status */
 	bool no_balloon_reported;
+
+	/*
+	 * What a restart needs, in /tool/ballast/domain/<id>/ (as published):
+	 * the policy's PSI boost and which report was used, and when.
+	 */
+	bool state_read;		/* read once, when the domain joins */
+	uint32_t pub_boost;
+	bool pub_boost_known;		/* false: absent or garbage, (re)write it */
+	uint64_t pub_report_seq;	/* 0: absent or ignored */
+	uint64_t pub_report_ms;
+	uint64_t resume_seq;		/* 0, or a report a previous process used */
+	uint64_t resume_report_ms;	/* ...and when it took it */
 
 	struct bsched_decision last;
 	bool have_decision;
@@ -110,6 +123,7 @@ struct ballastd {
 	uint64_t last_tick_ms;
 	bool tick_due;			/* a relevant watch fired */
 	bool watches_set;
+	bool orphans_removed;		/* state of domains gone while we were not */
 	char *pub_daemon_status;
 	struct bd_counters count;
 };
@@ -150,7 +164,10 @@ struct bd_dom *bd_dom_get(struct ballastd *bd, uint32_t domid, bool create);
 /* Rolls the per-guest flood window forward to @now_ms. */
 void bd_flood_window(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms);
 
-/* ballastd-read.c: fills @out from xenstore; -ESRCH if the domain is gone. */
+/*
+ * ballastd-read.c: fills @out from xenstore; -ESRCH if the domain is gone.
+ * A domain new to this process resumes what a previous one saved for it.
+ */
 int bd_read_domain(struct ballastd *bd, struct bd_dom *d,
 		   const struct bio_dominfo *info, uint64_t now_ms,
 		   struct bsched_domain *out);
@@ -164,6 +181,8 @@ void bd_answer(struct ballastd *bd, struct bd_res *r,
 void bd_publish_status(struct ballastd *bd, struct bd_dom *d);
 void bd_publish_daemon(struct ballastd *bd);
 void bd_forget_domain(struct ballastd *bd, struct bd_dom *d);
+/* Removes the saved state of domains that are not in this tick (once). */
+void bd_remove_orphans(struct ballastd *bd);
 int bd_write_metrics(struct ballastd *bd);
 
 #endif /* BALLASTD_H */

@@ -83,7 +83,9 @@ struct bio_ops {
 	/* Non-blocking: 1 and the event (malloc()ed), 0 if none, or -errno. */
 	int (*next_event)(void *ctx, char **path, char **token);
 
-	uint64_t (*now_ms)(void *ctx);	/* monotonic */
+	/* CLOCK_MONOTONIC in ms: one clock for every process of a boot, so
+	 * times ballastd saves in xenstore mean the same after a restart */
+	uint64_t (*now_ms)(void *ctx);
 	void (*sleep_ms)(void *ctx, uint64_t ms);
 	void (*close)(void *ctx);
 };

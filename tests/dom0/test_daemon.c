@@ -13,7 +13,12 @@
 #define UNCOOP_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_UNCOOPERATIVE
 #define RATE_MIN_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_RATE_MIN
 #define SEQ_REL		BALLAST_DATA_DIR "/" BALLAST_KEY_SEQ
+#define PSI_REL		BALLAST_DATA_DIR "/" BALLAST_KEY_PSI_SOME_AVG10
 #define STEP_KIB	(256 * MIB)	/* the policy's default step */
+#define STATE_DIR	BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/1/"
+#define BOOST_PATH	STATE_DIR BALLAST_KEY_BOOST
+#define RSEQ_PATH	STATE_DIR BALLAST_KEY_REPORT_SEQ
+#define RMS_PATH	STATE_DIR BALLAST_KEY_REPORT_RECEIVED
 
 /* Host of 4 GiB, domain 1 "a" with the ballast driver: 1 of 2 GiB. */
 static void setup_one(struct fx *x, const char *config)
@@ -226,6 +231,226 @@ static void test_restart_no_jump(void)
 	fx_run(&x, 2, 1000);
 	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == before);
 	CU_ASSERT(!fx_logged(&x, "target"));
+	fx_teardown(&x);
+}
+
+/* A number in the fake's xenstore; UINT64_MAX if absent or not one. */
+static uint64_t xs_u64(struct fx *x, const char *path)
+{
+	const char *v = fake_value(x->f, path);
+	char *end;
+	uint64_t n;
+
+	if (!v || !v[0])
+		return UINT64_MAX;
+	n = strtoull(v, &end, 10);
+	return *end ? UINT64_MAX : n;
+}
+
+static uint64_t status_u64(struct fx *x, uint32_t domid, const char *field)
+{
+	char buf[32];
+
+	return strtoull(fx_status_field(x, domid, field, buf, sizeof(buf)),
+			NULL, 10);
+}
+
+/*
+ * The twin run (issue 4): one guest whose workload grows and which stalls
+ * (PSI some 25 %) at first, reporting every third tick, then silent long
+ * enough for its last report to go stale (after 8 s here), then stalling
+ * again and reporting every fourth tick. Keep-free, so the target is the
+ * demand, a step of 64 MiB as in the lab. One daemon ticks throughout; the
+ * other is SIGKILLed before tick @kill_at (its memory lost, nothing
+ * cleaned) and a new one started on the same xenstore.
+ */
+#define TWIN_TICKS	60
+#define TWIN_CONFIG	"[host]\nsurplus = keep-free\nstep = 64M\nstats-stale-ms = 8000\n"
+
+struct twin_trace {
+	uint64_t target_kib[TWIN_TICKS];
+	uint64_t demand_kib[TWIN_TICKS];
+	uint64_t boost_pct[TWIN_TICKS];		/* as saved in xenstore */
+};
+
+static void twin_guest(struct fx *x, unsigned int i, uint64_t *seq)
+{
+	bool report = i < 24 ? i % 3 == 0 : i >= 40 && i % 4 == 0;
+	uint64_t used = 200 * MIB + i * 12 * MIB, cur = fake_actual_kib(x->f, 1);
+
+	if (!report)
+		return;
+	fx_guest(x, 1, PSI_REL, i < 9 || i >= 18 ? "2500" : "500");
+	fx_report(x, 1, ++*seq, cur, cur > used ? cur - used : 0);
+}
+
+static void twin_run(unsigned int kill_at, struct twin_trace *t)
+{
+	uint64_t seq = 0;
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 8 * GIB, TWIN_CONFIG, false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 1, "a", 512 * MIB, 4 * GIB,
+					FAKE_BALLOON_BALLAST, 256 * MIB) == 0);
+	for (unsigned int i = 0; i < TWIN_TICKS; i++) {
+		if (i == kill_at)
+			CU_ASSERT_FATAL(fx_restart(&x) == 0);
+		twin_guest(&x, i, &seq);
+		fx_run(&x, 1, 1000);
+		t->target_kib[i] = fx_dom_u64(&x, 1, TARGET_REL);
+		t->demand_kib[i] = status_u64(&x, 1, "demand_kib");
+		t->boost_pct[i] = xs_u64(&x, BOOST_PATH);
+	}
+	fx_teardown(&x);
+}
+
+/* Killed before any tick, a restart changes nothing the guest sees. */
+static void test_restart_twin(void)
+{
+	static struct twin_trace cont, killed;
+	unsigned int diverged = 0;
+	bool boosted = false;
+
+	twin_run(TWIN_TICKS, &cont);
+	/* the scenario has what it is about: a boost, growth, a stale hold */
+	for (unsigned int i = 0; i < TWIN_TICKS; i++)
+		boosted |= cont.boost_pct[i] != UINT64_MAX && cont.boost_pct[i] > 0;
+	CU_ASSERT(boosted);
+	CU_ASSERT(cont.target_kib[23] > cont.target_kib[3]);
+	CU_ASSERT(cont.target_kib[39] == cont.target_kib[33]);
+	CU_ASSERT(cont.target_kib[TWIN_TICKS - 1] > cont.target_kib[39]);
+	for (unsigned int n = 1; n < TWIN_TICKS; n++) {
+		twin_run(n, &killed);
+		for (unsigned int i = 0; i < TWIN_TICKS; i++) {
+			if (killed.target_kib[i] == cont.target_kib[i] &&
+			    killed.demand_kib[i] == cont.demand_kib[i] &&
+			    killed.boost_pct[i] == cont.boost_pct[i])
+				continue;
+			fprintf(stderr, "\nkilled before tick %u: tick %u: target %" PRIu64
+				" KiB, demand %" PRIu64 " KiB, boost %" PRIu64
+				" %%; without the kill %" PRIu64 ", %" PRIu64 ", %" PRIu64,
+				n, i, killed.target_kib[i], killed.demand_kib[i],
+				killed.boost_pct[i], cont.target_kib[i],
+				cont.demand_kib[i], cont.boost_pct[i]);
+			diverged++;
+			break;
+		}
+	}
+	CU_ASSERT_EQUAL(diverged, 0);
+}
+
+/*
+ * A report the guest stopped repeating goes stale (30 s by default) and the
+ * target holds. Killed then, the next daemon finds the same seq in
+ * xenstore: still the old report, still stale, still held; until the guest
+ * reports again, which counts as new.
+ */
+static void test_restart_keeps_report_age(void)
+{
+	uint64_t target, received;
+	struct fx x;
+
+	/* a boost of 5 % per tick is still growing when the report goes stale */
+	CU_ASSERT_FATAL(fx_setup(&x, 8 * GIB, "[host]\nsurplus = keep-free\n"
+				 "psi-boost-pct = 5\n", false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 1, "a", 1 * GIB, 4 * GIB,
+					FAKE_BALLOON_BALLAST, 256 * MIB) == 0);
+	fx_guest(&x, 1, PSI_REL, "2500");	/* stalling: the boost grows while fresh */
+	fx_report(&x, 1, 1, 1 * GIB, 600 * MIB);
+	received = x.bd.io.ops->now_ms(x.bd.io.ctx);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(xs_u64(&x, RSEQ_PATH), 1);
+	CU_ASSERT_EQUAL(xs_u64(&x, RMS_PATH), received);
+	CU_ASSERT_EQUAL(xs_u64(&x, BOOST_PATH), 5);
+	fx_run(&x, 34, 1000);			/* 35 s old: stale for 4 ticks */
+	target = fx_dom_u64(&x, 1, TARGET_REL);
+	CU_ASSERT_EQUAL(status_u64(&x, 1, "demand_kib"), target);
+	CU_ASSERT_EQUAL(xs_u64(&x, BOOST_PATH), 5 * 31);
+
+	CU_ASSERT(fx_restart(&x) == 0);
+	fx_log_clear(&x);
+	fx_run(&x, 3, 1000);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 1, TARGET_REL), target);
+	CU_ASSERT_EQUAL(status_u64(&x, 1, "demand_kib"), target);
+	CU_ASSERT(!fx_logged(&x, "target"));
+	CU_ASSERT_EQUAL(xs_u64(&x, RMS_PATH), received);	/* not taken again */
+	CU_ASSERT_EQUAL(xs_u64(&x, BOOST_PATH), 5 * 31);
+
+	/* the guest reports again, no longer stalling: a new report, used */
+	fx_guest(&x, 1, PSI_REL, "0");
+	fx_report(&x, 1, 2, fake_actual_kib(x.f, 1), 2 * GIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(xs_u64(&x, RSEQ_PATH), 2);
+	CU_ASSERT_EQUAL(xs_u64(&x, RMS_PATH), received + 38 * 1000);
+	CU_ASSERT_EQUAL(xs_u64(&x, BOOST_PATH), 5 * 31 / 2);	/* no stall: halved */
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) < target);
+	fx_teardown(&x);
+}
+
+/* Saved state is dom0's own, and still never trusted blindly. */
+static void test_restart_saved_garbage(void)
+{
+	static const struct {
+		const char *boost, *seq, *received;
+		unsigned int lines;	/* warnings expected */
+		const char *says;	/* one of them */
+	} cases[] = {
+		{ "lots", "-1", "0123", 3, "saved report-received ignored: leading zero" },
+		{ "201", "1", NULL, 2, "saved report-seq without report-received: ignored" },
+		{ NULL, "1", "99999999", 1, "saved report-received ignored: in the future" },
+		{ "", "9223372036854775808", "1000", 2, "saved boost ignored: empty" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx x;
+
+		setup_one(&x, "[host]\nsurplus = keep-free\n");
+		fx_run(&x, 1, 1000);	/* report 1 used at 1000 */
+		fx_run(&x, 40, 1000);	/* and stale by now */
+		if (cases[i].boost)
+			CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BOOST_PATH,
+						cases[i].boost) == 0);
+		x.bd.io.ops->rm(x.bd.io.ctx, BIO_TXN_NONE, RMS_PATH);
+		CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, RSEQ_PATH,
+					cases[i].seq) == 0);
+		if (cases[i].received)
+			CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, RMS_PATH,
+						cases[i].received) == 0);
+		CU_ASSERT(fx_restart(&x) == 0);
+		fx_log_clear(&x);
+		fx_run(&x, 1, 1000);
+		if (fx_log_count(&x, "a (1): saved ") != cases[i].lines)
+			fprintf(stderr, "\ncase %zu: %u lines", i,
+				fx_log_count(&x, "a (1): saved "));
+		CU_ASSERT_EQUAL(fx_log_count(&x, "a (1): saved "), cases[i].lines);
+		CU_ASSERT(fx_logged(&x, cases[i].says));
+		/* no pair to trust: the report counts as new, and is fresh */
+		CU_ASSERT_EQUAL(status_u64(&x, 1, "demand_kib"),
+				(1 * GIB - 800 * MIB) + 64 * MIB);
+		/* and what is saved is made right again */
+		CU_ASSERT_EQUAL(xs_u64(&x, BOOST_PATH), 0);
+		CU_ASSERT_EQUAL(xs_u64(&x, RSEQ_PATH), 1);
+		CU_ASSERT_EQUAL(xs_u64(&x, RMS_PATH), 1000 + 41 * 1000);
+		fx_run(&x, 2, 1000);
+		CU_ASSERT_EQUAL(fx_log_count(&x, "a (1): saved "), cases[i].lines);
+		fx_teardown(&x);
+	}
+}
+
+/* State left by domains that went while no daemon ran is removed at start. */
+static void test_restart_removes_orphans(void)
+{
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
+				BALLAST_TOOL_DOMAIN "/7/" BALLAST_KEY_BOOST, "150") == 0);
+	CU_ASSERT(fx_restart(&x) == 0);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/7") == NULL);
+	CU_ASSERT(fx_logged(&x, "domain 7 went while ballastd was not running"));
+	CU_ASSERT_EQUAL(xs_u64(&x, RSEQ_PATH), 1);
 	fx_teardown(&x);
 }
 
@@ -494,6 +719,12 @@ int main(void)
 	CU_add_test(s, "domain being built is not steered", test_domain_being_built);
 	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
 	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
+	CU_add_test(s, "SIGKILL and restart: the same targets as without", test_restart_twin);
+	CU_add_test(s, "restart: a stale report stays stale, a new one is used",
+		    test_restart_keeps_report_age);
+	CU_add_test(s, "restart: invalid saved state ignored", test_restart_saved_garbage);
+	CU_add_test(s, "restart: state of departed domains removed",
+		    test_restart_removes_orphans);
 	CU_add_test(s, "reported floor reaches the policy", test_reported_floor);
 	CU_add_test(s, "garbage guest values refused", test_garbage_refused);
 	CU_add_test(s, "flooding guest rate-limited", test_flood_rate_limited);

@@ -304,7 +304,7 @@ static void twin_run(unsigned int kill_at, struct twin_trace *t)
 	fx_teardown(&x);
 }
 
-/* Killed before any tick, a restart changes nothing the guest sees. */
+/* SIGKILLed before whichever tick, the daemon decides as if it never was. */
 static void test_restart_twin(void)
 {
 	static struct twin_trace cont, killed;

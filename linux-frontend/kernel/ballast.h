@@ -48,6 +48,9 @@ struct ballast_host_wish {
 };
 
 #define BALLAST_F_REREAD	0	/* the watch fired: read memory/ballast */
+/* Xen resumed us (save/restore, migration): we may be a new domain whose
+ * data/ballast is empty, so report everything at once. */
+#define BALLAST_F_RESUMED	1
 
 struct ballast {
 	struct kobject kobj;		/* /sys/kernel/ballast; release frees us */
@@ -76,6 +79,7 @@ struct ballast {
 	struct xenbus_watch ctl_watch;
 	struct notifier_block oom_nb;
 	struct notifier_block pm_nb;
+	struct notifier_block xen_resume_nb;
 };
 
 /* main.c */

@@ -26,6 +26,7 @@
 #include <linux/slab.h>
 #include <linux/suspend.h>
 #include <xen/balloon.h>
+#include <xen/xen-ops.h>
 #include <xen/xen.h>
 
 #include "ballast.h"
@@ -151,12 +152,13 @@ static void ballast_work(struct work_struct *work)
 	struct ballast_ctl_raw raw = { { NULL } };
 	enum ballast_state st;
 	unsigned int delay_ms;
-	bool reread;
+	bool reread, resumed;
 
 	mutex_lock(&b->lock);
 	/* Re-read while not settled too: a lost watch event must not stall us. */
+	resumed = test_and_clear_bit(BALLAST_F_RESUMED, &b->flags);
 	reread = test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
-		 !settled(b->core.state);
+		 !settled(b->core.state) || resumed;
 	mutex_unlock(&b->lock);
 	if (reread)
 		ballast_fetch_ctl(&raw);
@@ -174,7 +176,7 @@ static void ballast_work(struct work_struct *work)
 	mutex_unlock(&b->lock);
 	ballast_free_ctl(&raw);
 
-	report(b, now_ms(), false);
+	report(b, now_ms(), resumed);
 	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
 }
 
@@ -187,6 +189,24 @@ static int ballast_pm_notify(struct notifier_block *nb, unsigned long action,
 	if (action == PM_POST_SUSPEND || action == PM_POST_HIBERNATION ||
 	    action == PM_POST_RESTORE)
 		ballast_kick(b, true);
+	return NOTIFY_OK;
+}
+
+/*
+ * Xen's save/restore and live migration do not go through the PM notifier
+ * chain (drivers/xen/manage.c suspends on its own). After a restore we run
+ * in a new domain: its data/ballast is empty and dom0 does not know us until
+ * we report, so report at once rather than at the next interval. The watch
+ * on memory/ballast is re-registered by xenbus and fires by itself.
+ * Called in process context after xenbus has resumed; only queues work.
+ */
+static int ballast_xen_resume_notify(struct notifier_block *nb,
+				     unsigned long action, void *data)
+{
+	struct ballast *b = container_of(nb, struct ballast, xen_resume_nb);
+
+	set_bit(BALLAST_F_RESUMED, &b->flags);
+	ballast_kick(b, true);
 	return NOTIFY_OK;
 }
 
@@ -299,9 +319,11 @@ static int __init ballast_init(void)
 	err = register_pm_notifier(&b->pm_nb);
 	if (err)
 		goto out_stop_oom;
+	b->xen_resume_nb.notifier_call = ballast_xen_resume_notify;
+	xen_resume_notifier_register(&b->xen_resume_nb);
 	err = ballast_watch_start(b);
 	if (err)
-		goto out_unregister_pm;
+		goto out_unregister_resume;
 
 	the_ballast = b;
 	ballast_kick(b, true);
@@ -314,7 +336,8 @@ static int __init ballast_init(void)
 		BALLAST_CTL_DIR, BALLAST_KEY_TARGET);
 	return 0;
 
-out_unregister_pm:
+out_unregister_resume:
+	xen_resume_notifier_unregister(&b->xen_resume_nb);
 	unregister_pm_notifier(&b->pm_nb);
 out_stop_oom:
 	ballast_oom_stop(b);
@@ -333,6 +356,7 @@ static void __exit ballast_exit(void)
 
 	/* Stop everything that can queue work, then the worker itself. */
 	ballast_watch_stop(b);
+	xen_resume_notifier_unregister(&b->xen_resume_nb);
 	unregister_pm_notifier(&b->pm_nb);
 	ballast_oom_stop(b);
 	kobject_del(&b->kobj);

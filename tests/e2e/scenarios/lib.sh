@@ -66,7 +66,9 @@ guest_create() { guest_start "$@" && guest_wait "$1"; }
 guest_run() {
 	local name=$1 cmd=$2 timeout=${3:-60} home seq
 	home=$(dompath "$name")
-	seq=$(($(xenstore-read "$home/$E2E_CHAN/done" 2>/dev/null || echo 0) + 1))
+	# A fresh number each time, not done + 1: after xl restore the guest's
+	# home is new (done is gone) but the guest remembers the last one.
+	seq=$(date +%s%N)
 	xenstore-write "$home/$E2E_CHAN/cmd" "$cmd" "$home/$E2E_CHAN/seq" "$seq" || return 255
 	if ! wait_for "$timeout" '[ "$(xenstore-read "$home/$E2E_CHAN/done")" = "$seq" ]'; then
 		log "$name: no answer to '$cmd' in ${timeout}s"

@@ -29,6 +29,49 @@ void bd_log(struct ballastd *bd, int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
+		    const char *fmt, ...)
+{
+	uint64_t now_ms = bd->io.ops->now_ms(bd->io.ctx);
+	char msg[512];
+	va_list ap;
+
+	lim->failing = true;
+	if (now_ms < lim->quiet_until_ms) {
+		lim->held_back++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (lim->held_back)
+		bd_log(bd, prio, "%s (repeated %" PRIu64 " times since the last report)",
+		       msg, lim->held_back);
+	else
+		bd_log(bd, prio, "%s", msg);
+	lim->held_back = 0;
+	lim->quiet_until_ms = now_ms + BD_LOG_QUIET_MS;
+}
+
+void bd_log_recovered(struct ballastd *bd, struct bd_log_limit *lim,
+		      const char *what_fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (!lim->failing)
+		return;
+	va_start(ap, what_fmt);
+	vsnprintf(what, sizeof(what), what_fmt, ap);
+	va_end(ap);
+	if (lim->held_back)
+		bd_log(bd, LOG_NOTICE, "%s: working again (after %" PRIu64 " more failures)",
+		       what, lim->held_back);
+	else
+		bd_log(bd, LOG_NOTICE, "%s: working again", what);
+	*lim = (struct bd_log_limit){ 0 };
+}
+
 void bd_log_refusal(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms,
 		    const char *what, const char *why)
 {
@@ -321,6 +364,7 @@ int bd_tick(struct ballastd *bd)
 	struct bsched_snapshot s = { .now_ms = now_ms };
 	struct bio_physinfo phys;
 	uint32_t *ids = NULL;
+	const char *what = "no snapshot";
 	size_t n = 0;
 	int rc;
 
@@ -335,6 +379,7 @@ int bd_tick(struct ballastd *bd)
 	forget_absent(bd);
 	if (!bd->orphans_removed)
 		bd_remove_orphans(bd);
+	what = "reservations unreadable";
 	rc = bd_read_reservations(bd, now_ms);
 	if (rc)
 		goto out_snap;
@@ -351,7 +396,7 @@ int bd_tick(struct ballastd *bd)
 	s.n_reservations = bd->n_res;
 	rc = bsched_tick(bd->policy, &bd->cfg.policy, &s, &result);
 	if (rc) {
-		bd_log(bd, LOG_ERR, "policy refused the snapshot: %s", strerror(-rc));
+		what = "the policy refused the snapshot";
 		goto out_res;
 	}
 	for (size_t i = 0; i < bd->n_doms; i++)
@@ -371,8 +416,11 @@ int bd_tick(struct ballastd *bd)
 	bd->count.ticks++;
 	rc = bd_write_metrics(bd);
 	if (rc)
-		bd_log(bd, LOG_WARNING, "metrics file %s: %s", bd->cfg.metrics_file,
-		       strerror(-rc));
+		bd_log_failure(bd, &bd->metrics_log, LOG_WARNING, "metrics file %s: %s",
+			       bd->cfg.metrics_file, strerror(-rc));
+	else
+		bd_log_recovered(bd, &bd->metrics_log, "metrics file");
+	bd_log_recovered(bd, &bd->tick_log, "tick");
 	rc = 0;
 out_res:
 	free(res);
@@ -383,6 +431,7 @@ out_snap:
 		return 0;
 out_error:
 	bd->count.tick_errors++;
-	bd_log(bd, LOG_ERR, "tick failed: %s", strerror(-rc));
+	bd_log_failure(bd, &bd->tick_log, LOG_ERR, "tick failed: %s: %s", what,
+		       strerror(-rc));
 	return rc;
 }

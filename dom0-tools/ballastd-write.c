@@ -132,15 +132,19 @@ static int plan_commit(struct ballastd *bd, struct bd_dom *d,
 	}
 	if (rc == -EAGAIN) {
 		bd->count.xs_giveups++;
-		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): xenstore kept conflicting, gave up after %u tries; next tick retries",
-		       d->name, d->domid, tries);
+		bd_log_failure(bd, &d->write_log, LOG_WARNING,
+			       "%s (%" PRIu32 "): xenstore kept conflicting, gave up after %u tries; next tick retries",
+			       d->name, d->domid, tries);
 		return rc;
 	}
 	if (rc) {
-		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): xenstore write failed: %s",
-		       d->name, d->domid, strerror(-rc));
+		bd_log_failure(bd, &d->write_log, LOG_WARNING,
+			       "%s (%" PRIu32 "): xenstore write failed: %s",
+			       d->name, d->domid, strerror(-rc));
 		return rc;
 	}
+	bd_log_recovered(bd, &d->write_log, "%s (%" PRIu32 "): xenstore writes",
+			 d->name, d->domid);
 	if (tries > 1)
 		bd_log(bd, LOG_NOTICE, "%s (%" PRIu32 "): xenstore conflict, committed after %u tries",
 		       d->name, d->domid, tries);
@@ -186,8 +190,12 @@ static int set_maxmem(struct ballastd *bd, struct bd_dom *d, uint64_t kib)
 	}
 	rc = bd->io.ops->set_maxmem(bd->io.ctx, d->domid, kib);
 	if (rc && rc != -ESRCH)
-		bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): setting maxmem to %" PRIu64 " KiB failed: %s",
-		       d->name, d->domid, kib, strerror(-rc));
+		bd_log_failure(bd, &d->maxmem_log, LOG_WARNING,
+			       "%s (%" PRIu32 "): setting maxmem to %" PRIu64 " KiB failed: %s",
+			       d->name, d->domid, kib, strerror(-rc));
+	else if (!rc)
+		bd_log_recovered(bd, &d->maxmem_log, "%s (%" PRIu32 "): maxmem",
+				 d->name, d->domid);
 	return rc;
 }
 

@@ -28,6 +28,17 @@
 #define BD_GUEST_TOKEN_FMT	"g%" PRIu32	/* watch on a guest's data/ballast */
 #define BD_MAX_EVENTS_PER_DRAIN	4096	/* then tick: events cannot stall us */
 
+/*
+ * A failure that can come back every tick (a xenstore write, a maxmem call,
+ * the metrics file): said at once, then at most once per BD_LOG_QUIET_MS
+ * with the number of repeats held back, and once more when it clears.
+ */
+struct bd_log_limit {
+	uint64_t quiet_until_ms;
+	uint64_t held_back;
+	bool failing;
+};
+
 /* What ballastd knows about one domain between ticks. */
 struct bd_dom {
 	uint32_t domid;
@@ -55,6 +66,8 @@ struct bd_dom {
 	uint64_t log_quiet_until_ms;
 	uint64_t log_suppressed;
 	char last_refusal[96];
+	struct bd_log_limit write_log;	/* xenstore writes failing */
+	struct bd_log_limit maxmem_log;	/* xc_domain_setmaxmem failing */
 
 	/* policy inputs resolved this tick */
 	uint64_t min_kib, max_kib;
@@ -125,6 +138,8 @@ struct ballastd {
 	bool watches_set;
 	bool orphans_removed;		/* state of domains gone while we were not */
 	char *pub_daemon_status;
+	struct bd_log_limit tick_log;	/* no snapshot, or the policy refused it */
+	struct bd_log_limit metrics_log;
 	struct bd_counters count;
 };
 
@@ -152,6 +167,13 @@ int bd_reload(struct ballastd *bd);
 
 void bd_log(struct ballastd *bd, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A failure through @lim: see struct bd_log_limit. */
+void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The failure behind @lim is over: says so ("<what>: working again") if it
+ * was said. */
+void bd_log_recovered(struct ballastd *bd, struct bd_log_limit *lim,
+		      const char *what_fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Logs a refused guest value, at most once per BD_LOG_QUIET_MS per domain. */
 void bd_log_refusal(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms,
 		    const char *what, const char *why);

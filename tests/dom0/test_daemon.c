@@ -634,6 +634,35 @@ static void test_eagain_retried_then_given_up(void)
 	fx_teardown(&x);
 }
 
+/* A failure that repeats every tick is said once a minute, not every tick. */
+static void test_repeated_failure_logged_once(void)
+{
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[domain s]\nstock-balloon = yes\nmax = 1G\n",
+				 false) == 0);
+	fake_add_domain(x.f, 1, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_STOCK, 512 * MIB);
+	fake_inject_failure(x.f, FAKE_OP_MAXMEM, -EPERM, 40);
+	fx_run(&x, 40, 1000);
+	/* retried every tick (the 39 held back below), said once */
+	CU_ASSERT(fx_log_count(&x, "s (1): setting maxmem") == 1);
+	CU_ASSERT(fx_logged(&x, "Operation not permitted"));
+	CU_ASSERT(fake_maxmem_kib(x.f, 1) == 1536 * MIB);
+	/* the 41st call works: said once, with what was held back */
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(fake_maxmem_kib(x.f, 1) == 1 * GIB + 1024);
+	CU_ASSERT(fx_log_count(&x, "s (1): maxmem: working again (after 39 more failures)") == 1);
+	/* failing for over a minute: a second line that counts the repeats */
+	fx_log_clear(&x);
+	fake_inject_failure(x.f, FAKE_OP_WRITE, -EIO, 1000);
+	CU_ASSERT_FATAL(fx_write_config(&x, "[domain s]\nstock-balloon = yes\nmax = 768M\n") == 0);
+	CU_ASSERT(bd_reload(&x.bd) == 0);
+	fx_run(&x, 70, 1000);
+	CU_ASSERT(fx_log_count(&x, "s (1): xenstore write failed") == 2);
+	CU_ASSERT(fx_logged(&x, "(repeated "));
+	fx_teardown(&x);
+}
+
 static void test_vanish_mid_transaction(void)
 {
 	struct fx x;
@@ -729,6 +758,8 @@ int main(void)
 	CU_add_test(s, "garbage guest values refused", test_garbage_refused);
 	CU_add_test(s, "flooding guest rate-limited", test_flood_rate_limited);
 	CU_add_test(s, "EAGAIN retried, then given up", test_eagain_retried_then_given_up);
+	CU_add_test(s, "repeated failure logged once a minute",
+		    test_repeated_failure_logged_once);
 	CU_add_test(s, "domain vanishing mid-transaction", test_vanish_mid_transaction);
 	CU_add_test(s, "dry-run writes nothing", test_dry_run_writes_nothing);
 	CU_add_test(s, "runtime overrides and metrics", test_overrides_and_metrics);

@@ -29,6 +29,16 @@ void bd_log(struct ballastd *bd, int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* @msg, with " (@what: @n)" appended unless @n is 0. */
+static void log_counted(struct ballastd *bd, int prio, const char *msg,
+			const char *what, uint64_t n)
+{
+	if (n)
+		bd_log(bd, prio, "%s (%s: %" PRIu64 ")", msg, what, n);
+	else
+		bd_log(bd, prio, "%s", msg);
+}
+
 void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
 		    const char *fmt, ...)
 {
@@ -44,11 +54,7 @@ void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (lim->held_back)
-		bd_log(bd, prio, "%s (repeated %" PRIu64 " times since the last report)",
-		       msg, lim->held_back);
-	else
-		bd_log(bd, prio, "%s", msg);
+	log_counted(bd, prio, msg, "repeats since the last line", lim->held_back);
 	lim->held_back = 0;
 	lim->quiet_until_ms = now_ms + BD_LOG_QUIET_MS;
 }
@@ -56,19 +62,18 @@ void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
 void bd_log_recovered(struct ballastd *bd, struct bd_log_limit *lim,
 		      const char *what_fmt, ...)
 {
-	char what[256];
+	char msg[512];
 	va_list ap;
+	int n;
 
 	if (!lim->failing)
 		return;
 	va_start(ap, what_fmt);
-	vsnprintf(what, sizeof(what), what_fmt, ap);
+	n = vsnprintf(msg, sizeof(msg) - 32, what_fmt, ap);
 	va_end(ap);
-	if (lim->held_back)
-		bd_log(bd, LOG_NOTICE, "%s: working again (after %" PRIu64 " more failures)",
-		       what, lim->held_back);
-	else
-		bd_log(bd, LOG_NOTICE, "%s: working again", what);
+	if (n >= 0)
+		strcat(msg, ": working again");
+	log_counted(bd, LOG_NOTICE, msg, "failures not logged", lim->held_back);
 	*lim = (struct bd_log_limit){ 0 };
 }
 

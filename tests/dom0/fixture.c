@@ -125,9 +125,8 @@ const char *fx_dom_str(struct fx *x, uint32_t domid, const char *rel)
 	return fake_value(x->f, path);
 }
 
-uint64_t fx_dom_u64(struct fx *x, uint32_t domid, const char *rel)
+static uint64_t as_u64(const char *v)
 {
-	const char *v = fx_dom_str(x, domid, rel);
 	char *end;
 	uint64_t n;
 
@@ -135,6 +134,16 @@ uint64_t fx_dom_u64(struct fx *x, uint32_t domid, const char *rel)
 		return UINT64_MAX;
 	n = strtoull(v, &end, 10);
 	return *end ? UINT64_MAX : n;
+}
+
+uint64_t fx_u64(struct fx *x, const char *path)
+{
+	return as_u64(fake_value(x->f, path));
+}
+
+uint64_t fx_dom_u64(struct fx *x, uint32_t domid, const char *rel)
+{
+	return as_u64(fx_dom_str(x, domid, rel));
 }
 
 /* What was logged since the last fx_log_clear(). */

@@ -38,6 +38,8 @@ void fx_report(struct fx *x, uint32_t domid, uint64_t seq, uint64_t current_kib,
 int fx_guest(struct fx *x, uint32_t domid, const char *rel, const char *val);
 /* Events, tick, then @step_ms passes; @n times. */
 void fx_run(struct fx *x, unsigned int n, uint64_t step_ms);
+/* The value at an absolute @path as a number; UINT64_MAX if absent or not one. */
+uint64_t fx_u64(struct fx *x, const char *path);
 /* The value at /local/domain/<id>/<rel> as a number; UINT64_MAX if absent. */
 uint64_t fx_dom_u64(struct fx *x, uint32_t domid, const char *rel);
 const char *fx_dom_str(struct fx *x, uint32_t domid, const char *rel);

@@ -18,6 +18,7 @@
 #include "ballast_schema.h"
 #include "ballastctl.h"
 #include "bsched.h"
+#include "status-json.h"
 
 #define ROW_NAME_MAX	64
 #define PATH_LEN	256
@@ -113,7 +114,7 @@ static bool daemon_running(struct bctl *ctl)
 	t = read_json(ctl, path);
 	if (!t)
 		return false;
-	pid = json_u64(t, "pid");
+	pid = json_u64(t, SJ_PID);
 	yajl_tree_free(t);
 	return pid && pid < INT32_MAX &&
 	       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
@@ -169,23 +170,23 @@ static void read_row(struct bctl *ctl, const struct bio_dominfo *info,
 		return;
 	r->published = true;
 	if (!r->name[0])
-		json_str(t, "name", r->name, sizeof(r->name));
-	json_str(t, "frontend", r->frontend, sizeof(r->frontend));
-	json_str(t, "bound", r->bound, sizeof(r->bound));
-	json_str(t, "last_refusal", r->last_refusal, sizeof(r->last_refusal));
-	r->managed = json_bool(t, "managed");
-	r->min_kib = json_u64(t, "min_kib");
-	r->max_kib = json_u64(t, "max_kib");
-	r->target_kib = json_u64(t, "target_kib");
-	r->demand_kib = json_u64(t, "demand_kib");
-	r->ideal_kib = json_u64(t, "ideal_kib");
-	r->shares = json_u64(t, "shares");
-	r->stuck = json_bool(t, "stuck");
-	r->uncooperative = json_bool(t, "uncooperative");
-	r->flooding = json_bool(t, "flooding");
-	r->refused_reports = json_u64(t, "refused_reports");
-	r->flood_refused = json_u64(t, "flood_refused");
-	r->refused_reservation = json_u64(t, "refused_reservation");
+		json_str(t, SJ_NAME, r->name, sizeof(r->name));
+	json_str(t, SJ_FRONTEND, r->frontend, sizeof(r->frontend));
+	json_str(t, SJ_BOUND, r->bound, sizeof(r->bound));
+	json_str(t, SJ_LAST_REFUSAL, r->last_refusal, sizeof(r->last_refusal));
+	r->managed = json_bool(t, SJ_MANAGED);
+	r->min_kib = json_u64(t, SJ_MIN_KIB);
+	r->max_kib = json_u64(t, SJ_MAX_KIB);
+	r->target_kib = json_u64(t, SJ_TARGET_KIB);
+	r->demand_kib = json_u64(t, SJ_DEMAND_KIB);
+	r->ideal_kib = json_u64(t, SJ_IDEAL_KIB);
+	r->shares = json_u64(t, SJ_SHARES);
+	r->stuck = json_bool(t, SJ_STUCK);
+	r->uncooperative = json_bool(t, SJ_UNCOOPERATIVE);
+	r->flooding = json_bool(t, SJ_FLOODING);
+	r->refused_reports = json_u64(t, SJ_REFUSED_REPORTS);
+	r->flood_refused = json_u64(t, SJ_FLOOD_REFUSED);
+	r->refused_reservation = json_u64(t, SJ_REFUSED_RESERVATION);
 	yajl_tree_free(t);
 }
 
@@ -280,29 +281,6 @@ static void print_table(struct bctl *ctl, const struct bctl_view *v)
 		fprintf(ctl->out, "(ballastd is not running: targets are as last published)\n");
 }
 
-static void gen_key(yajl_gen g, const char *k)
-{
-	yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-}
-
-static void gen_num(yajl_gen g, const char *k, uint64_t v)
-{
-	gen_key(g, k);
-	yajl_gen_integer(g, (long long)v);
-}
-
-static void gen_text(yajl_gen g, const char *k, const char *v)
-{
-	gen_key(g, k);
-	yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-}
-
-static void gen_flag(yajl_gen g, const char *k, bool v)
-{
-	gen_key(g, k);
-	yajl_gen_bool(g, v);
-}
-
 static int print_json(struct bctl *ctl, const struct bctl_view *v)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -313,38 +291,38 @@ static int print_json(struct bctl *ctl, const struct bctl_view *v)
 		return -ENOMEM;
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
-	gen_flag(g, "ballastd_running", v->daemon);
-	gen_key(g, "host");
+	sj_bool(g, SJ_BALLASTD_RUNNING, v->daemon);
+	sj_key(g, SJ_HOST);
 	yajl_gen_map_open(g);
-	gen_num(g, "total_kib", v->host.total_kib);
-	gen_num(g, "free_kib", v->host.free_kib);
-	gen_num(g, "scrub_kib", v->host.scrub_kib);
-	gen_num(g, "outstanding_kib", v->host.outstanding_kib);
+	sj_u64(g, SJ_TOTAL_KIB, v->host.total_kib);
+	sj_u64(g, SJ_FREE_KIB, v->host.free_kib);
+	sj_u64(g, SJ_SCRUB_KIB, v->host.scrub_kib);
+	sj_u64(g, SJ_OUTSTANDING_KIB, v->host.outstanding_kib);
 	yajl_gen_map_close(g);
-	gen_key(g, "domains");
+	sj_key(g, SJ_DOMAINS);
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct bctl_row *r = &v->rows[i];
 
 		yajl_gen_map_open(g);
-		gen_text(g, "name", r->name);
-		gen_num(g, "domid", r->domid);
-		gen_flag(g, "published", r->published);
-		gen_text(g, "frontend", r->frontend);
-		gen_flag(g, "managed", r->managed);
-		gen_num(g, "min_kib", r->min_kib);
-		gen_num(g, "target_kib", r->target_kib);
-		gen_num(g, "actual_kib", r->actual_kib);
-		gen_num(g, "max_kib", r->max_kib);
-		gen_num(g, "shares", r->shares);
-		gen_text(g, "state", r->state);
+		sj_str(g, SJ_NAME, r->name);
+		sj_u64(g, SJ_DOMID, r->domid);
+		sj_bool(g, SJ_PUBLISHED, r->published);
+		sj_str(g, SJ_FRONTEND, r->frontend);
+		sj_bool(g, SJ_MANAGED, r->managed);
+		sj_u64(g, SJ_MIN_KIB, r->min_kib);
+		sj_u64(g, SJ_TARGET_KIB, r->target_kib);
+		sj_u64(g, SJ_ACTUAL_KIB, r->actual_kib);
+		sj_u64(g, SJ_MAX_KIB, r->max_kib);
+		sj_u64(g, SJ_SHARES, r->shares);
+		sj_str(g, SJ_STATE, r->state);
 		if (r->has_pressure)
-			gen_num(g, "psi_some_avg10_centipct", r->psi_some_centipct);
-		gen_text(g, "bound", r->bound);
-		gen_flag(g, "stuck", r->stuck);
-		gen_flag(g, "uncooperative", r->uncooperative);
-		gen_flag(g, "flooding", r->flooding);
-		gen_num(g, "refused_reports", r->refused_reports);
+			sj_u64(g, SJ_PSI_SOME, r->psi_some_centipct);
+		sj_str(g, SJ_BOUND, r->bound);
+		sj_bool(g, SJ_STUCK, r->stuck);
+		sj_bool(g, SJ_UNCOOPERATIVE, r->uncooperative);
+		sj_bool(g, SJ_FLOODING, r->flooding);
+		sj_u64(g, SJ_REFUSED_REPORTS, r->refused_reports);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

@@ -14,6 +14,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "ballastd.h"
+#include "status-json.h"
 
 #define PLAN_MAX	8	/* 4 keys under memory/ballast, 3 of saved state */
 
@@ -380,33 +381,6 @@ void bd_answer(struct ballastd *bd, struct bd_res *r,
 
 /* --- state for tools, dom0-only ------------------------------------------- */
 
-static void gen_str(yajl_gen g, const char *s)
-{
-	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
-static void gen_u64(yajl_gen g, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	gen_str(g, key);
-	/* yajl numbers are long long: emit the digits as a number token */
-	snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	yajl_gen_number(g, buf, strlen(buf));
-}
-
-static void gen_bool(yajl_gen g, const char *key, bool v)
-{
-	gen_str(g, key);
-	yajl_gen_bool(g, v);
-}
-
-static void gen_kv(yajl_gen g, const char *key, const char *val)
-{
-	gen_str(g, key);
-	gen_str(g, val);
-}
-
 /* Writes @json at @path if it differs from *@cache (which then owns a copy). */
 static void publish_json(struct ballastd *bd, const char *path,
 			 const char *json, char **cache)
@@ -440,24 +414,24 @@ void bd_publish_status(struct ballastd *bd, struct bd_dom *d)
 	if (!g)
 		return;
 	yajl_gen_map_open(g);
-	gen_u64(g, "domid", d->domid);
-	gen_kv(g, "name", d->name);
-	gen_kv(g, "frontend", bsched_frontend_str(d->frontend));
-	gen_bool(g, "managed", d->managed);
-	gen_u64(g, "min_kib", d->min_kib);
-	gen_u64(g, "max_kib", d->max_kib);
-	gen_u64(g, "shares", d->shares);
-	gen_u64(g, "target_kib", d->last.target_kib);
-	gen_u64(g, "demand_kib", d->last.demand_kib);
-	gen_u64(g, "ideal_kib", d->last.ideal_kib);
-	gen_kv(g, "bound", bsched_bound_str(d->last.bound));
-	gen_bool(g, "stuck", d->last.stuck);
-	gen_bool(g, "uncooperative", d->last.uncooperative);
-	gen_bool(g, "flooding", d->flooding);
-	gen_u64(g, "refused_reports", d->refused_reports);
-	gen_u64(g, "flood_refused", d->flood_refused);
-	gen_kv(g, "last_refusal", d->last_refusal);
-	gen_u64(g, "refused_reservation", d->refused_reservation);
+	sj_u64(g, SJ_DOMID, d->domid);
+	sj_str(g, SJ_NAME, d->name);
+	sj_str(g, SJ_FRONTEND, bsched_frontend_str(d->frontend));
+	sj_bool(g, SJ_MANAGED, d->managed);
+	sj_u64(g, SJ_MIN_KIB, d->min_kib);
+	sj_u64(g, SJ_MAX_KIB, d->max_kib);
+	sj_u64(g, SJ_SHARES, d->shares);
+	sj_u64(g, SJ_TARGET_KIB, d->last.target_kib);
+	sj_u64(g, SJ_DEMAND_KIB, d->last.demand_kib);
+	sj_u64(g, SJ_IDEAL_KIB, d->last.ideal_kib);
+	sj_str(g, SJ_BOUND, bsched_bound_str(d->last.bound));
+	sj_bool(g, SJ_STUCK, d->last.stuck);
+	sj_bool(g, SJ_UNCOOPERATIVE, d->last.uncooperative);
+	sj_bool(g, SJ_FLOODING, d->flooding);
+	sj_u64(g, SJ_REFUSED_REPORTS, d->refused_reports);
+	sj_u64(g, SJ_FLOOD_REFUSED, d->flood_refused);
+	sj_str(g, SJ_LAST_REFUSAL, d->last_refusal);
+	sj_u64(g, SJ_REFUSED_RESERVATION, d->refused_reservation);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
 		publish_json(bd, path, (const char *)buf, &d->pub_status);
@@ -477,9 +451,9 @@ void bd_publish_daemon(struct ballastd *bd)
 	if (!g)
 		return;
 	yajl_gen_map_open(g);
-	gen_u64(g, "pid", (uint64_t)getpid());
-	gen_u64(g, "tick_ms", bd->cfg.tick_ms);
-	gen_bool(g, "dry_run", bd->dry_run);
+	sj_u64(g, SJ_PID, (uint64_t)getpid());
+	sj_u64(g, SJ_TICK_MS, bd->cfg.tick_ms);
+	sj_bool(g, SJ_DRY_RUN, bd->dry_run);
 	yajl_gen_map_close(g);
 	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
 		publish_json(bd, path, (const char *)buf, &bd->pub_daemon_status);

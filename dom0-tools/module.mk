@@ -2,7 +2,7 @@
 # backend interface; the fake backend is linked by the tests only.
 DOM0_LIB := $(B)/libballast_dom0.a
 DOM0_CORE := bio-util.c size.c config.c ballastd-core.c ballastd-read.c \
-	ballastd-write.c ballastctl-verbs.c ballastctl-args.c
+	ballastd-write.c ballastctl-verbs.c ballastctl-args.c status-json.c
 DOM0_CORE_OBJS := $(addprefix $(B)/dom0-tools/,$(DOM0_CORE:.c=.o))
 DOM0_DEPS_OK := $(and $(HAVE_XEN),$(HAVE_INIH),$(HAVE_YAJL),$(HAVE_SYSTEMD))
 DOM0_LDLIBS := -linih -lyajl

@@ -51,6 +51,9 @@ struct ballast_host_wish {
 /* Xen resumed us (save/restore, migration): we may be a new domain whose
  * data/ballast is empty, so report everything at once. */
 #define BALLAST_F_RESUMED	1
+/* An OOM came while the worker held the lock: stop taking pages at once and
+ * give back oom_pages as soon as the lock is ours. */
+#define BALLAST_F_OOM_MISSED	2
 
 struct ballast {
 	struct kobject kobj;		/* /sys/kernel/ballast; release frees us */
@@ -128,5 +131,6 @@ extern const struct kobj_type ballast_ktype;
 /* oom.c */
 int ballast_oom_start(struct ballast *b);
 void ballast_oom_stop(struct ballast *b);
+void ballast_oom_deferred(struct ballast *b);
 
 #endif /* BALLAST_KMOD_H */

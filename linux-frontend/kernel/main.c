@@ -169,8 +169,10 @@ static void ballast_work(struct work_struct *work)
 		ballast_apply_knobs(b);
 	}
 	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
+	ballast_oom_deferred(b);
 	st = bcore_tick(&b->core, &ballast_mem_ops, b,
 			ballast_mem_available_pages());
+	ballast_oom_deferred(b);	/* one that came during this tick */
 	ballast_sync_stock(b);
 	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
 	mutex_unlock(&b->lock);

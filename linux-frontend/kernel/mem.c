@@ -47,8 +47,12 @@ static void mem_inflate(void *ctx, u32 nr, struct bcore_xfer *out)
 	out->done = 0;
 	nr = min_t(u32, nr, BCORE_BATCH_MAX);
 	while (taken < nr) {
-		struct page *page = alloc_page(BALLAST_GFP);
+		struct page *page;
 
+		/* The guest ran out of memory meanwhile: this is a failure. */
+		if (test_bit(BALLAST_F_OOM_MISSED, &b->flags))
+			break;
+		page = alloc_page(BALLAST_GFP);
 		if (!page)
 			break;
 		/*

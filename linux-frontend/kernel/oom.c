@@ -17,9 +17,18 @@ static int ballast_oom_notify(struct notifier_block *nb, unsigned long unused,
 	unsigned long *freed = parm;
 	u64 got;
 
-	/* The worker may hold the lock inflating; never wait in OOM. */
-	if (!mutex_trylock(&b->lock))
+	/*
+	 * The worker may hold the lock inflating; never wait in OOM. It stops
+	 * taking pages at its next allocation and gives the pages back as soon
+	 * as it can (ballast_oom_deferred), too late for this OOM but in time
+	 * for the next.
+	 */
+	if (!mutex_trylock(&b->lock)) {
+		set_bit(BALLAST_F_OOM_MISSED, &b->flags);
+		ballast_kick(b, false);
 		return NOTIFY_OK;
+	}
+	clear_bit(BALLAST_F_OOM_MISSED, &b->flags);
 	got = bcore_oom(&b->core, &ballast_mem_ops, b, b->knobs.oom_pages);
 	mutex_unlock(&b->lock);
 	if (got) {
@@ -29,6 +38,19 @@ static int ballast_oom_notify(struct notifier_block *nb, unsigned long unused,
 		ballast_kick(b, false);	/* report it soon */
 	}
 	return NOTIFY_OK;
+}
+
+/* The relief an OOM could not get while the worker held the lock. Locked. */
+void ballast_oom_deferred(struct ballast *b)
+{
+	u64 got;
+
+	if (!test_and_clear_bit(BALLAST_F_OOM_MISSED, &b->flags))
+		return;
+	got = bcore_oom(&b->core, &ballast_mem_ops, b, b->knobs.oom_pages);
+	if (got)
+		pr_info_ratelimited("ballast: out of memory while inflating, gave back %llu pages\n",
+				    (unsigned long long)got);
 }
 
 int ballast_oom_start(struct ballast *b)

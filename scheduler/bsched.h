@@ -112,13 +112,16 @@ enum bsched_surplus {
 	BSCHED_SURPLUS_KEEP_FREE,	/* leave it free in Xen (fast domain starts) */
 };
 
-/* Under contention, what a balloon without fresh statistics gets. */
+/* What a balloon without fresh statistics is taken to need, and gets. */
 enum bsched_unreported {
-	/* what reporting balloons leave, beyond its min (or floor): they
-	 * show their need, its need is unknown */
+	/* its need is unknown, its min (or floor) is the admin's statement
+	 * of it: with surplus = shares its demand is that, and it gets that
+	 * plus its share of a surplus; under contention it keeps its min and
+	 * what the balloons that show their need leave */
 	BSCHED_UNREPORTED_YIELD = 0,
-	BSCHED_UNREPORTED_SHARE,	/* its share of the pool, as if it asked
-					 * for what it holds */
+	/* its demand is what it holds, shared like any other (with surplus
+	 * = shares it creeps up, a share of the surplus at a time) */
+	BSCHED_UNREPORTED_SHARE,
 };
 
 /* Fault switches: each turns one safety feature off, so tests prove it is needed. */
@@ -180,7 +183,9 @@ struct bsched_decision {
 	bool uncooperative;	/* flag to publish */
 	bool uncooperative_changed;
 	bool stuck;		/* left out of this tick's arithmetic */
-	uint64_t demand_kib;	/* what the stats asked for, clamped */
+	/* what the stats asked for, clamped; without fresh ones its lower
+	 * bound (unreported = yield, surplus = shares) or its target */
+	uint64_t demand_kib;
 	uint64_t ideal_kib;	/* the allocation before step/deadband/phase */
 	enum bsched_bound bound;
 	/* PSI boost now in the state: the caller keeps it to pass back as

@@ -143,9 +143,10 @@ void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
 /* demand.c: a valid report, recent enough to base a demand on. */
 bool bsched_stats_fresh(const struct bsched_stats *s,
 			const struct bsched_config *cfg);
-/* demand.c: demand of one balloon domain, clamped to [lo, hi]. */
+/* demand.c: demand of one balloon domain, clamped to [lo, hi];
+ * @silent_kib without fresh statistics. */
 uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
-		       const struct bsched_config *cfg, uint64_t hold_kib,
+		       const struct bsched_config *cfg, uint64_t silent_kib,
 		       uint64_t lo_kib, uint64_t hi_kib);
 
 /* shares.c: fill @pool_kib; @ev and @tmp need room for 2 * n events. */

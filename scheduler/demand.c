@@ -9,9 +9,9 @@
  * The boost grows by psi_boost_pct each tick PSI "some" avg10 is above the
  * stall threshold and halves each tick it is not. A large MemAvailable
  * lowers demand by itself: the buffer is a fraction of what is used, not of
- * what the guest holds. Without fresh statistics the guest keeps what it
- * has been given (hold_kib): no evidence, no change. Under contention such
- * a guest yields to those whose statistics show a need (tick.c).
+ * what the guest holds. Without fresh statistics the caller says what the
+ * guest is taken to need (silent_kib): its lower bound, or what it has been
+ * given (tick.c, silent_need_kib()).
  */
 #include "bsched_int.h"
 
@@ -37,13 +37,13 @@ static void update_boost(struct bsched_rec *rec, const struct bsched_stats *s,
 }
 
 uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
-		       const struct bsched_config *cfg, uint64_t hold_kib,
+		       const struct bsched_config *cfg, uint64_t silent_kib,
 		       uint64_t lo_kib, uint64_t hi_kib)
 {
 	uint64_t used_kib, buffer_kib, demand_kib;
 
 	if (!bsched_stats_fresh(s, cfg))
-		return bsched_clamp_u64(hold_kib, lo_kib, hi_kib);
+		return bsched_clamp_u64(silent_kib, lo_kib, hi_kib);
 
 	update_boost(rec, s, cfg);
 	/* the caller bounded both by BSCHED_KIB_LIMIT: no overflow below */

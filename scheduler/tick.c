@@ -74,6 +74,30 @@ static uint64_t honoured_floor_kib(const struct bsched_domain *d)
 			      d->actual_kib);
 }
 
+/*
+ * What a balloon without fresh statistics (the stock balloon; a driver or
+ * agent whose reports are missing, stale or absurd) is taken to need. What
+ * it holds is only what it was given, last tick's share of the surplus
+ * included: taken as its need under surplus = shares, each tick would hand
+ * it another share on top of the last, a ratchet up to its max that takes
+ * the surplus from the guests that report, and its target would depend on
+ * its own history. Under unreported = yield its need is its lower bound,
+ * the admin's statement of it (its min, or the floor it reported): it gets
+ * lo plus its share of the surplus, as a reporting guest gets its demand
+ * plus its share, whatever it was given before. With keep-free nothing is
+ * handed out on top: it keeps what it holds, no evidence, no change (taken
+ * at lo it would be shrunk for memory that then stays free). unreported =
+ * share is the old rule, ratchet included.
+ */
+static uint64_t silent_need_kib(const struct bsched_work *w,
+				const struct bsched_config *cfg)
+{
+	if (cfg->unreported == BSCHED_UNREPORTED_YIELD &&
+	    cfg->surplus == BSCHED_SURPLUS_SHARES)
+		return w->lo_kib;
+	return w->cur_kib;
+}
+
 /* Bounds, current target, stuck verdict and demand of one domain. */
 static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 		     uint64_t now_ms)
@@ -98,8 +122,9 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	w->cur_kib = bsched_clamp_u64(d->target_kib ? d->target_kib : d->actual_kib,
 				      w->lo_kib, w->hi_kib);
 	bsched_stuck_update(w->rec, d->actual_kib, w->cur_kib, cfg, now_ms);
-	w->demand_kib = bsched_demand(w->rec, &d->stats, cfg, w->cur_kib,
-				      w->lo_kib, w->hi_kib);
+	w->demand_kib = bsched_demand(w->rec, &d->stats, cfg,
+				      silent_need_kib(w, cfg), w->lo_kib,
+				      w->hi_kib);
 	w->reported = bsched_stats_fresh(&d->stats, cfg);
 	w->part = !w->rec->stuck;
 	if (!w->part) {
@@ -164,9 +189,11 @@ static uint64_t pool_of(const struct bsched_snapshot *snap,
 /*
  * Which rule decided a cooperating balloon's ideal. @yielded: under
  * contention the balloons without fresh statistics were served after the
- * reporting ones (evidence_first). Such a balloon has what they left it,
- * at least its min or floor, and once it has let go that is also what it
- * holds, so its demand: "unreported" names the rule, not the number.
+ * reporting ones (evidence_first). Such a balloon has what they left it:
+ * its lower bound, which is also its demand, under surplus = shares; at
+ * least that, at most what it holds, under keep-free. "unreported" names
+ * the rule, not the number. Without contention one filled at its lower
+ * bound plus its share of the surplus is SURPLUS like any other.
  */
 static enum bsched_bound bound_of(const struct bsched_work *w, bool contention,
 				  bool yielded)
@@ -247,9 +274,24 @@ static uint64_t fill_tier(size_t n, struct bsched_work *work,
  * fresh statistics show their need share the pool less the lower bounds of
  * the others, as they would among themselves; those without (the stock
  * balloon, reports missing or stale) keep their lower bound and share by
- * shares what the first leave, up to what they were given. Their need is
- * unknown, and their min is the admin's statement of it: a guest that says
- * nothing must not keep memory a guest that shows its need is short of.
+ * shares what the first leave, up to their demand. Their need is unknown,
+ * and their min is the admin's statement of it: a guest that says nothing
+ * must not keep memory a guest that shows its need is short of.
+ *
+ * Up to their demand: under surplus = shares that is their lower bound
+ * (silent_need_kib), so they get exactly it. That is the continuous choice.
+ * Contention is then measured with the lower bounds too, and begins where
+ * the reporting demands and the unreported lower bounds fill the pool;
+ * there the surplus rule gives each unreported balloon lo plus a share of
+ * nothing, and this rule lo. On the contended side tier 1 takes all it is
+ * offered (its demands are at least that), so tier 2 is left its lower
+ * bounds and the few KiB tier 1 rounds away: neither what it holds nor its
+ * max as upper bound would give it more than lo, but what it holds would
+ * bring its history back, and either would hand out the rounding to a
+ * guest that showed no need. Under keep-free their demand is what they
+ * hold: contention is measured with it (measured with lo, everyone keeping
+ * its demand without contention could exceed the pool), and up to it they
+ * share what tier 1 leaves.
  * Returns false, having done nothing, unless both kinds share the pool.
  */
 static bool evidence_first(size_t n, struct bsched_work *work,
@@ -279,8 +321,9 @@ static bool evidence_first(size_t n, struct bsched_work *work,
 /*
  * Ideal allocation of every cooperating balloon: one water-fill by shares,
  * or under contention (and unreported = yield) the reporting balloons
- * first. Without contention nobody yields: a balloon without statistics
- * keeps what it holds and shares the surplus like any other.
+ * first. Without contention nobody yields: each gets its demand (for a
+ * balloon without statistics under unreported = yield and surplus =
+ * shares, its lower bound) and shares the surplus like any other.
  */
 static void allocate(size_t n, struct bsched_work *work,
 		     struct bsched_scratch *s, const struct bsched_config *cfg,

@@ -36,7 +36,8 @@ static void test_demand_formula(void)
 	fix_fini(&f);
 }
 
-/* No report, or an old one, or an absurd one: hold the current target. */
+/* No report, or an old one, or an absurd one: under keep-free, hold the
+ * current target (under surplus = shares: test_unreported_no_ratchet). */
 static void test_demand_without_stats(void)
 {
 	struct fix f;
@@ -334,7 +335,7 @@ static void setup_overshoot(struct fix *f, uint32_t faults)
 						  100, GIB + overshoot_kib[i], 0);
 
 		d->target_kib = GIB;
-		d->stats.present = false;	/* demand: hold the target */
+		d->stats.present = false;	/* no demand of its own */
 	}
 	f->external_kib = 4 * GIB - (2 * GIB + 3 * MIB) - (72 * MIB - 2 * MIB);
 }
@@ -584,6 +585,10 @@ static void test_releasing(void)
 #define LAB_POOL	(834 * MIB)
 #define LAB_D1_NEED	(266 * MIB + 64 * MIB)
 #define LAB_IDLE_NEED	(86 * MIB + 64 * MIB)
+#define LAB_MIN		(96 * MIB)
+/* what is left when d1, the idle guests and the stock guest's min are
+ * met, split four ways (27 MiB) */
+#define LAB_SHARE	((LAB_POOL - LAB_D1_NEED - 2 * LAB_IDLE_NEED - LAB_MIN) / 4)
 
 static struct bsched_domain *lab(struct fix *f, enum bsched_unreported rule,
 				 uint64_t d1_used_kib)
@@ -593,19 +598,25 @@ static struct bsched_domain *lab(struct fix *f, enum bsched_unreported rule,
 	fix_init(f, 2 * GIB);
 	f->cfg.unreported = rule;
 	f->external_kib = 2 * GIB - LAB_POOL - 72 * MIB;
-	fix_dom(f, 1, 96 * MIB, 512 * MIB, 1000, 270 * MIB, d1_used_kib);
-	fix_dom(f, 2, 96 * MIB, 512 * MIB, 1000, 150 * MIB, 86 * MIB);
-	fix_dom(f, 3, 96 * MIB, 512 * MIB, 1000, 150 * MIB, 86 * MIB)->frontend =
+	fix_dom(f, 1, LAB_MIN, 512 * MIB, 1000, 270 * MIB, d1_used_kib);
+	fix_dom(f, 2, LAB_MIN, 512 * MIB, 1000, 150 * MIB, 86 * MIB);
+	fix_dom(f, 3, LAB_MIN, 512 * MIB, 1000, 150 * MIB, 86 * MIB)->frontend =
 		BSCHED_FE_AGENT;
-	st = fix_dom(f, 4, 96 * MIB, 512 * MIB, 1000, 320 * MIB, 0);
+	st = fix_dom(f, 4, LAB_MIN, 512 * MIB, 1000, 320 * MIB, 0);
 	st->frontend = BSCHED_FE_STOCK;
 	st->target_kib = 320 * MIB;
 	st->stats = (struct bsched_stats) { .present = false };
 	return st;
 }
 
-/* Evidence first: the guests that show their need get it; the stock guest
- * keeps its min and what they leave, and says so ("unreported"). */
+/*
+ * Evidence first: the guests that show their need get it. The stock guest
+ * is taken to need its min; in the lab that and the others' needs fit, so
+ * each gets its need plus a quarter of the rest (it held 320 MiB, and the
+ * old split left d1 short: test_unreported_share). When d1 needs more than
+ * all but the mins, the stock guest keeps its min and says so
+ * ("unreported").
+ */
 static void test_unreported_yields(void)
 {
 	struct fix f;
@@ -614,17 +625,15 @@ static void test_unreported_yields(void)
 	lab(&f, BSCHED_UNREPORTED_YIELD, 266 * MIB);
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
 	CU_ASSERT_EQUAL(f.res.supply_kib, LAB_POOL);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, LAB_D1_NEED);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_DEMAND);
-	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, LAB_IDLE_NEED);
-	CU_ASSERT_EQUAL(fix_dec(&f, 3)->target_kib, LAB_IDLE_NEED);
-	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
-		       LAB_POOL - LAB_D1_NEED - 2 * LAB_IDLE_NEED, 4));
-	CU_ASSERT(fix_dec(&f, 4)->target_kib >= 96 * MIB);
-	/* its demand is still what it holds: it yielded, nobody judged it */
-	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
-	CU_ASSERT_STRING_EQUAL(bsched_bound_str(BSCHED_BOUND_UNREPORTED),
-			       "unreported");
+	CU_ASSERT_EQUAL(f.res.demand_kib,
+			LAB_D1_NEED + 2 * LAB_IDLE_NEED + LAB_MIN);
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, LAB_D1_NEED + LAB_SHARE, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_SURPLUS);
+	CU_ASSERT(NEAR(fix_dec(&f, 2)->target_kib, LAB_IDLE_NEED + LAB_SHARE, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, LAB_IDLE_NEED + LAB_SHARE, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib, LAB_MIN + LAB_SHARE, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->demand_kib, LAB_MIN);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SURPLUS);
 	/* and it stays there */
 	for (int i = 0; i < 20; i++) {
 		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
@@ -641,10 +650,12 @@ static void test_unreported_yields(void)
 	f.d[0].max_kib = f.d[0].static_max_kib = 1 * GIB;
 	f.d[0].stats.psi_some_avg10_centipct = 5000;
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
-	CU_ASSERT_EQUAL(fix_dec(&f, 4)->target_kib, 96 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->target_kib, LAB_MIN);
 	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	CU_ASSERT_STRING_EQUAL(bsched_bound_str(BSCHED_BOUND_UNREPORTED),
+			       "unreported");
 	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib,
-		       LAB_POOL - 96 * MIB - 2 * LAB_IDLE_NEED, 4));
+		       LAB_POOL - LAB_MIN - 2 * LAB_IDLE_NEED, 4));
 	fix_fini(&f);
 }
 
@@ -684,19 +695,30 @@ static int differences(struct fix *a, struct fix *b, int n)
 	return diff;
 }
 
-/* Without contention nobody yields: the stock guest keeps what it holds and
- * shares the surplus, whatever the setting. */
+/*
+ * Without contention nobody yields, and the stock guest is taken to need
+ * its min: it gets that plus its share of the surplus, less than the 320
+ * MiB it held. unreported = share counts what it holds as its need and
+ * hands it a share on top, more each tick (test_unreported_no_ratchet).
+ * keep-free hands nothing out on top: the stock guest keeps what it holds.
+ */
 static void test_unreported_no_contention(void)
 {
+	uint64_t share = (LAB_POOL - (80 * MIB + 64 * MIB) -
+			  2 * LAB_IDLE_NEED - LAB_MIN) / 4;
 	struct fix y, s;
 
 	lab(&y, BSCHED_UNREPORTED_YIELD, 80 * MIB);
 	lab(&s, BSCHED_UNREPORTED_SHARE, 80 * MIB);
-	CU_ASSERT_EQUAL(differences(&y, &s, 20), 0);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&y, 20), 0);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&s, 20), 0);
 	CU_ASSERT(y.res.demand_kib < y.res.supply_kib);
-	CU_ASSERT(fix_dec(&y, 4)->target_kib > 320 * MIB);
+	CU_ASSERT(NEAR(fix_dec(&y, 4)->target_kib, LAB_MIN + share, 4));
+	CU_ASSERT_EQUAL(fix_dec(&y, 4)->demand_kib, LAB_MIN);
 	CU_ASSERT(fix_dec(&y, 4)->ideal_kib > fix_dec(&y, 4)->demand_kib);
-	CU_ASSERT_NOT_EQUAL(fix_dec(&y, 4)->bound, BSCHED_BOUND_UNREPORTED);
+	CU_ASSERT_EQUAL(fix_dec(&y, 4)->bound, BSCHED_BOUND_SURPLUS);
+	CU_ASSERT(fix_dec(&s, 4)->target_kib > 320 * MIB);
+	CU_ASSERT(fix_dec(&s, 1)->target_kib < fix_dec(&y, 1)->target_kib);
 	fix_fini(&y);
 	fix_fini(&s);
 	/* keep-free: each its demand, the stock guest what it holds */
@@ -704,54 +726,169 @@ static void test_unreported_no_contention(void)
 	y.cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;
 	CU_ASSERT_EQUAL_FATAL(fix_run(&y, 10), 0);
 	CU_ASSERT_EQUAL(fix_dec(&y, 4)->target_kib, 320 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&y, 4)->demand_kib, 320 * MIB);
 	CU_ASSERT_EQUAL(fix_dec(&y, 4)->bound, BSCHED_BOUND_DEMAND);
 	fix_fini(&y);
 }
 
-/* Three stock guests and a reservation that takes more than is free:
- * nobody reports, so nobody is served first; the same split (by shares,
- * each at least its min) as with unreported = share. */
+/* A roomy host: dom 1 reports (needs 1.2 GiB), dom 2 runs the stock
+ * balloon only and is given @stock_kib (min 512 MiB, shares 1:3). */
+#define ROOMY_POOL	(8 * GIB - 72 * MIB)
+#define ROOMY_NEED	(GIB + GIB / 5)
+
+static void roomy(struct fix *f, enum bsched_unreported rule,
+		  uint64_t stock_kib)
+{
+	struct bsched_domain *st;
+
+	fix_init(f, 8 * GIB);
+	f->cfg.unreported = rule;
+	fix_dom(f, 1, 256 * MIB, 6 * GIB, 100, 2 * GIB, GIB);
+	st = fix_dom(f, 2, 512 * MIB, 6 * GIB, 300, stock_kib, 0);
+	st->frontend = BSCHED_FE_STOCK;
+	st->target_kib = stock_kib;
+	st->stats = (struct bsched_stats) { .present = false };
+}
+
+/*
+ * The ratchet. Every target is fed back as the guests' target and actual.
+ * The stock guest is taken to need its min: it gets that plus 3/4 of the
+ * surplus, tick after tick, whatever it was given before. Taken to need
+ * what it holds (unreported = share), each tick hands it 3/4 of the
+ * surplus on top of last tick's, and it climbs to its max, taking the
+ * surplus of the guest that reports.
+ */
+static void test_unreported_no_ratchet(void)
+{
+	static const uint64_t start_kib[] = { GIB, 2 * GIB, 5 * GIB };
+	uint64_t surplus = ROOMY_POOL - ROOMY_NEED - 512 * MIB;
+	uint64_t fair = 512 * MIB + surplus / 4 * 3, settled, prev = 0;
+	struct fix f;
+	int changes = 0, climbs = 0;
+
+	for (size_t k = 0; k < sizeof(start_kib) / sizeof(start_kib[0]); k++) {
+		roomy(&f, BSCHED_UNREPORTED_YIELD, start_kib[k]);
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 20), 0);
+		settled = fix_dec(&f, 2)->target_kib;
+		CU_ASSERT(NEAR(settled, fair, 4));
+		CU_ASSERT_EQUAL(fix_dec(&f, 2)->demand_kib, 512 * MIB);
+		CU_ASSERT_EQUAL(fix_dec(&f, 2)->bound, BSCHED_BOUND_SURPLUS);
+		/* dom 1's target is within the deadband of it */
+		CU_ASSERT(NEAR(fix_dec(&f, 1)->ideal_kib,
+			       ROOMY_NEED + surplus / 4, 4));
+		for (int t = 0; t < 100; t++) {
+			CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+			changes += fix_dec(&f, 2)->target_kib != settled ||
+				   fix_dec(&f, 1)->target_changed;
+		}
+		fix_fini(&f);
+	}
+	CU_ASSERT_EQUAL(changes, 0);
+
+	roomy(&f, BSCHED_UNREPORTED_SHARE, 2 * GIB);
+	for (int t = 0; t < 100; t++) {
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+		climbs += fix_dec(&f, 2)->target_kib > prev;
+		prev = fix_dec(&f, 2)->target_kib;
+	}
+	CU_ASSERT(climbs > 3);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, 6 * GIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->demand_kib, 6 * GIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, ROOMY_POOL - 6 * GIB);
+	fix_fini(&f);
+}
+
+/*
+ * As d1's need grows past what the idle guests and the stock guest's min
+ * leave, every ideal moves by no more than the need did: the contention
+ * rule (stock guest at its min) meets the surplus rule (its min plus a
+ * share of nothing). Measured with what it holds, contention would begin
+ * elsewhere, and the stock guest's ideal would jump there.
+ */
+static void test_unreported_continuous(void)
+{
+	uint64_t prev[4] = { 0 };
+	bool seen[2] = { false, false };
+
+	for (uint64_t used = 64 * MIB; used <= 440 * MIB; used += MIB) {
+		struct fix f;
+		struct bsched_domain *d1;
+
+		lab(&f, BSCHED_UNREPORTED_YIELD, 0);
+		d1 = &f.d[0];
+		d1->max_kib = d1->static_max_kib = GIB;
+		d1->stats.mem_total_kib = GIB;
+		d1->stats.mem_available_kib = GIB - used;
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		seen[f.res.demand_kib >= f.res.supply_kib] = true;
+		for (size_t i = 0; i < 4; i++) {
+			uint64_t ideal = f.res.decisions[i].ideal_kib;
+
+			if (used > 64 * MIB)
+				CU_ASSERT(NEAR(ideal, prev[i], 2 * MIB));
+			prev[i] = ideal;
+		}
+		fix_fini(&f);
+	}
+	CU_ASSERT(seen[false] && seen[true]);
+	CU_ASSERT_EQUAL(prev[3], LAB_MIN);
+}
+
+/*
+ * Three stock guests, nobody reports: nobody is served first (no
+ * "unreported" bound). Each is taken to need its min and gets it plus its
+ * share (1:2:3) of the rest, with or without a reservation, whatever it
+ * held before.
+ */
 static void test_unreported_all_silent(void)
 {
+	static const uint64_t held_kib[2][3] = {
+		{ GIB, GIB, GIB }, { 1536 * MIB, 512 * MIB, 1280 * MIB },
+	};
+	uint64_t pool = 4 * GIB - 72 * MIB, sum = 0;
 	struct fix f[2];
-	uint64_t sum = 0;
 
 	for (int k = 0; k < 2; k++) {
 		fix_init(&f[k], 4 * GIB);
-		f[k].cfg.unreported = k ? BSCHED_UNREPORTED_SHARE :
-					  BSCHED_UNREPORTED_YIELD;
 		for (uint32_t id = 1; id <= 3; id++) {
 			struct bsched_domain *d = fix_dom(&f[k], id, 256 * MIB,
 							  2 * GIB, 100 * id,
-							  GIB, 0);
+							  held_kib[k][id - 1], 0);
 
 			d->frontend = BSCHED_FE_STOCK;
-			d->target_kib = GIB;
+			d->target_kib = held_kib[k][id - 1];
 			d->stats = (struct bsched_stats) { .present = false };
 		}
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f[k], 20), 0);
 	}
 	CU_ASSERT_EQUAL(differences(&f[0], &f[1], 3), 0);
+	for (uint32_t id = 1; id <= 3; id++)
+		CU_ASSERT(NEAR(fix_dec(&f[0], id)->target_kib,
+			       256 * MIB + (pool - 768 * MIB) / 6 * id, 4));
 	for (int k = 0; k < 2; k++) {
 		f[k].r[0] = (struct bsched_reservation) { 1, 2 * GIB, 0 };
 		f[k].nr = 1;
 	}
 	CU_ASSERT_EQUAL(differences(&f[0], &f[1], 20), 0);
-	CU_ASSERT_EQUAL(f[0].res.supply_kib, 2 * GIB - 72 * MIB);
+	pool -= 2 * GIB;
+	CU_ASSERT_EQUAL(f[0].res.supply_kib, pool);
+	CU_ASSERT_EQUAL(f[0].res.answers[0].status, BALLAST_RES_GRANTED);
 	for (uint32_t id = 1; id <= 3; id++) {
 		sum += fix_dec(&f[0], id)->target_kib;
 		CU_ASSERT_NOT_EQUAL(fix_dec(&f[0], id)->bound,
 				    BSCHED_BOUND_UNREPORTED);
+		CU_ASSERT(NEAR(fix_dec(&f[0], id)->target_kib,
+			       256 * MIB + (pool - 768 * MIB) / 6 * id, 4));
 	}
-	CU_ASSERT(sum <= 2 * GIB - 72 * MIB);
-	CU_ASSERT(NEAR(fix_dec(&f[0], 1)->target_kib, (2 * GIB - 72 * MIB) / 6, 4));
-	CU_ASSERT(NEAR(fix_dec(&f[0], 3)->target_kib, (2 * GIB - 72 * MIB) / 2, 4));
+	CU_ASSERT(sum <= pool);
 	fix_fini(&f[0]);
 	fix_fini(&f[1]);
 }
 
 /*
- * Reports that go stale drop a guest to the yielding tier until they are
- * fresh again; reporting guests still split by shares among themselves.
+ * Reports that go stale make a guest unreported until they are fresh
+ * again: taken to need its min, and under contention served after the
+ * guests that report; those still split by shares among themselves.
  */
 static void test_unreported_stale(void)
 {
@@ -769,21 +906,36 @@ static void test_unreported_stale(void)
 	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
 		       (LAB_POOL - 2 * LAB_IDLE_NEED) / 2, 4));
 	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SHARES);
-	/* d4's reports stop: it holds what it was given and yields it */
+	/* d4's reports stop: taken to need its min, which fits with the
+	 * others' needs; it gets that plus its share of the rest */
 	for (int i = 0; i < 10; i++) {
 		d4->stats.age_ms = f.cfg.stats_stale_ms + 1;
 		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
 	}
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, LAB_D1_NEED);
-	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
-		       LAB_POOL - LAB_D1_NEED - 2 * LAB_IDLE_NEED, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, LAB_D1_NEED + LAB_SHARE, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib, LAB_MIN + LAB_SHARE, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->demand_kib, LAB_MIN);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SURPLUS);
+	/* d1 stalls: they no longer fit, and d4 yields down to its min */
+	f.d[0].stats.psi_some_avg10_centipct = 5000;
+	for (int i = 0; i < 10; i++) {
+		d4->stats.age_ms = f.cfg.stats_stale_ms + 1;
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+	}
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->target_kib, LAB_MIN);
 	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
-	/* fresh again: back among the reporting guests, shares as before */
-	fix_used(d4, 250 * MIB);
-	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
-	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
-		       (LAB_POOL - 2 * LAB_IDLE_NEED) / 2, 4));
-	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SHARES);
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib,
+		       LAB_POOL - LAB_MIN - 2 * LAB_IDLE_NEED, 4));
+	/* fresh again (using all of its min): back among the reporting
+	 * guests, which are served by shares up to their demand, its own
+	 * (160 MiB) before d1's */
+	fix_used(d4, LAB_MIN);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 20), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->target_kib, LAB_MIN + 64 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_DEMAND);
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib,
+		       LAB_POOL - 2 * LAB_IDLE_NEED - LAB_MIN - 64 * MIB, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_SHARES);
 	fix_fini(&f);
 }
 
@@ -816,6 +968,8 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "unreported = share", test_unreported_share) ||
 	    !CU_add_test(s, "unreported, no contention",
 			 test_unreported_no_contention) ||
+	    !CU_add_test(s, "unreported: no ratchet", test_unreported_no_ratchet) ||
+	    !CU_add_test(s, "unreported: continuous", test_unreported_continuous) ||
 	    !CU_add_test(s, "unreported, all silent", test_unreported_all_silent) ||
 	    !CU_add_test(s, "unreported: stale reports", test_unreported_stale))
 		return -1;

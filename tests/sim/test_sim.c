@@ -185,6 +185,22 @@ static void test_evidence_first_is_needed(void)
 			last_target_kib("liar.scn", share_unreported, 1));
 }
 
+/*
+ * The surplus ratchet: with unreported = share the stock guest's demand is
+ * what it holds, last tick's share of the surplus included, and it climbs
+ * to its max with the surplus of the guests that report. Taken to need its
+ * min (yield), it settles at its min plus a third of the surplus.
+ */
+static void test_no_surplus_ratchet(void)
+{
+	CU_ASSERT_EQUAL(play("surplus-creep.scn", 0, NULL), 0);
+	CU_ASSERT(play_tweaked("surplus-creep.scn", 0, share_unreported,
+			       NULL) > 0);
+	CU_ASSERT(last_target_kib("surplus-creep.scn", NULL, 3) < 3800 * 1024);
+	CU_ASSERT_EQUAL(last_target_kib("surplus-creep.scn", share_unreported,
+					3), 8 * 1024 * 1024);
+}
+
 static const char good_head[] = "host total=8G\nrun duration=10s tick=1s\n";
 
 static int parse_with_head(const char *body, char *err, size_t len)
@@ -318,6 +334,7 @@ int main(void)
 			 test_inaccuracy_compensation_is_needed) ||
 	    !CU_add_test(s, "evidence first is needed",
 			 test_evidence_first_is_needed) ||
+	    !CU_add_test(s, "no surplus ratchet", test_no_surplus_ratchet) ||
 	    !CU_add_test(s, "parser accepts minimal", test_parser_accepts_minimal) ||
 	    !CU_add_test(s, "parser: config unreported",
 			 test_parser_config_unreported) ||

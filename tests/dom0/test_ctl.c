@@ -380,8 +380,10 @@ static void test_status_and_json(void)
 
 /*
  * Contention between "a", which reports using all it has, and "s", a stock
- * guest that reports nothing: s yields (unreported = yield), and explain
- * says why.
+ * guest that reports nothing: a's demand and s's min (1.25 GiB) do not fit
+ * the 3000 MiB pool. s yields down to its min (unreported = yield), and
+ * explain says why. (With a min of 256 MiB there is no contention: s is
+ * taken to need its min and gets it plus its share of the surplus.)
  */
 static void test_explain_unreported(void)
 {
@@ -389,7 +391,8 @@ static void test_explain_unreported(void)
 	struct ctl_fx c;
 
 	memset(&c, 0, sizeof(c));
-	CU_ASSERT_FATAL(fx_setup(&c.x, 4 * GIB, "[domain s]\nstock-balloon = yes\n",
+	CU_ASSERT_FATAL(fx_setup(&c.x, 4 * GIB,
+				 "[domain s]\nstock-balloon = yes\nmin = 1280M\n",
 				 false) == 0);
 	fake_add_domain(c.x.f, 1, "a", 1536 * MIB, 3 * GIB, FAKE_BALLOON_BALLAST,
 			512 * MIB);
@@ -404,9 +407,11 @@ static void test_explain_unreported(void)
 	CU_ASSERT(strstr(c.out, "bound: unreported - ") != NULL);
 	if (!strstr(c.out, "bound: unreported - "))
 		fprintf(stderr, "%s", c.out);
-	/* a got its demand: 1.5 GiB used + 20 % */
+	CU_ASSERT(strstr(c.out, "target 1280 MiB") != NULL);
+	/* a got all the pool but s's min (1720 MiB), short of its demand
+	 * (1.5 GiB used + 20 %: 1843 MiB) */
 	CU_ASSERT(fx_dom_u64(&c.x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET) ==
-		  1536 * MIB * 6 / 5);
+		  4 * GIB - 1 * GIB - 72 * MIB - 1280 * MIB);
 	ctl_teardown(&c);
 }
 

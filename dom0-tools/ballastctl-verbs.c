@@ -432,7 +432,9 @@ static const struct bound_text bound_texts[] = {
 	{ BSCHED_BOUND_MAX, "capped at its maximum (or memory/static-max)" },
 	{ BSCHED_BOUND_DEMAND, "got what its statistics ask for (without fresh ones: what it holds)" },
 	{ BSCHED_BOUND_SHARES, "memory is contended: this is its share of what is left" },
-	{ BSCHED_BOUND_SURPLUS, "its demand plus its share of the surplus" },
+	{ BSCHED_BOUND_SURPLUS, "its demand plus its share of the surplus (without fresh "
+				"statistics its demand is its min or floor, unless "
+				"unreported = share)" },
 	{ BSCHED_BOUND_STEP, "moving toward its ideal, limited by the per-tick step" },
 	{ BSCHED_BOUND_DEADBAND, "the change would be too small to issue (deadband)" },
 	{ BSCHED_BOUND_GROWTH_DEFERRED, "growth waits until other domains' shrinks free memory" },

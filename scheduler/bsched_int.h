@@ -28,6 +28,7 @@ struct bsched_rec {
 	uint64_t ref_actual_kib;	/* actual at the last progress */
 	uint64_t progress_ms;		/* when it last made progress */
 	uint32_t boost_pct;		/* PSI boost accumulated */
+	uint64_t evidence_kib;		/* demand at its last fresh report, 0: none */
 	bool stuck;			/* left out of the arithmetic */
 	bool flagged;			/* published as uncooperative */
 };

@@ -52,5 +52,6 @@ uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
 				    cfg->buffer_min_kib);
 	demand_kib = used_kib + buffer_kib;
 	demand_kib += demand_kib / 100 * rec->boost_pct;
-	return bsched_clamp_u64(demand_kib, lo_kib, hi_kib);
+	rec->evidence_kib = bsched_clamp_u64(demand_kib, lo_kib, hi_kib);
+	return rec->evidence_kib;
 }

@@ -84,7 +84,10 @@ static uint64_t honoured_floor_kib(const struct bsched_domain *d)
  * its own history. Under unreported = yield its need is its lower bound,
  * the admin's statement of it (its min, or the floor it reported): it gets
  * lo plus its share of the surplus, as a reporting guest gets its demand
- * plus its share, whatever it was given before. With keep-free nothing is
+ * plus its share, whatever it was given before. A guest that did report
+ * keeps the need it last showed (evidence_kib): its reporter may be the
+ * thing starved of memory, and shrinking it to its min for that would make
+ * it worse. Neither depends on what it was given. With keep-free nothing is
  * handed out on top: it keeps what it holds, no evidence, no change (taken
  * at lo it would be shrunk for memory that then stays free). unreported =
  * share is the old rule, ratchet included.
@@ -94,7 +97,8 @@ static uint64_t silent_need_kib(const struct bsched_work *w,
 {
 	if (cfg->unreported == BSCHED_UNREPORTED_YIELD &&
 	    cfg->surplus == BSCHED_SURPLUS_SHARES)
-		return w->lo_kib;
+		return bsched_clamp_u64(w->rec->evidence_kib, w->lo_kib,
+					w->hi_kib);
 	return w->cur_kib;
 }
 

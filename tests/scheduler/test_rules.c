@@ -887,8 +887,9 @@ static void test_unreported_all_silent(void)
 
 /*
  * Reports that go stale make a guest unreported until they are fresh
- * again: taken to need its min, and under contention served after the
- * guests that report; those still split by shares among themselves.
+ * again: taken to need what it last showed, and under contention served
+ * after the guests that report; those still split by shares among
+ * themselves.
  */
 static void test_unreported_stale(void)
 {
@@ -906,16 +907,19 @@ static void test_unreported_stale(void)
 	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
 		       (LAB_POOL - 2 * LAB_IDLE_NEED) / 2, 4));
 	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SHARES);
-	/* d4's reports stop: taken to need its min, which fits with the
-	 * others' needs; it gets that plus its share of the rest */
+	/* d4's reports stop: it keeps the need it last showed (its reporter
+	 * may be what is starved), not its min; but without evidence it is
+	 * served after the guests that report: d1 gets its need, d4 the rest,
+	 * above its min */
 	for (int i = 0; i < 10; i++) {
 		d4->stats.age_ms = f.cfg.stats_stale_ms + 1;
 		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
 	}
-	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, LAB_D1_NEED + LAB_SHARE, 4));
-	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib, LAB_MIN + LAB_SHARE, 4));
-	CU_ASSERT_EQUAL(fix_dec(&f, 4)->demand_kib, LAB_MIN);
-	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_SURPLUS);
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, LAB_D1_NEED, 4));
+	CU_ASSERT(NEAR(fix_dec(&f, 4)->target_kib,
+		       LAB_POOL - LAB_D1_NEED - 2 * LAB_IDLE_NEED, 4));
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->demand_kib, 314 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 4)->bound, BSCHED_BOUND_UNREPORTED);
 	/* d1 stalls: they no longer fit, and d4 yields down to its min */
 	f.d[0].stats.psi_some_avg10_centipct = 5000;
 	for (int i = 0; i < 10; i++) {

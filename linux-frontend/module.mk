@@ -3,7 +3,8 @@
 # ballast-agent, the user-level frontend. The module itself is built by
 # `make -C linux-frontend` (see linux-frontend/Makefile).
 
-FE_CORE_OBJS := $(B)/linux-frontend/core/bcore.o $(B)/linux-frontend/core/breport.o
+FE_CORE_OBJS := $(B)/linux-frontend/core/bcore.o $(B)/linux-frontend/core/breport.o \
+	$(B)/linux-frontend/core/bpsi.o
 CORE_LIB := $(B)/libballast_core.a
 $(CORE_LIB): $(FE_CORE_OBJS)
 LIBS += $(CORE_LIB)

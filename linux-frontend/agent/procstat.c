@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * ballast-agent: /proc/meminfo, /proc/vmstat, /proc/pressure/memory.
+ * ballast-agent: /proc/meminfo, /proc/vmstat, /proc/pressure/memory (parsed
+ * by the core's bpsi.c, which ballast.ko shares).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpsi.h"
 #include "procstat.h"
 
 /* One line of @text: [*pos, end of line). Advances *pos past the newline. */
@@ -141,54 +143,6 @@ int procstat_parse_vmstat(const char *text, size_t len, struct vmstat *out)
 	return seen == (1U << nkeys) - 1 ? 0 : -EINVAL;
 }
 
-/* "avg10=D+.DD" at the start of @s; hundredths of a percent. */
-static bool psi_avg10(const char *s, size_t len, uint64_t *centipct)
-{
-	const char *dot, *sp;
-	size_t int_len, field_len;
-	uint64_t whole, frac;
-
-	if (len < 6 || memcmp(s, "avg10=", 6) != 0)
-		return false;
-	s += 6;
-	len -= 6;
-	sp = memchr(s, ' ', len);
-	field_len = sp ? (size_t)(sp - s) : len;
-	dot = memchr(s, '.', field_len);
-	if (!dot)
-		return false;
-	int_len = (size_t)(dot - s);
-	if (field_len - int_len - 1 != 2)
-		return false;
-	if (!parse_dec(s, int_len, &whole) || !parse_dec(dot + 1, 2, &frac))
-		return false;
-	if (whole > 100 || (whole == 100 && frac))
-		return false;
-	*centipct = whole * 100 + frac;
-	return true;
-}
-
-int procstat_parse_psi(const char *text, size_t len, struct psi *out)
-{
-	const char *line;
-	size_t pos = 0, n;
-	bool some = false;
-
-	out->has_full = false;
-	while (next_line(text, len, &pos, &line, &n)) {
-		if (starts_with(line, n, "some ")) {
-			if (!psi_avg10(line + 5, n - 5, &out->some_avg10_centipct))
-				return -EINVAL;
-			some = true;
-		} else if (starts_with(line, n, "full ")) {
-			if (!psi_avg10(line + 5, n - 5, &out->full_avg10_centipct))
-				return -EINVAL;
-			out->has_full = true;
-		}
-	}
-	return some ? 0 : -EINVAL;
-}
-
 long procstat_read(const char *path, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -224,7 +178,7 @@ int procstat_collect(const struct procstat_paths *p, struct breport_stats *s,
 {
 	struct meminfo mi;
 	struct vmstat vs;
-	struct psi psi;
+	struct bpsi psi;
 	char *buf;
 	long len;
 	int rc;
@@ -251,12 +205,8 @@ int procstat_collect(const struct procstat_paths *p, struct breport_stats *s,
 
 	/* No PSI (CONFIG_PSI off, psi=0): leave the keys out, not zero. */
 	len = p->psi_memory ? procstat_read(p->psi_memory, buf, PROCSTAT_MAX_FILE) : -ENOENT;
-	if (len >= 0 && procstat_parse_psi(buf, (size_t)len, &psi) == 0) {
-		breport_set(s, BALLAST_K_PSI_SOME_AVG10, psi.some_avg10_centipct);
-		if (psi.has_full)
-			breport_set(s, BALLAST_K_PSI_FULL_AVG10,
-				    psi.full_avg10_centipct);
-	}
+	if (len >= 0 && bpsi_parse(buf, (size_t)len, &psi))
+		bpsi_report(&psi, s);
 	if (mem)
 		*mem = mi;
 out_buf:

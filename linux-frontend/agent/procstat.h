@@ -31,12 +31,6 @@ struct vmstat {
 	uint64_t pswpin, pswpout, pgmajfault, oom_kill;
 };
 
-struct psi {
-	uint64_t some_avg10_centipct;
-	uint64_t full_avg10_centipct;
-	bool has_full;		/* kernels before 5.13 had no full line for cpu only */
-};
-
 /*
  * Each parser takes @len bytes of @text (no NUL needed). Returns 0, or
  * -EINVAL if a needed line is missing or malformed; *@out is then
@@ -44,7 +38,7 @@ struct psi {
  */
 int procstat_parse_meminfo(const char *text, size_t len, struct meminfo *out);
 int procstat_parse_vmstat(const char *text, size_t len, struct vmstat *out);
-int procstat_parse_psi(const char *text, size_t len, struct psi *out);
+/* /proc/pressure/memory: bpsi_parse() in the core (core/bpsi.h). */
 
 /*
  * Reads a whole (small) file into @buf of @size. Returns its length, or

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * CUnit suite for ballast-agent's /proc parsers (procstat.c), on real
- * shapes and on malformed files.
+ * shapes and on malformed files. The PSI parser is the core's: test_psi.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,40 +100,6 @@ static void test_vmstat_malformed(void)
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CU_ASSERT_EQUAL(procstat_parse_vmstat(bad[i], strlen(bad[i]), &v),
-				-EINVAL);
-}
-
-static void test_psi(void)
-{
-	struct psi p;
-
-	CU_ASSERT_EQUAL(procstat_parse_psi(psi_ok, strlen(psi_ok), &p), 0);
-	CU_ASSERT_EQUAL(p.some_avg10_centipct, 1234);
-	CU_ASSERT_EQUAL(p.full_avg10_centipct, 5);
-	CU_ASSERT_TRUE(p.has_full);
-	CU_ASSERT_EQUAL(procstat_parse_psi("some avg10=100.00 avg60=0.00\n", 29, &p), 0);
-	CU_ASSERT_EQUAL(p.some_avg10_centipct, 10000);
-	CU_ASSERT_FALSE(p.has_full);
-}
-
-static void test_psi_malformed(void)
-{
-	static const char *const bad[] = {
-		"",
-		"full avg10=0.05 avg60=0.00\n",			/* no some */
-		"some avg10=1.2 avg60=0.00\n",
-		"some avg10=1.234 avg60=0.00\n",
-		"some avg10=.12 avg60=0.00\n",
-		"some avg10=100.01 avg60=0.00\n",
-		"some avg10=-1.00 avg60=0.00\n",
-		"some avg60=1.00 avg10=1.00\n",
-		"some avg10=1,00 avg60=0.00\n",
-	};
-	struct psi p;
-	unsigned int i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CU_ASSERT_EQUAL(procstat_parse_psi(bad[i], strlen(bad[i]), &p),
 				-EINVAL);
 }
 
@@ -270,8 +236,6 @@ int main(void)
 		{ "meminfo malformed", test_meminfo_malformed },
 		{ "vmstat", test_vmstat },
 		{ "vmstat malformed", test_vmstat_malformed },
-		{ "psi", test_psi },
-		{ "psi malformed", test_psi_malformed },
 		{ "collect", test_collect },
 		{ "read too big", test_read_too_big },
 		{ "stock balloon files", test_stock_files },

@@ -26,6 +26,7 @@
 #include <xen/xenbus.h>
 
 #include "bcore.h"
+#include "bpsi.h"
 #include "breport.h"
 
 /* Set by load-time parameters, then owned by sysfs. */
@@ -74,6 +75,7 @@ struct ballast {
 	struct breport_stats report_scratch;	/* worker's; written unlocked */
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
 	bool report_failed_logged;
+	bool psi_failure_logged;	/* worker's (or unload's, after it) */
 
 	/* Not under lock. */
 	unsigned long flags;		/* BALLAST_F_*, atomic bitops */
@@ -115,15 +117,24 @@ void ballast_fetch_ctl(struct ballast_ctl_raw *raw);		/* no lock */
 void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw);
 void ballast_free_ctl(struct ballast_ctl_raw *raw);
 u64 ballast_read_offset_pages(u64 stock_target_pages);
-/* Lock held: the report due now (seq, or 0), or anyway with @force. */
+/*
+ * Lock held: the report due now (seq, or 0), or anyway with @force; @psi
+ * from ballast_psi_sample(), NULL to leave psi-*-avg10 out.
+ */
 u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
-			   struct breport_stats *s);
+			   const struct bpsi *psi, struct breport_stats *s);
 int ballast_report_write(const struct breport_stats *s, u64 seq); /* no lock */
 void ballast_report_done(struct ballast *b, int err,
 			 const struct breport_stats *s, u64 seq, u64 now_ms);
 
 /* stats.c */
-void ballast_sample(struct ballast *b, struct breport_stats *s);
+/*
+ * /proc/pressure/memory into @psi; false if unreadable (said once). No
+ * lock: it opens a file and allocates. The worker's, or unload's after it.
+ */
+bool ballast_psi_sample(struct ballast *b, struct bpsi *psi);
+void ballast_sample(struct ballast *b, const struct bpsi *psi,
+		    struct breport_stats *s);
 
 /* sysfs.c */
 extern const struct kobj_type ballast_ktype;

@@ -125,11 +125,16 @@ static bool settled(enum ballast_state st)
 static void report(struct ballast *b, u64 now_ms, bool force)
 {
 	struct breport_stats *s = &b->report_scratch;
+	struct bpsi psi;
+	bool have_psi;
 	u64 seq;
 	int err;
 
+	/* Before the lock, like the xenbus I/O: reading a file allocates. */
+	have_psi = ballast_psi_sample(b, &psi);
 	mutex_lock(&b->lock);
-	seq = ballast_report_prepare(b, now_ms, force, s);
+	seq = ballast_report_prepare(b, now_ms, force, have_psi ? &psi : NULL,
+				     s);
 	mutex_unlock(&b->lock);
 	if (!seq)
 		return;

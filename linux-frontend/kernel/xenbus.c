@@ -166,14 +166,14 @@ static int write_report(const struct breport_stats *s, u64 seq)
 }
 
 u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
-			   struct breport_stats *s)
+			   const struct bpsi *psi, struct breport_stats *s)
 {
 	u64 seq;
 
 	memset(s, 0, sizeof(*s));
 	bcore_report_into(&b->core, s);
 	breport_set(s, BALLAST_K_CURRENT, ballast_current_kib(b));
-	ballast_sample(b, s);
+	ballast_sample(b, psi, s);
 	seq = breport_due(&b->report, s, now_ms);
 	if (force && !seq)
 		seq = b->report.seq + 1;

@@ -21,6 +21,14 @@ log "frontend=$(data $XS_DATA_FRONTEND) protocol=$(data $XS_DATA_PROTOCOL)"
 xenstore-ls "$(dompath g1)/$XS_DATA_DIR" | sed 's/^/    /'
 guest_run g1 'ls /sys/kernel/ballast; cat /sys/kernel/ballast/boot_kib /sys/kernel/ballast/floor_kib /sys/kernel/ballast/state'
 guest_run g1 'grep -E "MemTotal|MemAvailable" /proc/meminfo'
+# PSI: the driver reports it whenever the guest's kernel has it.
+if guest_run g1 'cat /proc/pressure/memory'; then
+	wait_for 20 '[ -n "$(data $XS_DATA_PSI_SOME_AVG10)" ] && [ -n "$(data $XS_DATA_PSI_FULL_AVG10)" ]' ||
+		fail "the guest has PSI, the report has no psi-*-avg10"
+	log "psi: some=$(data $XS_DATA_PSI_SOME_AVG10) full=$(data $XS_DATA_PSI_FULL_AVG10) (0.01 %)"
+else
+	log "psi: the guest's kernel has none, so the report has none"
+fi
 
 t0=$(date +%s)
 settle 262144 120 || fail "did not reach 256 MiB"

@@ -73,10 +73,11 @@ check_dir() {	# NAME PLACE DIR "REQUIRED KEYS"
 		grep -q "^$key = " <<< "$listing" || fail "$g: $dir/$key is missing; have: $(echo $listing)"
 	done
 }
+# The guests run Debian's kernel, which has PSI: driver and agent report it.
 for g in $E2E_DRIVERS $E2E_AGENTS; do
 	check_dir "$g" CTL "$XS_CTL_DIR" "$XS_CTL_TARGET"
 	check_dir "$g" DATA "$XS_DATA_DIR" \
-		"$XS_DATA_FRONTEND $XS_DATA_PROTOCOL $XS_DATA_CURRENT $XS_DATA_STATE $XS_DATA_SEQ"
+		"$XS_DATA_FRONTEND $XS_DATA_PROTOCOL $XS_DATA_CURRENT $XS_DATA_STATE $XS_DATA_SEQ $XS_DATA_PSI_SOME_AVG10 $XS_DATA_PSI_FULL_AVG10"
 done
 want=driver; [ "$(data_get ag "$XS_DATA_FRONTEND")" = agent ] ||
 	fail "ag: $XS_DATA_FRONTEND=$(data_get ag "$XS_DATA_FRONTEND"), expected agent"

@@ -27,28 +27,6 @@ static bool next_line(const char *text, size_t len, size_t *pos,
 	return true;
 }
 
-/* Strict unsigned decimal of exactly @len bytes. */
-static bool parse_dec(const char *s, size_t len, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (len == 0 || len > 20)
-		return false;
-	for (i = 0; i < len; i++) {
-		uint64_t d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		d = (uint64_t)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
 static bool starts_with(const char *line, size_t len, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -69,7 +47,7 @@ static bool meminfo_value(const char *line, size_t len, const char *name,
 		i++;
 	if (len < i + 3 || memcmp(line + len - 3, " kB", 3) != 0)
 		return false;
-	return parse_dec(line + i, len - 3 - i, out);
+	return bpsi_parse_dec(line + i, len - 3 - i, out);
 }
 
 int procstat_parse_meminfo(const char *text, size_t len, struct meminfo *out)
@@ -107,7 +85,7 @@ static bool vmstat_value(const char *line, size_t len, const char *name,
 
 	if (len < n + 2 || memcmp(line, name, n) != 0 || line[n] != ' ')
 		return false;
-	return parse_dec(line + n + 1, len - n - 1, out);
+	return bpsi_parse_dec(line + n + 1, len - n - 1, out);
 }
 
 int procstat_parse_vmstat(const char *text, size_t len, struct vmstat *out)

@@ -28,8 +28,7 @@ static size_t find(const char *s, size_t len, char c)
 	return i;
 }
 
-/* Strict unsigned decimal of exactly @len bytes. */
-static bool parse_dec(const char *s, size_t len, uint64_t *out)
+bool bpsi_parse_dec(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -66,7 +65,7 @@ static bool avg10(const char *s, size_t len, uint64_t *centipct)
 	dot = find(s, field, '.');
 	if (dot == field || field - dot - 1 != 2)
 		return false;
-	if (!parse_dec(s, dot, &whole) || !parse_dec(s + dot + 1, 2, &frac))
+	if (!bpsi_parse_dec(s, dot, &whole) || !bpsi_parse_dec(s + dot + 1, 2, &frac))
 		return false;
 	if (whole > 100 || (whole == 100 && frac))
 		return false;

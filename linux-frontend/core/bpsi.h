@@ -36,6 +36,12 @@ struct bpsi {
  */
 bool bpsi_parse(const char *text, size_t len, struct bpsi *out);
 
+/*
+ * Strict unsigned decimal of exactly @len bytes (digits only, leading zeros
+ * allowed as in "0.05", no overflow). Also the agent's /proc parser.
+ */
+bool bpsi_parse_dec(const char *s, size_t len, uint64_t *out);
+
 /* psi-some-avg10 into @s, and psi-full-avg10 when the file had it. */
 void bpsi_report(const struct bpsi *p, struct breport_stats *s);
 

@@ -126,6 +126,12 @@ bsched_at_target_slack_kib(const struct bsched_config *cfg)
 	return bsched_max_u64(cfg->progress_kib, cfg->deadband_kib);
 }
 
+/* tick.c: what a cooperating balloon holds for the arithmetic: its target
+ * when it rests within the slack above it (what is beyond it will not give
+ * back), else its actual. Used by the pool and the reservation answers. */
+uint64_t bsched_held_kib(const struct bsched_work *w,
+			 const struct bsched_config *cfg);
+
 /* state.c: room for @n domains in the scratch arrays (-ENOMEM). */
 int bsched_scratch_reserve(struct bsched_state *st, size_t n);
 /* Build the next records (in scratch.spare_recs) for the snapshot's

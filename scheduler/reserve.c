@@ -83,12 +83,13 @@ int bsched_answer_reservations(const struct bsched_snapshot *snap,
 
 	for (size_t i = 0; i < snap->n_domains; i++) {
 		const struct bsched_work *w = &work[i];
-		uint64_t above = bsched_sub_sat(w->dom->actual_kib, w->lo_kib);
 
+		/* a cooperating balloon resting just above its target will not
+		 * give that overshoot back: count what the pool counts */
 		if (w->part)
-			coop_kib += above;
+			coop_kib += bsched_sub_sat(bsched_held_kib(w, cfg), w->lo_kib);
 		else if (w->balloon)
-			stuck_kib += above;
+			stuck_kib += bsched_sub_sat(w->dom->actual_kib, w->lo_kib);
 	}
 	for (size_t i = 0; i < m; i++)
 		keys[i] = (struct res_key) { snap->reservations[i].id, i };

@@ -158,7 +158,7 @@ static uint64_t reserved_kib(const struct bsched_snapshot *snap,
  * reservations by the sum of the overshoots (squeezed's inaccuracy).
  * Further above, it is still shrinking; below, it holds what it holds.
  */
-static uint64_t held_kib(const struct bsched_work *w,
+uint64_t bsched_held_kib(const struct bsched_work *w,
 			 const struct bsched_config *cfg)
 {
 	uint64_t actual_kib = w->dom->actual_kib;
@@ -173,7 +173,7 @@ static uint64_t held_kib(const struct bsched_work *w,
 
 /*
  * The pool: what the cooperating balloons may share. Like squeezed, the
- * memory they hold now (held_kib) plus what is free, less the slush and the
+ * memory they hold now (bsched_held_kib) plus what is free, less the slush and the
  * reservations that can be met. Stuck, balloon-less and unmanaged domains
  * keep what they hold, so it is simply not in the pool.
  */
@@ -186,7 +186,7 @@ static uint64_t pool_of(const struct bsched_snapshot *snap,
 
 	for (size_t i = 0; i < snap->n_domains; i++)
 		if (work[i].part)
-			pool += held_kib(&work[i], cfg);
+			pool += bsched_held_kib(&work[i], cfg);
 	return bsched_sub_sat(pool, slush_of(cfg) + reserved_kib(snap, answered));
 }
 

@@ -79,6 +79,30 @@ static void test_id_order(void)
 	fix_fini(&f);
 }
 
+/*
+ * A balloon at its min resting 1 MiB above it (whole pages, stock balloon
+ * offsets) will not give that MiB back: a reservation short by less than
+ * that is impossible, not pending for ever.
+ */
+static void test_overshoot_at_min_is_not_pending(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	uint64_t free_kib;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, GIB, GIB, 100, GIB + MIB, GIB);
+	d->target_kib = GIB;
+	free_kib = 8 * GIB - d->actual_kib;
+	reserve(&f, 1, free_kib - 72 * MIB + 512);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	f.cfg.faults = BSCHED_FAULT_NO_INACCURACY_COMPENSATION;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	fix_fini(&f);
+}
+
 static void test_impossible(void)
 {
 	struct fix f;
@@ -174,6 +198,8 @@ int add_reserve_suite(void)
 	    !CU_add_test(s, "pending then granted", test_pending_then_granted) ||
 	    !CU_add_test(s, "id order", test_id_order) ||
 	    !CU_add_test(s, "impossible", test_impossible) ||
+	    !CU_add_test(s, "overshoot at min is not pending",
+			 test_overshoot_at_min_is_not_pending) ||
 	    !CU_add_test(s, "impossible squeezes nobody", test_impossible_squeezes_nobody) ||
 	    !CU_add_test(s, "refused names refusers", test_refused_names_refusers))
 		return -1;

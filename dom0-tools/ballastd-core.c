@@ -39,6 +39,22 @@ static void log_counted(struct ballastd *bd, int prio, const char *msg,
 		bd_log(bd, prio, "%s", msg);
 }
 
+/* Within @lim's quiet minute: count the line instead of saying it. */
+static bool log_held_back(struct bd_log_limit *lim, uint64_t now_ms)
+{
+	if (now_ms >= lim->quiet_until_ms)
+		return false;
+	lim->held_back++;
+	return true;
+}
+
+/* Said now: the count starts again, and so does the quiet minute. */
+static void log_said(struct bd_log_limit *lim, uint64_t now_ms)
+{
+	lim->held_back = 0;
+	lim->quiet_until_ms = now_ms + BD_LOG_QUIET_MS;
+}
+
 void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
 		    const char *fmt, ...)
 {
@@ -47,16 +63,13 @@ void bd_log_failure(struct ballastd *bd, struct bd_log_limit *lim, int prio,
 	va_list ap;
 
 	lim->failing = true;
-	if (now_ms < lim->quiet_until_ms) {
-		lim->held_back++;
+	if (log_held_back(lim, now_ms))
 		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_counted(bd, prio, msg, "repeats since the last line", lim->held_back);
-	lim->held_back = 0;
-	lim->quiet_until_ms = now_ms + BD_LOG_QUIET_MS;
+	log_said(lim, now_ms);
 }
 
 void bd_log_recovered(struct ballastd *bd, struct bd_log_limit *lim,
@@ -80,16 +93,13 @@ void bd_log_recovered(struct ballastd *bd, struct bd_log_limit *lim,
 void bd_log_refusal(struct ballastd *bd, struct bd_dom *d, uint64_t now_ms,
 		    const char *what, const char *why)
 {
-	if (now_ms < d->log_quiet_until_ms) {
-		d->log_suppressed++;
+	if (log_held_back(&d->refusal_log, now_ms))
 		return;
-	}
 	bd_log(bd, LOG_WARNING, "%s (%" PRIu32 "): refused guest value %s: %s"
 	       " (%" PRIu64 " more suppressed; %" PRIu64 " refused so far)",
-	       d->name, d->domid, what, why, d->log_suppressed,
+	       d->name, d->domid, what, why, d->refusal_log.held_back,
 	       d->refused_reports + d->flood_refused);
-	d->log_suppressed = 0;
-	d->log_quiet_until_ms = now_ms + BD_LOG_QUIET_MS;
+	log_said(&d->refusal_log, now_ms);
 }
 
 int bd_dom_path(char *buf, uint32_t domid, const char *dir, const char *key)

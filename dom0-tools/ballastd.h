@@ -21,7 +21,7 @@
 #include "config.h"
 
 #define BD_PATH_MAX		256
-#define BD_LOG_QUIET_MS		60000	/* one refusal line per domain per minute */
+#define BD_LOG_QUIET_MS		60000	/* a repeating log line: at most once a minute */
 #define BD_FLOOD_WINDOW_MS	1000	/* flood-limit counts per this window */
 #define BD_KEYS_PER_REPORT	32	/* other key writes allowed per report */
 #define BD_MIN_EVENT_GAP_MS	100	/* watch-driven ticks at most this often */
@@ -63,8 +63,7 @@ struct bd_dom {
 	uint32_t other_events_in_window;
 	uint64_t window_start_ms;
 	bool flooding;
-	uint64_t log_quiet_until_ms;
-	uint64_t log_suppressed;
+	struct bd_log_limit refusal_log;	/* refused guest values */
 	char last_refusal[96];
 	struct bd_log_limit write_log;	/* xenstore writes failing */
 	struct bd_log_limit maxmem_log;	/* xc_domain_setmaxmem failing */

@@ -4,11 +4,13 @@
  * its reference document (xenstore-schema/SCHEMA.md).
  */
 #include <CUnit/Basic.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ballast_path.h"
 #include "ballast_schema.h"
 #include "schema_doc.h"
 
@@ -279,6 +281,42 @@ static void test_doc_check_catches_drift(void)
 	free(doc);
 }
 
+/* The builder's own test is the one place a path is spelled out in full. */
+static void test_path_builder(void)
+{
+	char buf[BALLAST_PATH_MAX], tiny[16];
+
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_DOMAIN, 7,
+				     BALLAST_CTL_DIR, BALLAST_KEY_TARGET, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/local/domain/7/memory/ballast/target");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_DOMAIN, 4294967295u,
+				     NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/local/domain/4294967295");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_HOME, 7,
+				     BALLAST_DATA_DIR, BALLAST_KEY_SEQ, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "data/ballast/seq");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_TOOL, 0,
+				     BALLAST_TOOL_POLICY, "web", BALLAST_KEY_MIN, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/tool/ballast/policy/web/min");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_TOOL, 0, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/tool/ballast");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_TOOL_DOMAIN, 3,
+				     BALLAST_KEY_STATUS, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/tool/ballast/domain/3/status");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_RESERVATION, 12,
+				     NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/tool/ballast/reservation/12");
+	/* too long: refused whole, never cut */
+	CU_ASSERT_EQUAL(ballast_path(tiny, sizeof(tiny), BALLAST_AT_DOMAIN, 7,
+				     BALLAST_CTL_DIR, NULL), -ENAMETOOLONG);
+	CU_ASSERT_STRING_EQUAL(tiny, "");
+	CU_ASSERT_EQUAL(ballast_path(tiny, sizeof(tiny), BALLAST_AT_HOME, 0,
+				     "0123456789", "01234", NULL), -ENAMETOOLONG);
+	CU_ASSERT_EQUAL(ballast_path(tiny, sizeof(tiny), BALLAST_AT_HOME, 0,
+				     "0123456789", "0123", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(tiny, "0123456789/0123");
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -297,7 +335,8 @@ int main(void)
 	    !CU_add_test(s, "verdict strings distinct", test_verdict_strings_distinct) ||
 	    !CU_add_test(s, "key names unique per place", test_key_names_unique_per_place) ||
 	    !CU_add_test(s, "SCHEMA.md matches the header", test_doc_matches_header) ||
-	    !CU_add_test(s, "doc check catches drift", test_doc_check_catches_drift)) {
+	    !CU_add_test(s, "doc check catches drift", test_doc_check_catches_drift) ||
+	    !CU_add_test(s, "path builder", test_path_builder)) {
 		CU_cleanup_registry();
 		return 2;
 	}

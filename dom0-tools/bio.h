@@ -3,7 +3,7 @@
  * bio: the one door to Xen for ballastd and ballastctl (squeezed's `io`
  * record). Everything that touches the hypervisor, xenstore or the clock
  * goes through a struct bio; backend-xen.c is the only file that calls
- * libxenctrl/libxenstore, backend-fake.c is an in-memory stand-in for tests.
+ * libxenctrl/libxenstore; tests/fake/ is an in-memory stand-in for tests.
  *
  * Conventions: functions returning int give 0 or -errno. Strings and arrays
  * handed out are malloc()ed and belong to the caller. A transaction id of

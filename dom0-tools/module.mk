@@ -1,5 +1,5 @@
 # dom0-tools: ballastd (the scheduler daemon) and ballastctl, on the bio
-# backend interface; the fake backend is linked by the tests only.
+# backend interface (the fake Xen for the tests is in tests/fake).
 DOM0_LIB := $(B)/libballast_dom0.a
 DOM0_CORE := bio-util.c size.c config.c ballastd-core.c ballastd-read.c \
 	ballastd-write.c ballastctl-verbs.c ballastctl-args.c status-json.c

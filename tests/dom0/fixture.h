@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "backend-fake.h"
+#include "fake.h"
 #include "ballastd.h"
 
 #define MIB	1024ULL

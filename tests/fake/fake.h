@@ -4,9 +4,11 @@
  * snapshot transactions, watches on a pipe, domains whose memory moves
  * toward their balloon target at a set rate, a clock the test drives, and
  * switches to inject EAGAIN conflicts, failures and vanishing domains.
+ * The fake Xen is fake-xen.c, its xenstore fake-xenstore.c. The product
+ * never links it: ballastd and ballastctl have only the real backend.
  */
-#ifndef BALLAST_BACKEND_FAKE_H
-#define BALLAST_BACKEND_FAKE_H
+#ifndef BALLAST_FAKE_H
+#define BALLAST_FAKE_H
 
 #include "bio.h"
 
@@ -34,7 +36,7 @@ void fake_free(struct fake *f);
 /* A bio over the fake; closing it does not free the fake. */
 void fake_bio(struct fake *f, struct bio *io);
 
-/* Adds a running domain with /local/domain/<id>/{name,memory/static-max,memory/target}. */
+/* Adds a running domain with {name,memory/static-max,memory/target} in its home. */
 int fake_add_domain(struct fake *f, uint32_t domid, const char *name,
 		    uint64_t mem_kib, uint64_t static_max_kib,
 		    enum fake_balloon balloon, uint64_t rate_kib_s);
@@ -71,4 +73,4 @@ unsigned int fake_commits_refused(const struct fake *f);
 /* A value as stored now, or NULL. Points into the fake; do not keep it. */
 const char *fake_value(const struct fake *f, const char *path);
 
-#endif /* BALLAST_BACKEND_FAKE_H */
+#endif /* BALLAST_FAKE_H */

@@ -5,7 +5,7 @@
 
 #include "ballast_schema.h"
 #include "ballastctl.h"
-#include "config.h"
+#include "size.h"
 
 #define CLEAR_WORD	"default"
 

@@ -8,6 +8,7 @@
 
 #include "ballast_schema.h"
 #include "config.h"
+#include "size.h"
 
 #define DOMAIN_PREFIX	"domain "
 

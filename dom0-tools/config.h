@@ -70,13 +70,4 @@ void bd_config_free(struct bd_config *cfg);
 const struct bd_domain_conf *bd_config_domain(const struct bd_config *cfg,
 					      const char *name);
 
-/*
- * A size: digits with an optional K, M, G or T suffix (KiB when none).
- * Returns 0 and sets *kib, or -1 (empty, junk, overflow).
- */
-int ballast_parse_size(const char *s, uint64_t *kib);
-
-/* yes/no, true/false, on/off, 1/0. Returns 0 or -1. */
-int bd_parse_bool(const char *s, bool *out);
-
 #endif /* BALLAST_CONFIG_H */

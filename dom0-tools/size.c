@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config.h"
+#include "size.h"
 
 int ballast_parse_size(const char *s, uint64_t *kib)
 {

@@ -9,6 +9,7 @@
 
 #include "ballastctl.h"
 #include "fixture.h"
+#include "size.h"
 
 #define ARGC(a)	((int)(sizeof(a) / sizeof((a)[0])) - 1)
 

@@ -81,6 +81,7 @@ $(B)/%.o: %.c
 
 $(B)/%.a:
 	@mkdir -p $(@D)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 .PHONY: all deps check build-tests list-tests sim plots bench e2e demo \

@@ -105,10 +105,10 @@ static int run(struct ballastd *bd, int sfd)
 	bool ready = false;
 
 	for (;;) {
-		uint64_t now_ms = bd->io.ops->now_ms(bd->io.ctx);
-		uint64_t next_ms = bd->last_tick_ms + bd->cfg.tick_ms;
+		uint64_t now_ms = bd->env.io.ops->now_ms(bd->env.io.ctx);
+		uint64_t next_ms = bd->last_tick_ms + bd->env.cfg.tick_ms;
 		struct pollfd fds[2] = {
-			{ .fd = bd->io.ops->watch_fd(bd->io.ctx), .events = POLLIN },
+			{ .fd = bd->env.io.ops->watch_fd(bd->env.io.ctx), .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 		};
 		int timeout;
@@ -158,19 +158,19 @@ int main(int argc, char **argv)
 	sfd = open_signals();
 	if (sfd < 0) {
 		rc = -errno;
-		bd_log(&bd, LOG_ERR, "signalfd: %s", strerror(errno));
+		bd_log(&bd.env, LOG_ERR, "signalfd: %s", strerror(errno));
 		goto out_fini;
 	}
 	rc = bd_watch_setup(&bd);
 	if (rc) {
-		bd_log(&bd, LOG_ERR, "xenstore watches: %s", strerror(-rc));
+		bd_log(&bd.env, LOG_ERR, "xenstore watches: %s", strerror(-rc));
 		goto out_signals;
 	}
-	bd_log(&bd, LOG_INFO, "started%s, tick %llu ms", o.dry_run ? " (dry-run)" : "",
-	       (unsigned long long)bd.cfg.tick_ms);
+	bd_log(&bd.env, LOG_INFO, "started%s, tick %llu ms", o.dry_run ? " (dry-run)" : "",
+	       (unsigned long long)bd.env.cfg.tick_ms);
 	rc = run(&bd, sfd);
 	sd_notify(0, "STOPPING=1");
-	bd_log(&bd, LOG_INFO, "stopping");
+	bd_log(&bd.env, LOG_INFO, "stopping");
 out_signals:
 	close(sfd);
 out_fini:

@@ -1,8 +1,11 @@
 # dom0-tools: ballastd (the scheduler daemon) and ballastctl, on the bio
 # backend interface (the fake Xen for the tests is in tests/fake).
 DOM0_LIB := $(B)/libballast_dom0.a
-DOM0_CORE := bio-util.c size.c config.c ballastd-core.c ballastd-read.c \
-	ballastd-write.c ballastctl-verbs.c ballastctl-args.c status-json.c
+DOM0_CORE := bio-util.c size.c config.c status-json.c \
+	ballastd-env.c ballastd-domains.c ballastd-guest.c ballastd-sub.c \
+	ballastd-resume.c ballastd-reserve.c ballastd-txn.c ballastd-publish.c \
+	ballastd-watch.c ballastd-tick.c \
+	ballastctl-verbs.c ballastctl-args.c
 DOM0_CORE_OBJS := $(addprefix $(B)/dom0-tools/,$(DOM0_CORE:.c=.o))
 DOM0_DEPS_OK := $(and $(HAVE_XEN),$(HAVE_INIH),$(HAVE_YAJL),$(HAVE_SYSTEMD))
 DOM0_LDLIBS := -linih -lyajl

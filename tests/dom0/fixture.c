@@ -38,8 +38,8 @@ static int start(struct fx *x, bool dry_run)
 		fflush(x->log_f);
 		return -1;
 	}
-	x->bd.log_out = x->log_f;
-	x->bd.dry_out = x->dry_f;
+	x->bd.env.log_out = x->log_f;
+	x->bd.env.dry_out = x->dry_f;
 	x->bd_up = true;
 	return bd_watch_setup(&x->bd);
 }
@@ -59,7 +59,7 @@ int fx_setup(struct fx *x, uint64_t host_kib, const char *config, bool dry_run)
 
 int fx_restart(struct fx *x)
 {
-	bool dry = x->bd.dry_run;
+	bool dry = x->bd.env.dry_run;
 
 	if (x->bd_up)
 		bd_fini(&x->bd);
@@ -82,7 +82,7 @@ void fx_teardown(struct fx *x)
 
 int fx_guest(struct fx *x, uint32_t domid, const char *rel, const char *val)
 {
-	char path[BD_PATH_MAX];
+	char path[BALLAST_PATH_MAX];
 
 	snprintf(path, sizeof(path), BALLAST_DOMAIN_FMT "/%s", domid, rel);
 	return fake_guest_write(x->f, domid, path, val);
@@ -119,7 +119,7 @@ void fx_run(struct fx *x, unsigned int n, uint64_t step_ms)
 
 const char *fx_dom_str(struct fx *x, uint32_t domid, const char *rel)
 {
-	char path[BD_PATH_MAX];
+	char path[BALLAST_PATH_MAX];
 
 	snprintf(path, sizeof(path), BALLAST_DOMAIN_FMT "/%s", domid, rel);
 	return fake_value(x->f, path);
@@ -183,7 +183,7 @@ bool fx_dry_has(struct fx *x, const char *needle)
 const char *fx_status_field(struct fx *x, uint32_t domid, const char *field,
 			    char *buf, size_t size)
 {
-	char path[BD_PATH_MAX], key[64];
+	char path[BALLAST_PATH_MAX], key[64];
 	const char *json, *p, *end;
 
 	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN

@@ -190,15 +190,15 @@ static void test_reload_keeps_old(void)
 	struct fx x;
 
 	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[host]\ntick-ms = 500\n", false) == 0);
-	CU_ASSERT(x.bd.cfg.tick_ms == 500);
+	CU_ASSERT(x.bd.env.cfg.tick_ms == 500);
 	CU_ASSERT(fx_write_config(&x, "[host]\ntick-ms = 700\nnonsense = 1\n") == 0);
 	CU_ASSERT(bd_reload(&x.bd) == -1);
-	CU_ASSERT(x.bd.cfg.tick_ms == 500);
+	CU_ASSERT(x.bd.env.cfg.tick_ms == 500);
 	CU_ASSERT(fx_logged(&x, ":3: unknown key 'nonsense' in [host]; keeping the previous configuration"));
 	CU_ASSERT(fx_write_config(&x, "[host]\ntick-ms = 700\n[domain a]\nmax = 1G\n") == 0);
 	CU_ASSERT(bd_reload(&x.bd) == 0);
-	CU_ASSERT(x.bd.cfg.tick_ms == 700);
-	CU_ASSERT(bd_config_domain(&x.bd.cfg, "a") != NULL);
+	CU_ASSERT(x.bd.env.cfg.tick_ms == 700);
+	CU_ASSERT(bd_config_domain(&x.bd.env.cfg, "a") != NULL);
 	fx_teardown(&x);
 }
 

@@ -42,10 +42,10 @@ static void test_join_leave(void)
 	t = fx_dom_u64(&x, 1, TARGET_REL);
 	CU_ASSERT(t != UINT64_MAX && t > 1 * GIB && t <= 2 * GIB);
 	CU_ASSERT(fx_logged(&x, "a (1): joined, driver"));
-	CU_ASSERT(fx_dom_u64(&x, 1, RATE_MIN_REL) == x.bd.cfg.rate_min_kib_s);
+	CU_ASSERT(fx_dom_u64(&x, 1, RATE_MIN_REL) == x.bd.env.cfg.rate_min_kib_s);
 	CU_ASSERT(fx_dom_u64(&x, 1, UNCOOP_REL) == 0);
 	/* memory/ballast: dom0 owns it, the guest may only read */
-	CU_ASSERT(x.bd.io.ops->get_perms(x.f, BIO_TXN_NONE,
+	CU_ASSERT(x.bd.env.io.ops->get_perms(x.f, BIO_TXN_NONE,
 					 "/local/domain/1/" BALLAST_CTL_DIR, perms, &n) == 0);
 	CU_ASSERT(n == 2 && perms[0].domid == 0 && perms[0].access == BIO_PERM_NONE &&
 		  perms[1].domid == 1 && perms[1].access == BIO_PERM_READ);
@@ -62,7 +62,7 @@ static void test_join_leave(void)
 	CU_ASSERT(x.bd.tick_due);
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) != UINT64_MAX);
-	CU_ASSERT(x.bd.n_doms == 2);
+	CU_ASSERT(x.bd.doms.n == 2);
 
 	/* and goes: forgotten, its tool state cleaned */
 	fake_remove_domain(x.f, 1);
@@ -71,7 +71,7 @@ static void test_join_leave(void)
 	CU_ASSERT(x.bd.tick_due);
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fx_logged(&x, "a (1): left"));
-	CU_ASSERT(x.bd.n_doms == 1);
+	CU_ASSERT(x.bd.doms.n == 1);
 	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/1") == NULL);
 	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/2/"
 			     BALLAST_KEY_STATUS) != NULL);
@@ -344,7 +344,7 @@ static void test_restart_keeps_report_age(void)
 					FAKE_BALLOON_BALLAST, 256 * MIB) == 0);
 	fx_guest(&x, 1, PSI_REL, "2500");	/* stalling: the boost grows while fresh */
 	fx_report(&x, 1, 1, 1 * GIB, 600 * MIB);
-	received = x.bd.io.ops->now_ms(x.bd.io.ctx);
+	received = x.bd.env.io.ops->now_ms(x.bd.env.io.ctx);
 	fx_run(&x, 1, 1000);
 	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH), 1);
 	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH), received);
@@ -395,13 +395,13 @@ static void test_restart_saved_garbage(void)
 		fx_run(&x, 1, 1000);	/* report 1 used at 1000 */
 		fx_run(&x, 40, 1000);	/* and stale by now */
 		if (cases[i].boost)
-			CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BOOST_PATH,
+			CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BOOST_PATH,
 						cases[i].boost) == 0);
-		x.bd.io.ops->rm(x.bd.io.ctx, BIO_TXN_NONE, RMS_PATH);
-		CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, RSEQ_PATH,
+		x.bd.env.io.ops->rm(x.bd.env.io.ctx, BIO_TXN_NONE, RMS_PATH);
+		CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, RSEQ_PATH,
 					cases[i].seq) == 0);
 		if (cases[i].received)
-			CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, RMS_PATH,
+			CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, RMS_PATH,
 						cases[i].received) == 0);
 		CU_ASSERT(fx_restart(&x) == 0);
 		fx_log_clear(&x);
@@ -431,7 +431,7 @@ static void test_restart_removes_orphans(void)
 
 	setup_one(&x, NULL);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
 				BALLAST_TOOL_DOMAIN "/7/" BALLAST_KEY_BOOST, "150") == 0);
 	CU_ASSERT(fx_restart(&x) == 0);
 	fx_run(&x, 1, 1000);
@@ -508,7 +508,7 @@ static void test_garbage_refused(void)
 	target = fx_dom_u64(&x, 1, TARGET_REL);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct garbage *g = &cases[i];
-		uint64_t refused = x.bd.doms[0].refused_reports;
+		uint64_t refused = x.bd.doms.d[0].guest.refused_reports;
 		char seqbuf[24];
 
 		fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);	/* all good... */
@@ -519,7 +519,7 @@ static void test_garbage_refused(void)
 			fx_guest(&x, 1, SEQ_REL, seqbuf);
 		}
 		fx_run(&x, 1, 1000);
-		CU_ASSERT(x.bd.doms[0].refused_reports == refused + 1);
+		CU_ASSERT(x.bd.doms.d[0].guest.refused_reports == refused + 1);
 		snprintf(rel, sizeof(rel), "%s: %s", g->key, ballast_verdict_str(g->verdict));
 		fx_status_field(&x, 1, "last_refusal", buf, sizeof(buf));
 		if (strcmp(buf, rel))
@@ -527,7 +527,7 @@ static void test_garbage_refused(void)
 		CU_ASSERT_STRING_EQUAL(buf, rel);
 		/* nothing the guest said moved its target or its kind */
 		CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == target);
-		CU_ASSERT(x.bd.doms[0].frontend == BSCHED_FE_DRIVER);
+		CU_ASSERT(x.bd.doms.d[0].sub.frontend == BSCHED_FE_DRIVER);
 		if (g->good) {
 			snprintf(rel, sizeof(rel), "%s/%s", BALLAST_DATA_DIR, g->key);
 			fx_guest(&x, 1, rel, g->good);
@@ -545,7 +545,7 @@ static void test_garbage_refused(void)
 	/* a good report is taken again */
 	fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT(x.bd.doms[0].last_seq == seq);
+	CU_ASSERT(x.bd.doms.d[0].guest.last_seq == seq);
 	fx_teardown(&x);
 }
 
@@ -563,9 +563,9 @@ static void test_flood_rate_limited(void)
 			fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);
 		fx_run(&x, 1, 1000);
 	}
-	CU_ASSERT(x.bd.doms[0].flood_refused == 0);
-	CU_ASSERT(x.bd.doms[0].last_seq == seq);
-	ticks = x.bd.count.ticks;
+	CU_ASSERT(x.bd.doms.d[0].guest.flood_refused == 0);
+	CU_ASSERT(x.bd.doms.d[0].guest.last_seq == seq);
+	ticks = x.bd.env.count.ticks;
 	for (unsigned int s = 0; s < 4; s++) {
 		for (unsigned int i = 0; i < 100; i++) {
 			char v[24];
@@ -578,21 +578,21 @@ static void test_flood_rate_limited(void)
 		CU_ASSERT(!x.bd.tick_due);
 		fx_run(&x, 1, 1000);
 	}
-	CU_ASSERT(x.bd.count.ticks == ticks + 4);
-	CU_ASSERT(x.bd.doms[0].flood_refused == 4);
+	CU_ASSERT(x.bd.env.count.ticks == ticks + 4);
+	CU_ASSERT(x.bd.doms.d[0].guest.flood_refused == 4);
 	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, "flooding", buf, sizeof(buf)), "true");
 	CU_ASSERT(fx_log_count(&x, "flooding") == 1);
 	/* quiet again: two windows later its next report counts */
 	fx_run(&x, 2, 1000);
 	fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT(x.bd.doms[0].last_seq == seq);
-	CU_ASSERT(!x.bd.doms[0].flooding);
+	CU_ASSERT(x.bd.doms.d[0].guest.last_seq == seq);
+	CU_ASSERT(!x.bd.doms.d[0].guest.flooding);
 	/* scribbling on any other key floods just the same */
 	for (unsigned int i = 0; i < 2000; i++)
 		fx_guest(&x, 1, BALLAST_DATA_DIR "/" BALLAST_KEY_MEM_AVAILABLE, "819200");
 	bd_handle_events(&x.bd);
-	CU_ASSERT(x.bd.doms[0].flooding);
+	CU_ASSERT(x.bd.doms.d[0].guest.flooding);
 	fx_teardown(&x);
 }
 
@@ -604,7 +604,7 @@ static void test_eagain_retried_then_given_up(void)
 	fake_inject_eagain(x.f, 3);
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) != UINT64_MAX);
-	CU_ASSERT(x.bd.count.xs_retries == 3);
+	CU_ASSERT(x.bd.env.count.xs_retries == 3);
 	CU_ASSERT(fx_logged(&x, "committed after 4 tries"));
 
 	fake_inject_eagain(x.f, 1000);
@@ -613,7 +613,7 @@ static void test_eagain_retried_then_given_up(void)
 	fx_report(&x, 2, 1, 512 * MIB, 300 * MIB);
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) == UINT64_MAX);
-	CU_ASSERT(x.bd.count.xs_giveups >= 1);
+	CU_ASSERT(x.bd.env.count.xs_giveups >= 1);
 	CU_ASSERT(fx_logged(&x, "gave up after 16 tries"));
 	fake_inject_eagain(x.f, 0);
 	fx_run(&x, 1, 1000);
@@ -661,12 +661,12 @@ static void test_vanish_mid_transaction(void)
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fake_value(x.f, "/local/domain/1") == NULL);
 	CU_ASSERT(fx_dom_str(&x, 1, TARGET_REL) == NULL);	/* not resurrected */
-	CU_ASSERT(x.bd.count.vanished >= 1);
+	CU_ASSERT(x.bd.env.count.vanished >= 1);
 	CU_ASSERT(!fx_logged(&x, "failed"));
 	CU_ASSERT(fx_dom_u64(&x, 2, TARGET_REL) != UINT64_MAX);	/* others go on */
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fx_logged(&x, "a (1): left"));
-	CU_ASSERT(x.bd.n_doms == 1);
+	CU_ASSERT(x.bd.doms.n == 1);
 	fx_teardown(&x);
 }
 
@@ -702,14 +702,14 @@ static void test_overrides_and_metrics(void)
 	snprintf(cfg, sizeof(cfg), "[host]\nmetrics-file = %s\n", path);
 	setup_one(&x, cfg);
 	/* ballastctl set a max=1200M (dom0-only key): the daemon obeys */
-	CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
 				BALLAST_TOOL_POLICY "/a/" BALLAST_KEY_MAX, "1228800") == 0);
 	/* an invalid override is ignored, never obeyed */
-	CU_ASSERT(bio_write_str(&x.bd.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
 				BALLAST_TOOL_POLICY "/a/" BALLAST_KEY_MIN, "lots") == 0);
 	fx_run(&x, 6, 1000);
 	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == 1228800);
-	CU_ASSERT(x.bd.doms[0].min_kib == x.bd.cfg.default_min_kib);
+	CU_ASSERT(x.bd.doms.d[0].sub.min_kib == x.bd.env.cfg.default_min_kib);
 	f = fopen(path, "r");
 	CU_ASSERT_FATAL(f != NULL);
 	CU_ASSERT(getdelim(&text, &len, '\0', f) > 0);

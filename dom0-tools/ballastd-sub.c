@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A domain's facts and subscription: what the toolstack says about it,
+ * and what ballastd.conf and `ballastctl set` subscribe it to.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ballastd-sub.h"
+
+int bd_sub_identify(struct bd_env *env, struct bd_who *who, struct bd_sub *s,
+		    const struct bio_dominfo *info)
+{
+	char path[BALLAST_PATH_MAX], *name = NULL;
+
+	if (ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, who->domid,
+			 BALLAST_STOCK_NAME, NULL) == 0 &&
+	    bio_read(&env->io, BIO_TXN_NONE, path, &name, NULL) == 0) {
+		snprintf(who->name, sizeof(who->name), "%s", name);
+		free(name);
+		/* It ends up in logs, JSON and metrics labels: printable only. */
+		for (char *c = who->name; *c; c++)
+			if (*c < 0x21 || *c > 0x7e || *c == '"' || *c == '\\')
+				*c = '_';
+	} else if (who->domid != 0) {
+		/* xl writes the name before the domain runs: no tree, gone. */
+		return -ESRCH;
+	}
+	if (ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, who->domid,
+			 BALLAST_STOCK_STATIC_MAX, NULL) ||
+	    bd_read_u64(env, path, &s->static_max_kib))
+		s->static_max_kib = info->max_kib;
+	/* dom0's max_pages is "unlimited": cap it so sums stay meaningful. */
+	if (s->static_max_kib > BALLAST_MAX_MEMORY_KIB)
+		s->static_max_kib = info->tot_kib;
+	return 0;
+}
+
+/* Runtime overrides from ballastctl set, dom0-only, still validated. */
+static void read_overrides(struct bd_env *env, const struct bd_who *who,
+			   struct bd_sub *s)
+{
+	static const struct {
+		const char *key;
+		enum ballast_key_id id;
+	} keys[] = {
+		{ BALLAST_KEY_MIN, BALLAST_K_POLICY_MIN },
+		{ BALLAST_KEY_MAX, BALLAST_K_POLICY_MAX },
+		{ BALLAST_KEY_SHARES, BALLAST_K_POLICY_SHARES },
+	};
+	char path[BALLAST_PATH_MAX];
+	uint64_t v;
+
+	if (!who->name[0])
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0,
+				 BALLAST_TOOL_POLICY, who->name, keys[i].key, NULL))
+			return;
+		if (bd_read_key(env, path, keys[i].id, &v) != BALLAST_OK)
+			continue;
+		if (i == 0)
+			s->min_kib = v;
+		else if (i == 1)
+			s->max_kib = v;
+		else if (v)
+			s->shares = (uint32_t)v;
+	}
+}
+
+static void resolve_subscription(struct bd_env *env, const struct bd_who *who,
+				 struct bd_sub *s)
+{
+	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
+
+	s->min_kib = dc && dc->has_min ? dc->min_kib : env->cfg.default_min_kib;
+	s->max_kib = dc && dc->has_max ? dc->max_kib : s->static_max_kib;
+	s->shares = dc && dc->has_shares ? dc->shares : env->cfg.default_shares;
+	read_overrides(env, who, s);
+	if (s->max_kib > s->static_max_kib)
+		s->max_kib = s->static_max_kib;
+	if (s->min_kib > s->max_kib)
+		s->min_kib = s->max_kib;
+}
+
+/* The guest's ballast frontend if it runs one, else the stock balloon if
+ * the configuration (stock-balloon) or the guest's feature flag allow it. */
+static enum bsched_frontend balloon_of(const struct bd_env *env,
+				       const struct bd_who *who,
+				       const struct bd_guest *g)
+{
+	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
+	enum bd_stock_mode mode = dc ? dc->stock : BD_STOCK_AUTO;
+
+	if (g->frontend == BSCHED_FE_DRIVER || g->frontend == BSCHED_FE_AGENT)
+		return g->frontend;
+	if (mode == BD_STOCK_YES || (mode == BD_STOCK_AUTO && g->stock_feature))
+		return BSCHED_FE_STOCK;
+	return BSCHED_FE_NONE;
+}
+
+void bd_sub_resolve(struct bd_env *env, const struct bd_who *who,
+		    struct bd_sub *s, const struct bd_guest *g,
+		    const struct bio_dominfo *info)
+{
+	bool was_building = s->building;
+
+	s->frontend = balloon_of(env, who, g);
+	resolve_subscription(env, who, s);
+	/*
+	 * libxl builds a domain paused, with a claim on the memory it is about
+	 * to populate: a target or maxmem set then makes `xl create` fail
+	 * (seen in real Xen). Such a domain, or one paused by hand, is seen and
+	 * counted but not steered until it runs.
+	 */
+	s->building = info->paused || info->outstanding_kib > 0;
+	if (was_building && !s->building)
+		bd_log(env, LOG_INFO, "%s (%" PRIu32 "): running: steered from now on",
+		       who->name, who->domid);
+	s->managed = (who->domid != 0 || env->cfg.manage_dom0) && !s->building;
+}

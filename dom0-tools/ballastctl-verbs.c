@@ -15,13 +15,13 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "ballast_path.h"
 #include "ballast_schema.h"
 #include "ballastctl.h"
 #include "bsched.h"
 #include "status-json.h"
 
 #define ROW_NAME_MAX	64
-#define PATH_LEN	256
 #define POLL_MS		1000
 
 struct bctl_row {
@@ -50,21 +50,6 @@ struct bctl_view {
 };
 
 /* --- helpers ------------------------------------------------------------------ */
-
-static int path_of(char *buf, const char *fmt_a, uint32_t id, const char *rest)
-{
-	int n = snprintf(buf, PATH_LEN, fmt_a, id);
-
-	if (n < 0 || n >= PATH_LEN)
-		return -ENAMETOOLONG;
-	if (rest) {
-		int m = snprintf(buf + n, PATH_LEN - (size_t)n, "/%s", rest);
-
-		if (m < 0 || m >= PATH_LEN - n)
-			return -ENAMETOOLONG;
-	}
-	return 0;
-}
 
 static yajl_val read_json(struct bctl *ctl, const char *path)
 {
@@ -106,11 +91,13 @@ static void json_str(yajl_val t, const char *key, char *out, size_t size)
 /* ballastd publishes its pid; a pid that is gone means it is not running. */
 static bool daemon_running(struct bctl *ctl)
 {
-	char path[PATH_LEN];
+	char path[BALLAST_PATH_MAX];
 	yajl_val t;
 	uint64_t pid;
 
-	snprintf(path, sizeof(path), "%s/%s", BALLAST_TOOL_DIR, BALLAST_KEY_STATUS);
+	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0, BALLAST_KEY_STATUS,
+			 NULL))
+		return false;
 	t = read_json(ctl, path);
 	if (!t)
 		return false;
@@ -122,12 +109,12 @@ static bool daemon_running(struct bctl *ctl)
 
 static void read_guest(struct bctl *ctl, struct bctl_row *r)
 {
-	char path[PATH_LEN], *val = NULL;
+	char path[BALLAST_PATH_MAX], *val = NULL;
 	size_t len = 0;
 	uint64_t v;
 
-	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid,
-		     BALLAST_DATA_DIR "/" BALLAST_KEY_STATE) &&
+	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, r->domid,
+			  BALLAST_DATA_DIR, BALLAST_KEY_STATE, NULL) &&
 	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &val, &len)) {
 		if (ballast_parse_key(BALLAST_K_STATE, val, len, &v) == BALLAST_OK)
 			snprintf(r->state, sizeof(r->state), "%s",
@@ -137,8 +124,8 @@ static void read_guest(struct bctl *ctl, struct bctl_row *r)
 		free(val);
 	}
 	val = NULL;
-	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid,
-		     BALLAST_DATA_DIR "/" BALLAST_KEY_PSI_SOME_AVG10) &&
+	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, r->domid,
+			  BALLAST_DATA_DIR, BALLAST_KEY_PSI_SOME_AVG10, NULL) &&
 	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &val, &len)) {
 		if (ballast_parse_key(BALLAST_K_PSI_SOME_AVG10, val, len, &v) == BALLAST_OK) {
 			r->has_pressure = true;
@@ -151,20 +138,21 @@ static void read_guest(struct bctl *ctl, struct bctl_row *r)
 static void read_row(struct bctl *ctl, const struct bio_dominfo *info,
 		     struct bctl_row *r)
 {
-	char path[PATH_LEN], id[16], *name = NULL;
+	char path[BALLAST_PATH_MAX], *name = NULL;
 	yajl_val t;
 
 	*r = (struct bctl_row){ .domid = info->domid, .actual_kib = info->tot_kib };
 	snprintf(r->state, sizeof(r->state), "-");
-	if (!path_of(path, BALLAST_DOMAIN_FMT, r->domid, BALLAST_STOCK_NAME) &&
+	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, r->domid,
+			  BALLAST_STOCK_NAME, NULL) &&
 	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &name, NULL)) {
 		snprintf(r->name, sizeof(r->name), "%s", name);
 		free(name);
 	}
 	read_guest(ctl, r);
-	snprintf(id, sizeof(id), "%" PRIu32, r->domid);
-	snprintf(path, sizeof(path), "%s/%s/%s/%s", BALLAST_TOOL_DIR,
-		 BALLAST_TOOL_DOMAIN, id, BALLAST_KEY_STATUS);
+	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN, r->domid,
+			 BALLAST_KEY_STATUS, NULL))
+		return;
 	t = read_json(ctl, path);
 	if (!t)
 		return;
@@ -511,13 +499,17 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 static int set_one(struct bctl *ctl, const char *domain, const char *key,
 		   bool has, bool clear, uint64_t v)
 {
-	char path[PATH_LEN];
+	char path[BALLAST_PATH_MAX];
 	int rc;
 
 	if (!has && !clear)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s/%s/%s", BALLAST_TOOL_DIR,
-		 BALLAST_TOOL_POLICY, domain, key);
+	rc = ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0,
+			  BALLAST_TOOL_POLICY, domain, key, NULL);
+	if (rc) {
+		fprintf(ctl->err, "ballastctl set: %s: %s\n", domain, strerror(-rc));
+		return rc;
+	}
 	rc = clear ? ctl->io.ops->rm(ctl->io.ctx, BIO_TXN_NONE, path) :
 		     bio_write_u64(&ctl->io, BIO_TXN_NONE, path, v);
 	if (rc == -ENOENT && clear)
@@ -549,25 +541,27 @@ static int cmd_set(struct bctl *ctl, int argc, char **argv)
 
 struct reservation {
 	uint32_t id;
-	char dir[PATH_LEN / 2];
-	char size_path[PATH_LEN];
-	char status_path[PATH_LEN];
+	char dir[BALLAST_PATH_MAX];
+	char size_path[BALLAST_PATH_MAX];
+	char status_path[BALLAST_PATH_MAX];
 };
 
 static int reservation_make(struct bctl *ctl, struct reservation *r,
 			    uint64_t size_kib)
 {
-	char id[16];
 	int rc;
 
 	r->id = (uint32_t)getpid();
-	snprintf(id, sizeof(id), "%" PRIu32, r->id);
-	snprintf(r->dir, sizeof(r->dir), "%s/%s/%s", BALLAST_TOOL_DIR,
-		 BALLAST_TOOL_RESERVE, id);
-	snprintf(r->size_path, sizeof(r->size_path), "%s/%s", r->dir, BALLAST_KEY_SIZE);
-	snprintf(r->status_path, sizeof(r->status_path), "%s/%s", r->dir,
-		 BALLAST_KEY_STATUS);
-	rc = bio_write_u64(&ctl->io, BIO_TXN_NONE, r->size_path, size_kib);
+	rc = ballast_path(r->dir, sizeof(r->dir), BALLAST_AT_RESERVATION, r->id,
+			  NULL);
+	if (!rc)
+		rc = ballast_path(r->size_path, sizeof(r->size_path),
+				  BALLAST_AT_RESERVATION, r->id, BALLAST_KEY_SIZE, NULL);
+	if (!rc)
+		rc = ballast_path(r->status_path, sizeof(r->status_path),
+				  BALLAST_AT_RESERVATION, r->id, BALLAST_KEY_STATUS, NULL);
+	if (!rc)
+		rc = bio_write_u64(&ctl->io, BIO_TXN_NONE, r->size_path, size_kib);
 	if (rc)
 		fprintf(ctl->err, "ballastctl reserve: %s: %s\n", r->size_path, strerror(-rc));
 	return rc;

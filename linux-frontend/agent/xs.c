@@ -9,12 +9,12 @@
 
 #include <xenstore.h>
 
+#include "ballast_path.h"
 #include "ballast_schema.h"
 #include "xs.h"
 
 #define WATCH_TOKEN	"ballast-agent"
 #define REPORT_TRIES	5	/* transaction retries on EAGAIN */
-#define KEY_PATH_MAX	128
 
 struct xs_handle *axs_open(void)
 {
@@ -55,17 +55,17 @@ bool axs_drain_events(struct xs_handle *h)
 	return any;
 }
 
+/* @dir/@key, relative to the guest's home. */
 static int key_path(char *buf, const char *dir, const char *key)
 {
-	int n = snprintf(buf, KEY_PATH_MAX, "%s/%s", dir, key);
-
-	return n < 0 || n >= KEY_PATH_MAX ? -ENAMETOOLONG : 0;
+	return ballast_path(buf, BALLAST_PATH_MAX, BALLAST_AT_HOME, 0, dir, key,
+			    NULL);
 }
 
 char *axs_read(struct xs_handle *h, const char *dir, const char *key,
 	       unsigned int *len)
 {
-	char path[KEY_PATH_MAX];
+	char path[BALLAST_PATH_MAX];
 
 	if (key_path(path, dir, key))
 		return NULL;
@@ -75,7 +75,7 @@ char *axs_read(struct xs_handle *h, const char *dir, const char *key,
 static bool write_str(struct xs_handle *h, xs_transaction_t t,
 		      const char *key, const char *val)
 {
-	char path[KEY_PATH_MAX];
+	char path[BALLAST_PATH_MAX];
 
 	if (key_path(path, BALLAST_DATA_DIR, key))
 		return false;

@@ -82,10 +82,9 @@ void fx_teardown(struct fx *x)
 
 int fx_guest(struct fx *x, uint32_t domid, const char *rel, const char *val)
 {
-	char path[BALLAST_PATH_MAX];
-
-	snprintf(path, sizeof(path), BALLAST_DOMAIN_FMT "/%s", domid, rel);
-	return fake_guest_write(x->f, domid, path, val);
+	return fake_guest_write(x->f, domid,
+				fx_path(x, BALLAST_AT_DOMAIN, domid, rel, NULL, NULL),
+				val);
 }
 
 static void guest_u64(struct fx *x, uint32_t domid, const char *key, uint64_t v)
@@ -119,10 +118,7 @@ void fx_run(struct fx *x, unsigned int n, uint64_t step_ms)
 
 const char *fx_dom_str(struct fx *x, uint32_t domid, const char *rel)
 {
-	char path[BALLAST_PATH_MAX];
-
-	snprintf(path, sizeof(path), BALLAST_DOMAIN_FMT "/%s", domid, rel);
-	return fake_value(x->f, path);
+	return fake_value(x->f, fx_path(x, BALLAST_AT_DOMAIN, domid, rel, NULL, NULL));
 }
 
 static uint64_t as_u64(const char *v)
@@ -183,12 +179,11 @@ bool fx_dry_has(struct fx *x, const char *needle)
 const char *fx_status_field(struct fx *x, uint32_t domid, const char *field,
 			    char *buf, size_t size)
 {
-	char path[BALLAST_PATH_MAX], key[64];
 	const char *json, *p, *end;
+	char key[64];
 
-	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN
-		 "/%" PRIu32 "/" BALLAST_KEY_STATUS, domid);
-	json = fake_value(x->f, path);
+	json = fake_value(x->f, fx_path(x, BALLAST_AT_TOOL_DOMAIN, domid,
+					BALLAST_KEY_STATUS, NULL, NULL));
 	buf[0] = '\0';
 	snprintf(key, sizeof(key), "\"%s\":", field);
 	if (!json || !(p = strstr(json, key)))
@@ -198,5 +193,14 @@ const char *fx_status_field(struct fx *x, uint32_t domid, const char *field,
 		p++;
 	end = p + strcspn(p, "\",}");
 	snprintf(buf, size, "%.*s", (int)(end - p), p);
+	return buf;
+}
+
+const char *fx_path(struct fx *x, enum ballast_root root, uint32_t id,
+		    const char *a, const char *b, const char *c)
+{
+	char *buf = x->paths[x->next_path++ % 8];
+
+	ballast_path(buf, BALLAST_PATH_MAX, root, id, a, b, c, NULL);
 	return buf;
 }

@@ -25,6 +25,8 @@ struct fx {
 	char *dry;
 	size_t dry_len;
 	FILE *dry_f;
+	char paths[8][BALLAST_PATH_MAX];	/* fx_path()'s, used in turn */
+	unsigned int next_path;
 };
 
 /* @config: INI text or NULL for defaults. Returns 0 or -1 (config refused). */
@@ -51,5 +53,12 @@ void fx_log_clear(struct fx *x);
 const char *fx_status_field(struct fx *x, uint32_t domid, const char *field,
 			    char *buf, size_t size);
 int fx_write_config(struct fx *x, const char *text);
+/*
+ * ballast_path() of @root, @id and the parts @a, @b, @c (those after the
+ * first NULL are left out), in one of 8 buffers of @x used in turn: valid
+ * until 8 more calls. "" if it does not fit.
+ */
+const char *fx_path(struct fx *x, enum ballast_root root, uint32_t id,
+		    const char *a, const char *b, const char *c);
 
 #endif /* DOM0_FIXTURE_H */

@@ -11,6 +11,7 @@
 #include "fixture.h"
 #include "size.h"
 
+#define POLICY_MAX_A(x)	fx_path(x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY, "a", BALLAST_KEY_MAX)
 #define ARGC(a)	((int)(sizeof(a) / sizeof((a)[0])) - 1)
 
 /* --- sizes and config ------------------------------------------------------------ */
@@ -434,15 +435,13 @@ static void test_explain_and_set(void)
 	CU_ASSERT(ctl_run(&c, ARGC(none), none) == 1);
 	CU_ASSERT(strstr(c.err, "no running domain ghost") != NULL);
 	CU_ASSERT(ctl_run(&c, ARGC(set), set) == 0);
-	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_POLICY
-					  "/a/" BALLAST_KEY_MAX), "1228800");
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, POLICY_MAX_A(&c.x)), "1228800");
 	fx_run(&c.x, 10, 1000);
 	CU_ASSERT(fx_dom_u64(&c.x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET) == 1228800);
 	CU_ASSERT(ctl_run(&c, ARGC(explain), explain) == 0);
 	CU_ASSERT(strstr(c.out, "bound: max") != NULL);
 	CU_ASSERT(ctl_run(&c, ARGC(unset), unset) == 0);
-	CU_ASSERT(fake_value(c.x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_POLICY
-			     "/a/" BALLAST_KEY_MAX) == NULL);
+	CU_ASSERT(fake_value(c.x.f, POLICY_MAX_A(&c.x)) == NULL);
 	CU_ASSERT(ctl_run(&c, ARGC(top), top) == 0);
 	CU_ASSERT(strstr(c.out, "ballast top - host 4096 MiB") != NULL);
 	ctl_teardown(&c);
@@ -459,8 +458,9 @@ static void test_reserve_granted(void)
 	CU_ASSERT(strstr(c.out, "granted") != NULL);
 	CU_ASSERT(4 * GIB - fake_actual_kib(c.x.f, 1) - fake_actual_kib(c.x.f, 2) >= 2 * GIB);
 	/* ballastd holds it for xl create, then lets it go */
-	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_RESERVE "/%d/"
-		 BALLAST_KEY_SIZE, (int)getpid());
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&c.x, BALLAST_AT_RESERVATION, (uint32_t)getpid(),
+			 BALLAST_KEY_SIZE, NULL, NULL));
 	CU_ASSERT(fake_value(c.x.f, path) != NULL);
 	fx_run(&c.x, 35, 1000);
 	CU_ASSERT(fake_value(c.x.f, path) == NULL);
@@ -477,8 +477,9 @@ static void test_reserve_with_command(void)
 
 	ctl_setup(&c, 512 * MIB, true);
 	CU_ASSERT(ctl_run(&c, ARGC(ok), ok) == 0);
-	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_RESERVE "/%d",
-		 (int)getpid());
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&c.x, BALLAST_AT_RESERVATION, (uint32_t)getpid(),
+			 NULL, NULL, NULL));
 	CU_ASSERT(fake_value(c.x.f, path) == NULL);	/* given back after CMD */
 	CU_ASSERT(ctl_run(&c, ARGC(fails), fails) == 1);
 	ctl_teardown(&c);
@@ -495,8 +496,9 @@ static void test_reserve_refused_names_domains(void)
 	CU_ASSERT(ctl_run(&c, ARGC(reserve), reserve) == 1);
 	CU_ASSERT(strstr(c.err, "a (id 1) did not give memory back") != NULL);
 	CU_ASSERT(strstr(c.err, "plain") == NULL);	/* had nothing to give */
-	snprintf(path, sizeof(path), BALLAST_TOOL_DIR "/" BALLAST_TOOL_RESERVE "/%d",
-		 (int)getpid());
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&c.x, BALLAST_AT_RESERVATION, (uint32_t)getpid(),
+			 NULL, NULL, NULL));
 	CU_ASSERT(fake_value(c.x.f, path) == NULL);	/* withdrawn */
 	CU_ASSERT(ctl_run(&c, ARGC(huge), huge) == 1);
 	CU_ASSERT(strstr(c.err, "more than the host can free") != NULL);

@@ -15,10 +15,11 @@
 #define SEQ_REL		BALLAST_DATA_DIR "/" BALLAST_KEY_SEQ
 #define PSI_REL		BALLAST_DATA_DIR "/" BALLAST_KEY_PSI_SOME_AVG10
 #define STEP_KIB	(256 * MIB)	/* the policy's default step */
-#define STATE_DIR	BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/1/"
-#define BOOST_PATH	STATE_DIR BALLAST_KEY_BOOST
-#define RSEQ_PATH	STATE_DIR BALLAST_KEY_REPORT_SEQ
-#define RMS_PATH	STATE_DIR BALLAST_KEY_REPORT_RECEIVED
+/* domain 1's saved state in @x */
+#define STATE_PATH(x, key)	fx_path(x, BALLAST_AT_TOOL_DOMAIN, 1, key, NULL, NULL)
+#define BOOST_PATH(x)		STATE_PATH(x, BALLAST_KEY_BOOST)
+#define RSEQ_PATH(x)		STATE_PATH(x, BALLAST_KEY_REPORT_SEQ)
+#define RMS_PATH(x)		STATE_PATH(x, BALLAST_KEY_REPORT_RECEIVED)
 
 /* Host of 4 GiB, domain 1 "a" with the ballast driver: 1 of 2 GiB. */
 static void setup_one(struct fx *x, const char *config)
@@ -46,7 +47,8 @@ static void test_join_leave(void)
 	CU_ASSERT(fx_dom_u64(&x, 1, UNCOOP_REL) == 0);
 	/* memory/ballast: dom0 owns it, the guest may only read */
 	CU_ASSERT(x.bd.env.io.ops->get_perms(x.f, BIO_TXN_NONE,
-					 "/local/domain/1/" BALLAST_CTL_DIR, perms, &n) == 0);
+					 fx_path(&x, BALLAST_AT_DOMAIN, 1, BALLAST_CTL_DIR,
+						 NULL, NULL), perms, &n) == 0);
 	CU_ASSERT(n == 2 && perms[0].domid == 0 && perms[0].access == BIO_PERM_NONE &&
 		  perms[1].domid == 1 && perms[1].access == BIO_PERM_READ);
 	CU_ASSERT(fx_guest(&x, 1, TARGET_REL, "999999999") == -EACCES);
@@ -72,9 +74,10 @@ static void test_join_leave(void)
 	fx_run(&x, 1, 1000);
 	CU_ASSERT(fx_logged(&x, "a (1): left"));
 	CU_ASSERT(x.bd.doms.n == 1);
-	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/1") == NULL);
-	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/2/"
-			     BALLAST_KEY_STATUS) != NULL);
+	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 1,
+					  NULL, NULL, NULL)) == NULL);
+	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 2,
+					  BALLAST_KEY_STATUS, NULL, NULL)) != NULL);
 	fx_teardown(&x);
 }
 
@@ -286,7 +289,7 @@ static void twin_run(unsigned int kill_at, struct twin_trace *t)
 		fx_run(&x, 1, 1000);
 		t->target_kib[i] = fx_dom_u64(&x, 1, TARGET_REL);
 		t->demand_kib[i] = status_u64(&x, 1, "demand_kib");
-		t->boost_pct[i] = fx_u64(&x, BOOST_PATH);
+		t->boost_pct[i] = fx_u64(&x, BOOST_PATH(&x));
 	}
 	fx_teardown(&x);
 }
@@ -346,13 +349,13 @@ static void test_restart_keeps_report_age(void)
 	fx_report(&x, 1, 1, 1 * GIB, 600 * MIB);
 	received = x.bd.env.io.ops->now_ms(x.bd.env.io.ctx);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH), 1);
-	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH), received);
-	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH), 5);
+	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH(&x)), 1);
+	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH(&x)), received);
+	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH(&x)), 5);
 	fx_run(&x, 34, 1000);			/* 35 s old: stale for 4 ticks */
 	target = fx_dom_u64(&x, 1, TARGET_REL);
 	CU_ASSERT_EQUAL(status_u64(&x, 1, "demand_kib"), target);
-	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH), 5 * 31);
+	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH(&x)), 5 * 31);
 
 	CU_ASSERT(fx_restart(&x) == 0);
 	fx_log_clear(&x);
@@ -360,16 +363,16 @@ static void test_restart_keeps_report_age(void)
 	CU_ASSERT_EQUAL(fx_dom_u64(&x, 1, TARGET_REL), target);
 	CU_ASSERT_EQUAL(status_u64(&x, 1, "demand_kib"), target);
 	CU_ASSERT(!fx_logged(&x, "target"));
-	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH), received);	/* not taken again */
-	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH), 5 * 31);
+	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH(&x)), received);	/* not taken again */
+	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH(&x)), 5 * 31);
 
 	/* the guest reports again, no longer stalling: a new report, used */
 	fx_guest(&x, 1, PSI_REL, "0");
 	fx_report(&x, 1, 2, fake_actual_kib(x.f, 1), 2 * GIB);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH), 2);
-	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH), received + 38 * 1000);
-	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH), 5 * 31 / 2);	/* no stall: halved */
+	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH(&x)), 2);
+	CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH(&x)), received + 38 * 1000);
+	CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH(&x)), 5 * 31 / 2);	/* no stall: halved */
 	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) < target);
 	fx_teardown(&x);
 }
@@ -395,13 +398,13 @@ static void test_restart_saved_garbage(void)
 		fx_run(&x, 1, 1000);	/* report 1 used at 1000 */
 		fx_run(&x, 40, 1000);	/* and stale by now */
 		if (cases[i].boost)
-			CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BOOST_PATH,
+			CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BOOST_PATH(&x),
 						cases[i].boost) == 0);
-		x.bd.env.io.ops->rm(x.bd.env.io.ctx, BIO_TXN_NONE, RMS_PATH);
-		CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, RSEQ_PATH,
+		x.bd.env.io.ops->rm(x.bd.env.io.ctx, BIO_TXN_NONE, RMS_PATH(&x));
+		CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, RSEQ_PATH(&x),
 					cases[i].seq) == 0);
 		if (cases[i].received)
-			CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, RMS_PATH,
+			CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, RMS_PATH(&x),
 						cases[i].received) == 0);
 		CU_ASSERT(fx_restart(&x) == 0);
 		fx_log_clear(&x);
@@ -415,9 +418,9 @@ static void test_restart_saved_garbage(void)
 		CU_ASSERT_EQUAL(status_u64(&x, 1, "demand_kib"),
 				(1 * GIB - 800 * MIB) + 64 * MIB);
 		/* and what is saved is made right again */
-		CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH), 0);
-		CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH), 1);
-		CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH), 1000 + 41 * 1000);
+		CU_ASSERT_EQUAL(fx_u64(&x, BOOST_PATH(&x)), 0);
+		CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH(&x)), 1);
+		CU_ASSERT_EQUAL(fx_u64(&x, RMS_PATH(&x)), 1000 + 41 * 1000);
 		fx_run(&x, 2, 1000);
 		CU_ASSERT_EQUAL(fx_log_count(&x, "a (1): saved "), cases[i].lines);
 		fx_teardown(&x);
@@ -431,13 +434,15 @@ static void test_restart_removes_orphans(void)
 
 	setup_one(&x, NULL);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
-				BALLAST_TOOL_DOMAIN "/7/" BALLAST_KEY_BOOST, "150") == 0);
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE,
+				fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 7,
+					BALLAST_KEY_BOOST, NULL, NULL), "150") == 0);
 	CU_ASSERT(fx_restart(&x) == 0);
 	fx_run(&x, 1, 1000);
-	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR "/" BALLAST_TOOL_DOMAIN "/7") == NULL);
+	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 7,
+					  NULL, NULL, NULL)) == NULL);
 	CU_ASSERT(fx_logged(&x, "domain 7 went while ballastd was not running"));
-	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH), 1);
+	CU_ASSERT_EQUAL(fx_u64(&x, RSEQ_PATH(&x)), 1);
 	fx_teardown(&x);
 }
 
@@ -659,7 +664,8 @@ static void test_vanish_mid_transaction(void)
 	fx_report(&x, 2, 1, 512 * MIB, 300 * MIB);
 	fake_vanish_at_txn(x.f, 1, 1);	/* gone while its first write is open */
 	fx_run(&x, 1, 1000);
-	CU_ASSERT(fake_value(x.f, "/local/domain/1") == NULL);
+	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_DOMAIN, 1,
+					  NULL, NULL, NULL)) == NULL);
 	CU_ASSERT(fx_dom_str(&x, 1, TARGET_REL) == NULL);	/* not resurrected */
 	CU_ASSERT(x.bd.env.count.vanished >= 1);
 	CU_ASSERT(!fx_logged(&x, "failed"));
@@ -672,6 +678,7 @@ static void test_vanish_mid_transaction(void)
 
 static void test_dry_run_writes_nothing(void)
 {
+	char line[BALLAST_PATH_MAX + 32];
 	struct fx x;
 
 	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[domain s]\nstock-balloon = yes\nmax = 1G\n",
@@ -684,9 +691,13 @@ static void test_dry_run_writes_nothing(void)
 	CU_ASSERT(fake_maxmem_calls(x.f) == 0);
 	CU_ASSERT(fx_dom_str(&x, 1, BALLAST_CTL_DIR) == NULL);
 	CU_ASSERT(fx_dom_u64(&x, 2, BALLAST_STOCK_TARGET) == 1536 * MIB);
-	CU_ASSERT(fake_value(x.f, BALLAST_TOOL_DIR) == NULL);
-	CU_ASSERT(fx_dry_has(&x, "dry-run: write /local/domain/1/" TARGET_REL " = "));
-	CU_ASSERT(fx_dry_has(&x, "dry-run: write /local/domain/2/" BALLAST_STOCK_TARGET " = 1048576"));
+	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL, 0, NULL, NULL, NULL)) == NULL);
+	snprintf(line, sizeof(line), "dry-run: write %s = ",
+		 fx_path(&x, BALLAST_AT_DOMAIN, 1, TARGET_REL, NULL, NULL));
+	CU_ASSERT(fx_dry_has(&x, line));
+	snprintf(line, sizeof(line), "dry-run: write %s = 1048576",
+		 fx_path(&x, BALLAST_AT_DOMAIN, 2, BALLAST_STOCK_TARGET, NULL, NULL));
+	CU_ASSERT(fx_dry_has(&x, line));
 	CU_ASSERT(fx_dry_has(&x, "dry-run: maxmem 2 = 1049600 KiB"));
 	fx_teardown(&x);
 }
@@ -702,11 +713,13 @@ static void test_overrides_and_metrics(void)
 	snprintf(cfg, sizeof(cfg), "[host]\nmetrics-file = %s\n", path);
 	setup_one(&x, cfg);
 	/* ballastctl set a max=1200M (dom0-only key): the daemon obeys */
-	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
-				BALLAST_TOOL_POLICY "/a/" BALLAST_KEY_MAX, "1228800") == 0);
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE,
+				fx_path(&x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY,
+					"a", BALLAST_KEY_MAX), "1228800") == 0);
 	/* an invalid override is ignored, never obeyed */
-	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE, BALLAST_TOOL_DIR "/"
-				BALLAST_TOOL_POLICY "/a/" BALLAST_KEY_MIN, "lots") == 0);
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE,
+				fx_path(&x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY,
+					"a", BALLAST_KEY_MIN), "lots") == 0);
 	fx_run(&x, 6, 1000);
 	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == 1228800);
 	CU_ASSERT(x.bd.doms.d[0].sub.min_kib == x.bd.env.cfg.default_min_kib);

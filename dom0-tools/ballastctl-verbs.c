@@ -45,6 +45,7 @@ struct bctl_row {
 struct bctl_view {
 	struct bio_physinfo host;
 	bool daemon;
+	bool dry_run;			/* the daemon runs with --dry-run */
 	struct bctl_row *rows;
 	size_t n;
 };
@@ -88,13 +89,19 @@ static void json_str(yajl_val t, const char *key, char *out, size_t size)
 	snprintf(out, size, "%s", v ? YAJL_GET_STRING(v) : "");
 }
 
-/* ballastd publishes its pid; a pid that is gone means it is not running. */
-static bool daemon_running(struct bctl *ctl)
+/*
+ * ballastd publishes its pid; a pid that is gone means it is not running.
+ * *@dry_run (if not NULL): it runs with --dry-run, and changes nothing.
+ */
+static bool daemon_running(struct bctl *ctl, bool *dry_run)
 {
 	char path[BALLAST_PATH_MAX];
 	yajl_val t;
 	uint64_t pid;
+	bool dry;
 
+	if (dry_run)
+		*dry_run = false;
 	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0, BALLAST_KEY_STATUS,
 			 NULL))
 		return false;
@@ -102,7 +109,10 @@ static bool daemon_running(struct bctl *ctl)
 	if (!t)
 		return false;
 	pid = json_u64(t, SJ_PID);
+	dry = json_bool(t, SJ_DRY_RUN);
 	yajl_tree_free(t);
+	if (dry_run)
+		*dry_run = dry;
 	return pid && pid < INT32_MAX &&
 	       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
@@ -208,7 +218,7 @@ static int view_read(struct bctl *ctl, struct bctl_view *v)
 		if (!info[i].dying)
 			read_row(ctl, &info[i], &v->rows[v->n++]);
 	free(info);
-	v->daemon = daemon_running(ctl);
+	v->daemon = daemon_running(ctl, &v->dry_run);
 	return 0;
 }
 
@@ -267,6 +277,8 @@ static void print_table(struct bctl *ctl, const struct bctl_view *v)
 	}
 	if (!v->daemon)
 		fprintf(ctl->out, "(ballastd is not running: targets are as last published)\n");
+	else if (v->dry_run)
+		fprintf(ctl->out, "(ballastd runs with --dry-run: it prints targets, sets none)\n");
 }
 
 static int print_json(struct bctl *ctl, const struct bctl_view *v)
@@ -280,6 +292,7 @@ static int print_json(struct bctl *ctl, const struct bctl_view *v)
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
 	sj_bool(g, SJ_BALLASTD_RUNNING, v->daemon);
+	sj_bool(g, SJ_DRY_RUN, v->daemon && v->dry_run);
 	sj_key(g, SJ_HOST);
 	yajl_gen_map_open(g);
 	sj_u64(g, SJ_TOTAL_KIB, v->host.total_kib);
@@ -523,6 +536,7 @@ static int cmd_set(struct bctl *ctl, int argc, char **argv)
 {
 	struct bctl_set_args a;
 	char err[BCTL_ERR_MAX];
+	bool dry = false;
 
 	if (bctl_parse_set(argc, argv, &a, err, sizeof(err))) {
 		fprintf(ctl->err, "ballastctl set: %s\n", err);
@@ -532,8 +546,10 @@ static int cmd_set(struct bctl *ctl, int argc, char **argv)
 	    set_one(ctl, a.domain, BALLAST_KEY_MAX, a.has_max, a.clear_max, a.max_kib) ||
 	    set_one(ctl, a.domain, BALLAST_KEY_SHARES, a.has_shares, a.clear_shares, a.shares))
 		return 1;
-	if (!daemon_running(ctl))
+	if (!daemon_running(ctl, &dry))
 		fprintf(ctl->err, "ballastctl set: stored, but ballastd is not running\n");
+	else if (dry)
+		fprintf(ctl->err, "ballastctl set: stored, but ballastd runs with --dry-run\n");
 	return 0;
 }
 
@@ -649,13 +665,15 @@ static int cmd_reserve(struct bctl *ctl, int argc, char **argv)
 	char err[BCTL_ERR_MAX];
 	uint64_t start_ms, free_kib = 0;
 	int status = -1, rc;
+	bool dry = false;
 
 	if (bctl_parse_reserve(argc, argv, &a, err, sizeof(err))) {
 		fprintf(ctl->err, "ballastctl reserve: %s\n", err);
 		return 2;
 	}
-	if (!daemon_running(ctl)) {
-		fprintf(ctl->err, "ballastctl reserve: ballastd is not running: nobody would free the memory\n");
+	if (!daemon_running(ctl, &dry) || dry) {
+		fprintf(ctl->err, "ballastctl reserve: ballastd %s: nobody would free the memory\n",
+			dry ? "runs with --dry-run" : "is not running");
 		return 1;
 	}
 	if (reservation_make(ctl, &r, a.size_kib))

@@ -38,8 +38,7 @@ struct bd_counters {
 struct bd_env {
 	struct bio io;
 	struct bd_config cfg;
-	bool dry_run;
-	FILE *dry_out;			/* where --dry-run prints */
+	bool dry_run;			/* io is the dry-run bio (bio-dryrun.c); for logs and status only */
 	FILE *log_out;			/* stderr target (tests capture it) */
 	struct bd_counters count;
 };

@@ -146,7 +146,8 @@ int main(int argc, char **argv)
 	openlog("ballastd", LOG_PID, LOG_DAEMON);
 	if (bio_xen_open(&io))
 		return 1;
-	if (bd_init(&bd, &io, o.config_path, o.dry_run, err, sizeof(err))) {
+	if (bd_init(&bd, &io, o.config_path, o.dry_run ? stdout : NULL, err,
+		    sizeof(err))) {
 		fprintf(stderr, "ballastd: %s\n", err);
 		bio_close(&io);
 		return 1;

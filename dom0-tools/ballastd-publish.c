@@ -17,8 +17,6 @@ static void publish_json(struct bd_env *env, const char *path,
 
 	if (*cache && !strcmp(*cache, json))
 		return;
-	if (env->dry_run)
-		return;		/* tool state is no decision: not even printed */
 	if (bio_write_str(&env->io, BIO_TXN_NONE, path, json))
 		return;
 	copy = strdup(json);
@@ -130,7 +128,7 @@ int bd_write_metrics(struct bd_env *env, const struct bd_table *t)
 	FILE *f;
 	int rc = 0;
 
-	if (!env->cfg.metrics_file[0] || env->dry_run)
+	if (!env->cfg.metrics_file[0])
 		return 0;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", env->cfg.metrics_file);
 	f = fopen(tmp, "we");
@@ -141,6 +139,7 @@ int bd_write_metrics(struct bd_env *env, const struct bd_table *t)
 	counter(f, "ballast_xs_giveups_total", env->count.xs_giveups);
 	counter(f, "ballast_refused_reports_total", env->count.refused_reports);
 	counter(f, "ballast_flood_refused_total", env->count.flood_refused);
+	fprintf(f, "# TYPE ballast_dry_run gauge\nballast_dry_run %d\n", env->dry_run);
 	gauge(f, t, "ballast_domain_target_kib", target_of);
 	gauge(f, t, "ballast_domain_demand_kib", demand_of);
 	gauge(f, t, "ballast_domain_uncooperative", uncooperative_of);

@@ -43,8 +43,7 @@ static void res_expire(struct bd_env *env, struct bd_res *r, uint64_t now_ms)
 	       r->id, r->granted_ms ? "held" : "nobody removed it",
 	       now_ms - r->since_ms);
 	r->present = false;
-	if (env->dry_run ||
-	    ballast_path(path, sizeof(path), BALLAST_AT_RESERVATION, r->id, NULL))
+	if (ballast_path(path, sizeof(path), BALLAST_AT_RESERVATION, r->id, NULL))
 		return;
 	env->io.ops->rm(env->io.ctx, BIO_TXN_NONE, path);
 }
@@ -128,10 +127,6 @@ void bd_res_answer(struct bd_env *env, struct bd_reservations *rs, size_t i,
 		return;
 	bd_log(env, LOG_INFO, "reservation %" PRIu32 " of %" PRIu64 " KiB: %s (%zu domains refused)",
 	       r->id, r->size_kib, word, ans->n_refusers);
-	if (env->dry_run) {
-		fprintf(env->dry_out, "dry-run: write %s = %s\n", path, word);
-		return;
-	}
 	if (bio_write_str(&env->io, BIO_TXN_NONE, path, word) == 0)
 		r->pub_status = ans->status;
 }

@@ -124,8 +124,7 @@ bool bd_resume_remove_orphans(struct bd_env *env, const uint32_t *present,
 	unsigned int n_names = 0;
 	int rc;
 
-	if (env->dry_run ||
-	    ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0,
+	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0,
 			 BALLAST_TOOL_DOMAIN, NULL))
 		return true;
 	rc = env->io.ops->directory(env->io.ctx, BIO_TXN_NONE, path, &names,

@@ -28,24 +28,34 @@ int bd_reload(struct ballastd *bd)
 }
 
 int bd_init(struct ballastd *bd, const struct bio *io, const char *config_path,
-	    bool dry_run, char *err, size_t err_len)
+	    FILE *dry_out, char *err, size_t err_len)
 {
+	char status[BALLAST_PATH_MAX];
+
 	memset(bd, 0, sizeof(*bd));
-	bd->env.io = *io;
-	bd->env.dry_run = dry_run;
-	bd->env.dry_out = stdout;
 	bd->env.log_out = stderr;
 	bd->config_path = config_path;
 	bd_config_defaults(&bd->env.cfg);
 	if (config_path && bd_config_load(config_path, &bd->env.cfg, err, err_len))
 		goto out_config;
 	bd->policy = bsched_state_new();
-	if (!bd->policy) {
-		snprintf(err, err_len, "out of memory");
-		goto out_config;
+	if (!bd->policy)
+		goto out_nomem;
+	bd->env.io = *io;
+	if (dry_out) {
+		/* its own status goes through: tools must see it is a dry run */
+		if (ballast_path(status, sizeof(status), BALLAST_AT_TOOL, 0,
+				 BALLAST_KEY_STATUS, NULL) ||
+		    bio_dryrun_open(&bd->env.io, io, dry_out, status))
+			goto out_policy;
+		bd->env.dry_run = true;
 	}
 	return 0;
 
+out_policy:
+	bsched_state_free(bd->policy);
+out_nomem:
+	snprintf(err, err_len, "out of memory");
 out_config:
 	bd_config_free(&bd->env.cfg);
 	return -1;
@@ -77,8 +87,7 @@ static void forget_absent(struct ballastd *bd)
 			continue;
 		}
 		bd_log(env, LOG_INFO, "%s (%" PRIu32 "): left", d->who.name, d->who.domid);
-		if (!env->dry_run &&
-		    !ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN,
+		if (!ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN,
 				  d->who.domid, NULL))
 			env->io.ops->rm(env->io.ctx, BIO_TXN_NONE, path);
 		bd_unwatch_guest(env, d->who.domid, &d->watched);

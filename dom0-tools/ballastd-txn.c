@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The per-domain write transaction and maxmem ordering: see ballastd-txn.h.
- * --dry-run prints the same writes instead.
+ * In a dry run the bio prints the same writes instead (bio-dryrun.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,23 +28,13 @@ static void plan_add(struct write_plan *p, const char *dir, const char *key,
 		p->n++;
 }
 
-/* The restart state that changed, unless in dry-run (see ballastd-resume.h). */
-static void plan_state(const struct bd_env *env, const struct bd_resume *r,
+/* The restart state that changed (see ballastd-resume.h). */
+static void plan_state(const struct bd_resume *r,
 		       const struct bd_report_ref *used,
 		       const struct bsched_decision *dec, struct write_plan *p)
 {
-	if (env->dry_run || p->n + BD_RESUME_ITEMS > PLAN_MAX)
-		return;
-	p->n += bd_resume_plan(r, p->domid, dec, used, &p->items[p->n]);
-}
-
-/* After plan_state's writes were committed. */
-static void state_saved(const struct bd_env *env, struct bd_resume *r,
-			const struct bd_report_ref *used,
-			const struct bsched_decision *dec)
-{
-	if (!env->dry_run)
-		bd_resume_saved(r, dec, used);
+	if (p->n + BD_RESUME_ITEMS <= PLAN_MAX)
+		p->n += bd_resume_plan(r, p->domid, dec, used, &p->items[p->n]);
 }
 
 static int plan_run(const struct bio *io, bio_txn t, void *arg)
@@ -86,15 +76,6 @@ static int plan_commit(struct bd_env *env, const struct bd_who *who,
 
 	if (!p->n && !p->make_ctl)
 		return 0;
-	if (env->dry_run) {
-		if (p->make_ctl)
-			fprintf(env->dry_out, "dry-run: mkdir %s perms n0 r%" PRIu32 "\n",
-				p->ctl_path, p->domid);
-		for (unsigned int i = 0; i < p->n; i++)
-			fprintf(env->dry_out, "dry-run: write %s = %s\n",
-				p->items[i].path, p->items[i].value);
-		return 0;
-	}
 	rc = bio_txn_run(&env->io, env->cfg.xs_tries, plan_run, (void *)p, &tries);
 	if (tries > 1)
 		env->count.xs_retries += tries - 1;
@@ -143,22 +124,16 @@ static void apply_state(struct bd_env *env, const struct bd_who *who,
 
 	if (!plan_start(&p, who->domid))
 		return;
-	plan_state(env, r, used, dec, &p);
+	plan_state(r, used, dec, &p);
 	if (plan_commit(env, who, pub, &p) == 0)
-		state_saved(env, r, used, dec);
+		bd_resume_saved(r, dec, used);
 }
 
 static int set_maxmem(struct bd_env *env, const struct bd_who *who,
 		      struct bd_pub *pub, uint64_t kib)
 {
-	int rc;
+	int rc = env->io.ops->set_maxmem(env->io.ctx, who->domid, kib);
 
-	if (env->dry_run) {
-		fprintf(env->dry_out, "dry-run: maxmem %" PRIu32 " = %" PRIu64 " KiB\n",
-			who->domid, kib);
-		return 0;
-	}
-	rc = env->io.ops->set_maxmem(env->io.ctx, who->domid, kib);
 	if (rc && rc != -ESRCH)
 		bd_log_failure(env, &pub->maxmem_log, LOG_WARNING,
 			       "%s (%" PRIu32 "): setting maxmem to %" PRIu64 " KiB failed: %s",
@@ -245,13 +220,11 @@ static void apply_ballast(struct bd_env *env, const struct bd_who *who,
 	if (dec->uncooperative_changed || p.make_ctl)
 		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_UNCOOPERATIVE,
 			 dec->uncooperative);
-	plan_state(env, r, used, dec, &p);
+	plan_state(r, used, dec, &p);
 	if (plan_commit(env, who, pub, &p))
 		return;
 	maxmem_after(env, who, pub, in, dec);
-	if (env->dry_run)
-		return;
-	state_saved(env, r, used, dec);
+	bd_resume_saved(r, dec, used);
 	pub->ctl_ready = true;
 	pub->rate_min_kib_s = env->cfg.rate_min_kib_s;
 	pub->rate_max_kib_s = env->cfg.rate_max_kib_s;
@@ -273,13 +246,12 @@ static void apply_stock(struct bd_env *env, const struct bd_who *who,
 		return;
 	if (dec->target_changed)
 		plan_add(&p, NULL, BALLAST_STOCK_TARGET, dec->target_kib);
-	plan_state(env, r, used, dec, &p);
+	plan_state(r, used, dec, &p);
 	if (plan_commit(env, who, pub, &p))
 		return;
-	state_saved(env, r, used, dec);
+	bd_resume_saved(r, dec, used);
 	maxmem_after(env, who, pub, in, dec);
-	if (!env->dry_run)
-		pub->uncooperative = dec->uncooperative;
+	pub->uncooperative = dec->uncooperative;
 }
 
 static void log_decision(struct bd_env *env, const struct bd_who *who,

@@ -46,11 +46,13 @@ struct ballastd {
 };
 
 /*
- * Takes @io (closed by bd_fini), loads @config_path (NULL: defaults).
- * Returns 0, or -1 with a reason in @err.
+ * Takes @io (closed by bd_fini), loads @config_path (NULL: defaults). With
+ * @dry_out, a dry run: every change is printed there instead of made (see
+ * bio-dryrun.c, the one place that decides what a dry run does).
+ * Returns 0, or -1 with a reason in @err (and @io is still the caller's).
  */
 int bd_init(struct ballastd *bd, const struct bio *io, const char *config_path,
-	    bool dry_run, char *err, size_t err_len);
+	    FILE *dry_out, char *err, size_t err_len);
 void bd_fini(struct ballastd *bd);
 
 /* Registers @introduceDomain, @releaseDomain and the /tool watches. */

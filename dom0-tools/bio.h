@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define BIO_TXN_NONE	0u
 
@@ -97,6 +98,15 @@ struct bio {
 
 /* Returns 0 and fills *io, or -errno (with a message on stderr). */
 int bio_xen_open(struct bio *io);
+
+/*
+ * The dry-run bio over @inner (bio-dryrun.c): reads go to @inner, every
+ * change is printed on @out as "dry-run: ..." and not made, except writes
+ * of @pass_path (NULL: none) outside transactions. Takes @inner (closing
+ * @io closes it). Returns 0 or -ENOMEM (and @inner is still the caller's).
+ */
+int bio_dryrun_open(struct bio *io, const struct bio *inner, FILE *out,
+		    const char *pass_path);
 
 static inline void bio_close(struct bio *io)
 {

@@ -1,7 +1,7 @@
 # dom0-tools: ballastd (the scheduler daemon) and ballastctl, on the bio
 # backend interface (the fake Xen for the tests is in tests/fake).
 DOM0_LIB := $(B)/libballast_dom0.a
-DOM0_CORE := bio-util.c size.c config.c status-json.c \
+DOM0_CORE := bio-util.c bio-dryrun.c size.c config.c status-json.c \
 	ballastd-env.c ballastd-domains.c ballastd-guest.c ballastd-sub.c \
 	ballastd-resume.c ballastd-reserve.c ballastd-txn.c ballastd-publish.c \
 	ballastd-watch.c ballastd-tick.c \

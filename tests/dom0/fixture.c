@@ -32,14 +32,13 @@ static int start(struct fx *x, bool dry_run)
 	struct bio io;
 
 	fake_bio(x->f, &io);
-	if (bd_init(&x->bd, &io, x->cfg_path[0] ? x->cfg_path : NULL, dry_run,
-		    err, sizeof(err))) {
+	if (bd_init(&x->bd, &io, x->cfg_path[0] ? x->cfg_path : NULL,
+		    dry_run ? x->dry_f : NULL, err, sizeof(err))) {
 		fprintf(x->log_f, "init: %s\n", err);
 		fflush(x->log_f);
 		return -1;
 	}
 	x->bd.env.log_out = x->log_f;
-	x->bd.env.dry_out = x->dry_f;
 	x->bd_up = true;
 	return bd_watch_setup(&x->bd);
 }

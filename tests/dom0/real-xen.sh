@@ -45,13 +45,14 @@ guest_create d1 driver 256 256 || bad "d1 did not boot"
 S1=$(domid s1) D1=$(domid d1)
 xl list
 
-# --- --once --dry-run: says what it would write, writes nothing -------------
+# --- --once --dry-run: says what it would write, writes only its status ------
 "$D" -c "$CONF" --once --dry-run > "$E2E_OUT/dry.log" 2>&1
 cat "$E2E_OUT/dry.log"
 if grep -q "dry-run: write /local/domain/$S1/$XS_STOCK_TARGET = 196608" "$E2E_OUT/dry.log" &&
    [ "$(xs_get s1 "$XS_STOCK_TARGET")" = 262144 ] &&
-   ! xenstore-read "$XS_TOOL_DIR" > /dev/null 2>&1; then
-	ok "dry-run printed the stock target and wrote nothing"
+   ! xenstore-read "$XS_TOOL_DIR/$XS_TOOL_DOMAIN" > /dev/null 2>&1 &&
+   xenstore-ls "$XS_TOOL_DIR" | grep -q 'dry_run.*true'; then
+	ok "dry-run printed the stock target and wrote only its status (dry_run true)"
 else
 	bad "dry-run: target now $(xs_get s1 "$XS_STOCK_TARGET")"
 fi

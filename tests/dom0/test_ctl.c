@@ -9,6 +9,7 @@
 
 #include "ballastctl.h"
 #include "fixture.h"
+#include "status-json.h"
 #include "size.h"
 
 #define POLICY_MAX_A(x)	fx_path(x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY, "a", BALLAST_KEY_MAX)
@@ -348,6 +349,30 @@ static int ctl_run(struct ctl_fx *c, int argc, char **argv)
 	return rc;
 }
 
+/* A dry-running ballastd: ballastctl says so, and reserve does not wait on it. */
+static void test_dry_run_daemon(void)
+{
+	char *table[] = { "status", NULL };
+	char *json[] = { "status", "--json", NULL };
+	char *reserve[] = { "reserve", "1G", "--timeout", "5", NULL };
+	struct ctl_fx c;
+
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_FATAL(fx_setup(&c.x, 4 * GIB, NULL, true) == 0);
+	fake_add_domain(c.x.f, 1, "a", 3 * GIB, 3 * GIB, FAKE_BALLOON_BALLAST, 0);
+	fx_report(&c.x, 1, 1, 3 * GIB, 2800 * MIB);
+	fx_run(&c.x, 1, 1000);
+	fake_on_sleep(c.x.f, daemon_tick, &c.x);
+	ctl_attach(&c);
+	CU_ASSERT(ctl_run(&c, ARGC(table), table) == 0);
+	CU_ASSERT(strstr(c.out, "ballastd runs with --dry-run") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(json), json) == 0);
+	CU_ASSERT(strstr(c.out, "\"" SJ_DRY_RUN "\": true") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(reserve), reserve) == 1);
+	CU_ASSERT(strstr(c.err, "ballastd runs with --dry-run") != NULL);
+	ctl_teardown(&c);
+}
+
 static void test_status_and_json(void)
 {
 	char *table[] = { "status", NULL };
@@ -533,6 +558,7 @@ int main(void)
 	CU_add_test(s, "set arguments", test_parse_set);
 	CU_add_test(s, "reserve and view arguments", test_parse_reserve_and_view);
 	CU_add_test(s, "status table and --json", test_status_and_json);
+	CU_add_test(s, "a dry-running ballastd", test_dry_run_daemon);
 	CU_add_test(s, "explain, set, top", test_explain_and_set);
 	CU_add_test(s, "explain an unreported guest", test_explain_unreported);
 	CU_add_test(s, "reserve granted, held, released", test_reserve_granted);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "status-json.h"
 
 #define TARGET_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET
 #define UNCOOP_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_UNCOOPERATIVE
@@ -676,9 +677,14 @@ static void test_vanish_mid_transaction(void)
 	fx_teardown(&x);
 }
 
+/*
+ * Nothing that steers anything is written: no target, no maxmem, no saved
+ * state. Only the daemon's own status, which says it is a dry run.
+ */
 static void test_dry_run_writes_nothing(void)
 {
 	char line[BALLAST_PATH_MAX + 32];
+	const char *status;
 	struct fx x;
 
 	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[domain s]\nstock-balloon = yes\nmax = 1G\n",
@@ -687,11 +693,18 @@ static void test_dry_run_writes_nothing(void)
 	fx_report(&x, 1, 1, 1 * GIB, 800 * MIB);
 	fake_add_domain(x.f, 2, "s", 1536 * MIB, 1536 * MIB, FAKE_BALLOON_STOCK, 512 * MIB);
 	fx_run(&x, 3, 1000);
-	CU_ASSERT(fake_writes(x.f) == 0);
+	CU_ASSERT(fake_writes(x.f) == 1);	/* the daemon's status, once */
 	CU_ASSERT(fake_maxmem_calls(x.f) == 0);
 	CU_ASSERT(fx_dom_str(&x, 1, BALLAST_CTL_DIR) == NULL);
 	CU_ASSERT(fx_dom_u64(&x, 2, BALLAST_STOCK_TARGET) == 1536 * MIB);
-	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL, 0, NULL, NULL, NULL)) == NULL);
+	CU_ASSERT(fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_DOMAIN,
+					  NULL, NULL)) == NULL);
+	status = fake_value(x.f, fx_path(&x, BALLAST_AT_TOOL, 0, BALLAST_KEY_STATUS,
+					 NULL, NULL));
+	CU_ASSERT(status && strstr(status, "\"" SJ_DRY_RUN "\":true"));
+	snprintf(line, sizeof(line), "dry-run: write %s = ",
+		 fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 1, BALLAST_KEY_BOOST, NULL, NULL));
+	CU_ASSERT(fx_dry_has(&x, line));	/* said, not done */
 	snprintf(line, sizeof(line), "dry-run: write %s = ",
 		 fx_path(&x, BALLAST_AT_DOMAIN, 1, TARGET_REL, NULL, NULL));
 	CU_ASSERT(fx_dry_has(&x, line));
@@ -728,6 +741,7 @@ static void test_overrides_and_metrics(void)
 	CU_ASSERT(getdelim(&text, &len, '\0', f) > 0);
 	fclose(f);
 	CU_ASSERT(text && strstr(text, "ballast_domain_target_kib{domain=\"a\",domid=\"1\"} 1228800"));
+	CU_ASSERT(text && strstr(text, "\nballast_dry_run 0\n"));
 	free(text);
 	unlink(path);
 	fx_teardown(&x);

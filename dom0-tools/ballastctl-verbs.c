@@ -421,6 +421,8 @@ static int cmd_top(struct bctl *ctl, int argc, char **argv)
 
 /* --- explain ------------------------------------------------------------------------ */
 
+/* One line per bound: each rule is argued once, in scheduler/POLICY.md. */
+
 struct bound_text {
 	enum bsched_bound bound;
 	const char *why;
@@ -431,19 +433,17 @@ static const struct bound_text bound_texts[] = {
 	{ BSCHED_BOUND_NO_BALLOON, "no balloon to give memory back: held where it is" },
 	{ BSCHED_BOUND_MIN, "held at its subscription minimum" },
 	{ BSCHED_BOUND_MAX, "capped at its maximum (or memory/static-max)" },
-	{ BSCHED_BOUND_DEMAND, "got what its statistics ask for (without fresh ones: what it holds)" },
+	{ BSCHED_BOUND_DEMAND, "got what its demand asks for" },
 	{ BSCHED_BOUND_SHARES, "memory is contended: this is its share of what is left" },
-	{ BSCHED_BOUND_SURPLUS, "its demand plus its share of the surplus (without fresh "
-				"statistics its demand is its min or floor, unless "
-				"unreported = share)" },
+	{ BSCHED_BOUND_SURPLUS, "its demand plus its share of the surplus" },
 	{ BSCHED_BOUND_STEP, "moving toward its ideal, limited by the per-tick step" },
 	{ BSCHED_BOUND_DEADBAND, "the change would be too small to issue (deadband)" },
 	{ BSCHED_BOUND_GROWTH_DEFERRED, "growth waits until other domains' shrinks free memory" },
 	{ BSCHED_BOUND_STUCK, "left out: its balloon makes no progress" },
 	{ BSCHED_BOUND_FLOOR, "held at the floor its guest reports (data/ballast/floor)" },
 	{ BSCHED_BOUND_UNREPORTED, "memory is contended and it reports no fresh statistics: "
-				   "the guests that do were served first; it keeps its min "
-				   "(or floor) and shares what they leave" },
+				   "served after the guests that do (evidence first, "
+				   "see POLICY.md)" },
 };
 
 static const char *bound_why(const char *word)

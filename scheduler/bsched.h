@@ -112,16 +112,11 @@ enum bsched_surplus {
 	BSCHED_SURPLUS_KEEP_FREE,	/* leave it free in Xen (fast domain starts) */
 };
 
-/* What a balloon without fresh statistics is taken to need, and gets. */
+/* What a balloon without fresh statistics is taken to need, and gets
+ * (POLICY.md, "Evidence first"). */
 enum bsched_unreported {
-	/* its need is unknown, its min (or floor) is the admin's statement
-	 * of it: with surplus = shares its demand is that, and it gets that
-	 * plus its share of a surplus; under contention it keeps its min and
-	 * what the balloons that show their need leave */
-	BSCHED_UNREPORTED_YIELD = 0,
-	/* its demand is what it holds, shared like any other (with surplus
-	 * = shares it creeps up, a share of the surplus at a time) */
-	BSCHED_UNREPORTED_SHARE,
+	BSCHED_UNREPORTED_YIELD = 0,	/* evidence first (the default) */
+	BSCHED_UNREPORTED_SHARE,	/* its demand is what it holds */
 };
 
 /* Fault switches: each turns one safety feature off, so tests prove it is needed. */
@@ -183,8 +178,8 @@ struct bsched_decision {
 	bool uncooperative;	/* flag to publish */
 	bool uncooperative_changed;
 	bool stuck;		/* left out of this tick's arithmetic */
-	/* what the stats asked for, clamped; without fresh ones its lower
-	 * bound (unreported = yield, surplus = shares) or its target */
+	/* what the stats asked for, clamped; without fresh ones what
+	 * POLICY.md, "Evidence first", takes it to need */
 	uint64_t demand_kib;
 	uint64_t ideal_kib;	/* the allocation before step/deadband/phase */
 	enum bsched_bound bound;

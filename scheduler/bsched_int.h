@@ -119,18 +119,31 @@ static inline uint64_t bsched_dist(uint64_t a, uint64_t b)
 
 /* Distance from its target at which a balloon counts as "there": it may
  * stop short (whole pages, page-table and offset noise) without being stuck
- * (stuck.c), and what it holds beyond that it will not give back (tick.c). */
+ * (stuck.c), and what it holds beyond that it will not give back (pool.c). */
 static inline uint64_t
 bsched_at_target_slack_kib(const struct bsched_config *cfg)
 {
 	return bsched_max_u64(cfg->progress_kib, cfg->deadband_kib);
 }
 
-/* tick.c: what a cooperating balloon holds for the arithmetic: its target
- * when it rests within the slack above it (what is beyond it will not give
- * back), else its actual. Used by the pool and the reservation answers. */
+/* pool.c: the pool arithmetic (POLICY.md, "The pool"). */
+uint64_t bsched_slush_kib(const struct bsched_config *cfg);
+/* What a cooperating balloon holds for the arithmetic: its target when it
+ * rests within the slack above it, else its actual. */
 uint64_t bsched_held_kib(const struct bsched_work *w,
 			 const struct bsched_config *cfg);
+/* Memory the answered reservations hold: an impossible one holds nothing. */
+uint64_t bsched_reserved_kib(const struct bsched_snapshot *snap,
+			     const struct bsched_result *answered);
+/* Free memory beyond the slush and the reservations. */
+uint64_t bsched_avail_kib(const struct bsched_snapshot *snap,
+			  const struct bsched_config *cfg,
+			  const struct bsched_result *answered);
+/* What the cooperating balloons share: what they hold plus avail. */
+uint64_t bsched_pool_kib(const struct bsched_snapshot *snap,
+			 const struct bsched_config *cfg,
+			 const struct bsched_work *work,
+			 const struct bsched_result *answered);
 
 /* state.c: room for @n domains in the scratch arrays (-ENOMEM). */
 int bsched_scratch_reserve(struct bsched_state *st, size_t n);
@@ -160,6 +173,18 @@ uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
 void bsched_water_fill(struct bsched_fill *items, size_t n,
 		       uint64_t pool_kib, struct bsched_fill_event *ev,
 		       struct bsched_fill_event *tmp);
+
+/* allocate.c: the ideal and bound of every cooperating balloon. */
+void bsched_allocate(size_t n, struct bsched_work *work,
+		     struct bsched_scratch *s, const struct bsched_config *cfg,
+		     uint64_t pool, uint64_t sum_demand);
+
+/* smooth.c: deadband, step limit and shrink before grow: the candidate of
+ * every cooperating balloon; returns true when growth was deferred. */
+bool bsched_smooth(const struct bsched_snapshot *snap,
+		   const struct bsched_config *cfg, struct bsched_work *work,
+		   const struct bsched_result *answered, uint64_t pool,
+		   uint64_t sum_demand, uint64_t sum_cur);
 
 /* reserve.c: answer every reservation; @refusers has room for n domains. */
 int bsched_answer_reservations(const struct bsched_snapshot *snap,

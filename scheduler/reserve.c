@@ -2,7 +2,7 @@
 /*
  * Reservations: "free size_kib for a domain about to start". They are served
  * in id order, each counting the ones before it, and their memory is taken
- * out of the pool before anything is handed to growing guests (tick.c).
+ * out of the pool before anything is handed to growing guests (pool.c).
  *
  *   granted     host free >= earlier + this one + slush
  *   impossible  not even every balloon at its min would free it; it holds
@@ -65,7 +65,7 @@ int bsched_answer_reservations(const struct bsched_snapshot *snap,
 {
 	size_t m = snap->n_reservations, n_refusers;
 	uint64_t host_free = bsched_host_free_kib(&snap->host);
-	uint64_t slush = (cfg->faults & BSCHED_FAULT_NO_SLUSH) ? 0 : cfg->slush_kib;
+	uint64_t slush = bsched_slush_kib(cfg);
 	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0;
 	struct res_key *keys;
 	int rc;

@@ -4,8 +4,9 @@
  * and reservations appear, the policy decides from a snapshot, its targets,
  * maxmem and flags are published, granted reservations become memory used
  * by a new domain, and every balloon moves toward its published target at
- * its rate (unless frozen, at its hidden floor, capped by maxmem, or short
- * of free host memory); shrinking, it may stop a little above its target.
+ * its rate (unless frozen, at its hidden floor or ceiling, or capped by
+ * maxmem); shrinking, it may stop a little above its target. A balloon
+ * asked to grow into memory that is not free is a violation.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -32,6 +33,7 @@ struct world {
 	struct guest_rt g[SIM_MAX_GUESTS];
 	bool work_done[SIM_MAX_WORK];
 	bool res_done[SIM_MAX_RESERVE];
+	bool set_done[SIM_MAX_SET];
 	uint64_t external_kib;		/* domains built from granted reservations */
 	struct bsched_domain doms[SIM_MAX_GUESTS];
 	size_t dom_guest[SIM_MAX_GUESTS];
@@ -102,6 +104,28 @@ static int membership(struct world *w, const struct sim_trace *tr,
 			g->left = true;
 		}
 	}
+	for (size_t k = 0; k < w->scn->n_set; k++) {
+		const struct sim_set *c = &w->scn->set[k];
+
+		if (w->set_done[k] || c->at_ms > now_ms)
+			continue;
+		for (size_t i = 0; i < w->scn->n_guests; i++) {
+			struct bsched_domain *pub = &w->g[i].pub;
+
+			if (w->scn->guests[i].dom.domid != c->domid)
+				continue;
+			if (c->has_min)
+				pub->min_kib = c->min_kib;
+			if (c->has_max)
+				pub->max_kib = c->max_kib;
+			if (c->has_shares)
+				pub->shares = c->shares;
+			if (pub->min_kib > pub->max_kib)
+				return sim_fail(err, len, "set at %llu ms: dom %u min above max",
+						(unsigned long long)now_ms, c->domid);
+		}
+		w->set_done[k] = true;
+	}
 	for (size_t k = 0; k < w->scn->n_work; k++) {
 		const struct sim_work *wk = &w->scn->work[k];
 
@@ -154,7 +178,7 @@ static void build_snapshot(struct world *w, uint64_t now_ms,
 	for (size_t k = 0; k < scn->n_reserve; k++) {
 		const struct sim_reserve *r = &scn->reserve[k];
 
-		if (w->res_done[k] || r->at_ms > now_ms)
+		if (w->res_done[k] || r->at_ms > now_ms || now_ms >= r->cancel_ms)
 			continue;
 		w->res[w->n_res] = (struct bsched_reservation) {
 			r->id, r->size_kib, r->at_ms };
@@ -204,7 +228,8 @@ static int add_row(struct sim_trace *tr, const struct sim_row *row)
 }
 
 /* Does everything promised fit: cooperating targets, what the others hold,
- * built domains, slush and reservations? */
+ * built domains, slush and the reservations that hold memory (not one
+ * answered impossible)? */
 static bool promises_fit(const struct world *w, const struct bsched_result *res,
 			 const struct bsched_snapshot *snap)
 {
@@ -213,7 +238,8 @@ static bool promises_fit(const struct world *w, const struct bsched_result *res,
 	if (!(w->scn->cfg.faults & BSCHED_FAULT_NO_SLUSH))
 		sum += w->scn->cfg.slush_kib;
 	for (size_t i = 0; i < snap->n_reservations; i++)
-		sum += snap->reservations[i].size_kib;
+		if (res->answers[i].status != BALLAST_RES_IMPOSSIBLE)
+			sum += snap->reservations[i].size_kib;
 	for (size_t i = 0; i < res->n_decisions; i++) {
 		const struct bsched_decision *dec = &res->decisions[i];
 		const struct bsched_domain *d = &snap->domains[i];
@@ -259,6 +285,13 @@ static int publish(struct world *w, uint64_t now_ms,
 			continue;
 		if (tr->res_first_ms[k][st] == SIM_NEVER_MS)
 			tr->res_first_ms[k][st] = now_ms;
+		for (size_t j = 0; st == BALLAST_RES_REFUSED &&
+				   j < res->answers[i].n_refusers; j++)
+			for (size_t g = 0; g < w->scn->n_guests; g++)
+				if (w->scn->guests[g].dom.domid ==
+				    res->answers[i].refusers[j] &&
+				    tr->blamed_first_ms[g] == SIM_NEVER_MS)
+					tr->blamed_first_ms[g] = now_ms;
 		if (st == BALLAST_RES_GRANTED) {
 			/* the new domain is built with the reserved memory */
 			w->external_kib += w->scn->reserve[k].size_kib;
@@ -277,7 +310,7 @@ static bool frozen(const struct sim_guest *sg, uint64_t now_ms)
 	return sg->intermittent_ms && (now_ms / sg->intermittent_ms) % 2 == 1;
 }
 
-static void move_guests(struct world *w, uint64_t now_ms)
+static void move_guests(struct world *w, uint64_t now_ms, struct sim_trace *tr)
 {
 	const struct sim_scenario *scn = w->scn;
 
@@ -299,11 +332,18 @@ static void move_guests(struct world *w, uint64_t now_ms)
 						 g->actual_kib - lowest : step;
 		} else if (g->actual_kib < t) {
 			cap = g->pub.maxmem_kib < t ? g->pub.maxmem_kib : t;
+			if (sg->ceiling_kib && cap > sg->ceiling_kib)
+				cap = sg->ceiling_kib;
 			room = cap > g->actual_kib ? cap - g->actual_kib : 0;
 			if (room > step)
 				room = step;
-			if (room > host_free(w))
+			if (room > host_free(w)) {
+				note_break(tr, "dom %u asked to grow %llu KiB with %llu KiB free at %llu ms",
+					   sg->dom.domid, (unsigned long long)room,
+					   (unsigned long long)host_free(w),
+					   (unsigned long long)now_ms);
 				room = host_free(w);
+			}
 			g->actual_kib += room;
 		}
 	}
@@ -318,6 +358,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 
 	memset(tr, 0, sizeof(*tr));
 	memset(tr->res_first_ms, 0xff, sizeof(tr->res_first_ms));
+	memset(tr->blamed_first_ms, 0xff, sizeof(tr->blamed_first_ms));
 	if (!w || !st) {
 		sim_fail(err, err_len, "out of memory");
 		goto out;
@@ -343,7 +384,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 			sim_fail(err, err_len, "out of memory");
 			goto out;
 		}
-		move_guests(w, now);
+		move_guests(w, now, tr);
 	}
 	rc = 0;
 out:

@@ -69,7 +69,8 @@ static uint64_t fill_tier(size_t n, struct bsched_work *work,
 			continue;
 		f->shares = w->dom->shares;
 		if (contention) {
-			f->lo_kib = w->lo_kib;
+			/* the min is guaranteed; shares divide what is above */
+			f->base_kib = f->lo_kib = w->lo_kib;
 			f->hi_kib = w->demand_kib;
 		} else {
 			f->base_kib = f->lo_kib = w->demand_kib;

@@ -110,11 +110,12 @@ static struct bsched_domain *hungry(struct fix *f, uint32_t domid,
 	return d;
 }
 
-/* Three guests wanting everything, shares 1:2:3: the pool splits 1:2:3. */
+/* Three guests wanting everything, shares 1:2:3: what lies above their
+ * mins splits 1:2:3. */
 static void test_shares_split(void)
 {
 	struct fix f;
-	uint64_t pool = 8 * GIB - 72 * MIB;
+	uint64_t pool = 8 * GIB - 72 * MIB, above = pool - 3 * 256 * MIB;
 
 	fix_init(&f, 8 * GIB);
 	hungry(&f, 1, 256 * MIB, 100);
@@ -125,18 +126,19 @@ static void test_shares_split(void)
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 20), 0);
 	for (uint32_t id = 1; id <= 3; id++)
 		CU_ASSERT_EQUAL(fix_dec(&f, id)->bound, BSCHED_BOUND_SHARES);
-	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, pool / 6, 2));
-	CU_ASSERT(NEAR(fix_dec(&f, 2)->target_kib, pool / 3, 2));
-	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, pool / 2, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, 256 * MIB + above / 6, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 2)->target_kib, 256 * MIB + above / 3, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, 256 * MIB + above / 2, 2));
 	fix_fini(&f);
 }
 
-/* A min above its share is kept; a small demand is met; the rest by shares. */
+/* A small demand is met; a large min is guaranteed, and shares divide what
+ * is left above the mins (ESX, Proxmox), not the whole allocation. */
 static void test_shares_floor_and_demand(void)
 {
 	struct fix f;
 	uint64_t pool = 8 * GIB - 72 * MIB, small = 512 * MIB + 512 * MIB / 5;
-	uint64_t rest = pool - small;
+	uint64_t rest = pool - small, above = rest - 2 * GIB - 256 * MIB;
 
 	fix_init(&f, 8 * GIB);
 	hungry(&f, 1, 2 * GIB, 100);
@@ -145,11 +147,12 @@ static void test_shares_floor_and_demand(void)
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 30), 0);
 	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, small);
 	CU_ASSERT_EQUAL(fix_dec(&f, 2)->bound, BSCHED_BOUND_DEMAND);
-	/* 1:3 would give dom 1 less than its 2 GiB min */
+	/* 1:3 of the whole would give dom 1 less than its 2 GiB min: it
+	 * would be held there and dom 3 take all the rest */
 	CU_ASSERT(rest / 4 < 2 * GIB);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 2 * GIB);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_MIN);
-	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, rest - 2 * GIB, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, 2 * GIB + above / 4, 2));
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_SHARES);
+	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, 256 * MIB + above * 3 / 4, 2));
 	fix_fini(&f);
 }
 

@@ -13,6 +13,8 @@
  *
  * Invariants the library guarantees for every managed domain:
  *   min_kib <= target_kib <= max_kib  (and target_kib <= static_max_kib)
+ * except that a domain below its min has its target raised toward it as any
+ * growth is, never lowered (POLICY.md, Model);
  * and, whenever enough balloons cooperate, the sum of the targets plus the
  * host slush plus the reservations fits in the host's memory.
  */

@@ -155,10 +155,11 @@ int bsched_state_merge(struct bsched_state *st,
 /* The spare records become the state's. */
 void bsched_state_commit(struct bsched_state *st, size_t n, uint64_t now_ms);
 
-/* stuck.c: advance the stuck monitor of one balloon domain. */
+/* stuck.c: advance the stuck monitor of one balloon domain;
+ * @host_free_kib as bsched_host_free_kib() counts it. */
 void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
-			 uint64_t target_kib, const struct bsched_config *cfg,
-			 uint64_t now_ms);
+			 uint64_t target_kib, uint64_t host_free_kib,
+			 const struct bsched_config *cfg, uint64_t now_ms);
 
 /* demand.c: a valid report, recent enough to base a demand on. */
 bool bsched_stats_fresh(const struct bsched_stats *s,

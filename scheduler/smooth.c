@@ -22,8 +22,10 @@ static uint64_t smoothed_kib(const struct bsched_work *w,
 
 	if (dist == 0)
 		return w->ideal_kib;
+	/* nor may it keep a balloon below its lower bound */
 	if (!(cfg->faults & BSCHED_FAULT_NO_DEADBAND) &&
-	    dist < cfg->deadband_kib && !(shrink && short_of_memory)) {
+	    dist < cfg->deadband_kib && !(shrink && short_of_memory) &&
+	    w->cur_kib >= w->lo_kib) {
 		*held_by = BSCHED_BOUND_DEADBAND;
 		return w->cur_kib;
 	}

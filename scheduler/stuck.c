@@ -6,7 +6,8 @@
  * uncooperative_after_ms it is flagged. Hysteresis: the verdict stays until
  * the balloon moves progress_kib toward its target again (or reaches it),
  * so a stuck guest does not make the targets of the others oscillate
- * (squeezed's CA-115733).
+ * (squeezed's CA-115733). A balloon asked to grow while the host has
+ * nothing free is not held to it: the memory it would take does not exist.
  */
 #include "bsched_int.h"
 
@@ -30,8 +31,8 @@ static void mark_progress(struct bsched_rec *rec, uint64_t actual_kib,
 }
 
 void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
-			 uint64_t target_kib, const struct bsched_config *cfg,
-			 uint64_t now_ms)
+			 uint64_t target_kib, uint64_t host_free_kib,
+			 const struct bsched_config *cfg, uint64_t now_ms)
 {
 	uint64_t slack_kib = bsched_at_target_slack_kib(cfg);
 	uint64_t idle_ms;
@@ -41,6 +42,7 @@ void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
 		return;
 	}
 	if (bsched_dist(actual_kib, target_kib) <= slack_kib ||
+	    (target_kib > actual_kib && host_free_kib < cfg->progress_kib) ||
 	    moved_toward(rec->ref_actual_kib, actual_kib, target_kib,
 			 cfg->progress_kib)) {
 		mark_progress(rec, actual_kib, now_ms);

@@ -85,9 +85,26 @@ static uint64_t silent_need_kib(const struct bsched_work *w,
 	return w->cur_kib;
 }
 
+/*
+ * The target in force, clamped to [lo, hi], except that a balloon below its
+ * lower bound (started below its min, or its min raised) is not handed it at
+ * once: it holds what it was given or what it holds, and grows toward lo as
+ * any growth does, shrinks first and never into memory that is not free
+ * (POLICY.md, Model).
+ */
+static uint64_t current_kib(const struct bsched_work *w)
+{
+	const struct bsched_domain *d = w->dom;
+	uint64_t base_kib = d->target_kib ? d->target_kib : d->actual_kib;
+	uint64_t reach_kib = bsched_min_u64(w->lo_kib,
+					    bsched_max_u64(base_kib, d->actual_kib));
+
+	return bsched_clamp_u64(base_kib, reach_kib, w->hi_kib);
+}
+
 /* Bounds, current target, stuck verdict and demand of one domain. */
 static void classify(struct bsched_work *w, const struct bsched_config *cfg,
-		     uint64_t now_ms)
+		     uint64_t host_free_kib, uint64_t now_ms)
 {
 	const struct bsched_domain *d = w->dom;
 
@@ -106,9 +123,9 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	if (d->stats.present)
 		w->lo_kib = bsched_clamp_u64(honoured_floor_kib(d), w->lo_kib,
 					     w->hi_kib);
-	w->cur_kib = bsched_clamp_u64(d->target_kib ? d->target_kib : d->actual_kib,
-				      w->lo_kib, w->hi_kib);
-	bsched_stuck_update(w->rec, d->actual_kib, w->cur_kib, cfg, now_ms);
+	w->cur_kib = current_kib(w);
+	bsched_stuck_update(w->rec, d->actual_kib, w->cur_kib, host_free_kib,
+			    cfg, now_ms);
 	w->demand_kib = bsched_demand(w->rec, &d->stats, cfg,
 				      silent_need_kib(w, cfg), w->lo_kib,
 				      w->hi_kib);
@@ -177,7 +194,8 @@ static int policy(const struct bsched_snapshot *snap,
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		classify(&s->work[i], cfg, snap->now_ms);
+		classify(&s->work[i], cfg, bsched_host_free_kib(&snap->host),
+			 snap->now_ms);
 		if (s->work[i].part) {
 			sum_demand += s->work[i].demand_kib;
 			sum_cur += s->work[i].cur_kib;

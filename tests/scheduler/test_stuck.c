@@ -99,6 +99,45 @@ static void test_slow_is_not_stuck(void)
 	fix_fini(&f);
 }
 
+/*
+ * Growth issued while memory was free, then the memory taken by something
+ * the policy does not steer: the grower cannot grow while the host has
+ * nothing free, and is not held to it. dom 1, asked to give, does not: it
+ * is the one left out and flagged.
+ */
+static void test_no_free_is_not_stuck(void)
+{
+	struct fix f;
+	bool ever_stuck = false, ever_flagged = false;
+
+	setup(&f);
+	/* judged quickly, so that dom 2 is judged while nothing is free */
+	f.cfg.stuck_after_ms = f.cfg.uncooperative_after_ms = 2000;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_FATAL(fix_dec(&f, 2)->target_kib > f.d[1].actual_kib);
+	f.external_kib += fix_free(&f);
+	/* dom 1 does not move; dom 2 shrinks when told to, and grows by what
+	 * is free: nothing, until it gives some back */
+	for (int i = 0; i < 30; i++) {
+		struct bsched_domain *d2 = &f.d[1];
+
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		ever_stuck |= fix_dec(&f, 2)->stuck;
+		ever_flagged |= fix_dec(&f, 2)->uncooperative;
+		if (d2->target_kib < d2->actual_kib)
+			d2->actual_kib = d2->target_kib;
+		else if (d2->target_kib - d2->actual_kib < fix_free(&f))
+			d2->actual_kib = d2->target_kib;
+		else
+			d2->actual_kib += fix_free(&f);
+	}
+	CU_ASSERT_FALSE(ever_stuck);
+	CU_ASSERT_FALSE(ever_flagged);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT(fix_dec(&f, 1)->uncooperative);
+	fix_fini(&f);
+}
+
 /* A stuck balloon is pinned to what it holds (or its lower target). */
 static void test_stuck_maxmem(void)
 {
@@ -255,6 +294,8 @@ int add_stuck_suite(void)
 	    !CU_add_test(s, "stuck and flagged on time", test_stuck_and_flagged_on_time) ||
 	    !CU_add_test(s, "stuck detection is needed", test_stuck_detection_is_needed) ||
 	    !CU_add_test(s, "slow is not stuck", test_slow_is_not_stuck) ||
+	    !CU_add_test(s, "nothing free is not stuck",
+			 test_no_free_is_not_stuck) ||
 	    !CU_add_test(s, "stuck maxmem", test_stuck_maxmem) ||
 	    !CU_add_test(s, "restart", test_restart) ||
 	    !CU_add_test(s, "restart resumes the PSI boost", test_restart_boost) ||

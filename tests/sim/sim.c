@@ -192,13 +192,18 @@ static void build_snapshot(struct world *w, uint64_t now_ms,
 	};
 }
 
-static bool target_in_bounds(const struct bsched_domain *d, uint64_t t)
+/* min <= target <= max; below the min only while the guest is below it
+ * and its target rises toward it (never lowered there). @prev_kib is the
+ * target in force before, or what the guest held if there was none. */
+static bool target_in_bounds(const struct bsched_domain *d, uint64_t t,
+			     uint64_t prev_kib)
 {
-	uint64_t hi = d->max_kib;
+	uint64_t hi = d->max_kib, lo;
 
 	if (d->static_max_kib && d->static_max_kib < hi)
 		hi = d->static_max_kib;
-	return t >= (d->min_kib < hi ? d->min_kib : hi) && t <= hi;
+	lo = d->min_kib < hi ? d->min_kib : hi;
+	return (t >= lo || t >= prev_kib) && t <= hi;
 }
 
 static void note_break(struct sim_trace *tr, const char *fmt, ...)
@@ -267,7 +272,9 @@ static int publish(struct world *w, uint64_t now_ms,
 		};
 
 		if (g->pub.managed && g->pub.frontend != BSCHED_FE_NONE &&
-		    !target_in_bounds(&g->pub, dec->target_kib))
+		    !target_in_bounds(&g->pub, dec->target_kib,
+				      g->pub.target_kib ? g->pub.target_kib :
+							  g->actual_kib))
 			note_break(tr, "dom %u target %llu outside [min,max] at %llu ms",
 				   dec->domid, (unsigned long long)dec->target_kib,
 				   (unsigned long long)now_ms);

@@ -68,13 +68,20 @@ static uint64_t fill_tier(size_t n, struct bsched_work *work,
 		if (!in_tier(w, t))
 			continue;
 		f->shares = w->dom->shares;
+		/* a stuck balloon is bounded by what it holds on the side it
+		 * is stuck on (alloc_*), from the base the others have: it is
+		 * held there exactly when, free, it would be asked past it */
+		f->lo_kib = w->alloc_lo_kib;
 		if (contention) {
 			/* the min is guaranteed; shares divide what is above */
-			f->base_kib = f->lo_kib = w->lo_kib;
-			f->hi_kib = w->demand_kib;
+			f->base_kib = w->lo_kib;
+			f->hi_kib = bsched_clamp_u64(w->demand_kib, f->lo_kib,
+						     w->alloc_hi_kib);
 		} else {
-			f->base_kib = f->lo_kib = w->demand_kib;
-			f->hi_kib = keep_free ? w->demand_kib : w->hi_kib;
+			f->lo_kib = bsched_clamp_u64(w->demand_kib, f->lo_kib,
+						     w->alloc_hi_kib);
+			f->base_kib = bsched_min_u64(w->demand_kib, f->lo_kib);
+			f->hi_kib = keep_free ? f->lo_kib : w->alloc_hi_kib;
 		}
 	}
 	bsched_water_fill(s->fill, n, pool, s->ev, s->ev_tmp);
@@ -107,7 +114,7 @@ static bool evidence_first(size_t n, struct bsched_work *work,
 		any_reported |= work[i].reported;
 		any_unreported |= !work[i].reported;
 		if (!work[i].reported)
-			unreported_lo_kib += work[i].lo_kib;
+			unreported_lo_kib += work[i].alloc_lo_kib;
 	}
 	if (!any_reported || !any_unreported)
 		return false;

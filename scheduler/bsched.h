@@ -164,7 +164,7 @@ enum bsched_bound {
 	BSCHED_BOUND_STEP,		/* moved by the step limit only */
 	BSCHED_BOUND_DEADBAND,		/* change too small to issue */
 	BSCHED_BOUND_GROWTH_DEFERRED,	/* grow waits until shrinks free memory */
-	BSCHED_BOUND_STUCK,		/* left out: balloon makes no progress */
+	BSCHED_BOUND_STUCK,		/* held: balloon makes no progress */
 	BSCHED_BOUND_FLOOR,		/* held at the floor the guest reports */
 	BSCHED_BOUND_UNREPORTED,	/* contention, no fresh stats: reporting
 					 * balloons were served first */
@@ -179,7 +179,7 @@ struct bsched_decision {
 	bool maxmem_changed;
 	bool uncooperative;	/* flag to publish */
 	bool uncooperative_changed;
-	bool stuck;		/* left out of this tick's arithmetic */
+	bool stuck;		/* stuck in a direction: target held */
 	/* what the stats asked for, clamped; without fresh ones what
 	 * POLICY.md, "Evidence first", takes it to need */
 	uint64_t demand_kib;

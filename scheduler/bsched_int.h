@@ -22,6 +22,10 @@
 /* Without stalls the boost halves each tick: quick to fade, not instant. */
 #define BSCHED_BOOST_DECAY_DIV	2u
 
+/* Directions a balloon is stuck in (bsched_rec.stuck_dirs). */
+#define BSCHED_STUCK_DOWN	1u	/* asked to shrink, does not */
+#define BSCHED_STUCK_UP		2u	/* asked to grow, does not */
+
 /* What the library remembers about one domain between ticks. */
 struct bsched_rec {
 	uint32_t domid;
@@ -29,7 +33,8 @@ struct bsched_rec {
 	uint64_t progress_ms;		/* when it last made progress */
 	uint32_t boost_pct;		/* PSI boost accumulated */
 	uint64_t evidence_kib;		/* demand at its last fresh report, 0: none */
-	bool stuck;			/* left out of the arithmetic */
+	uint8_t stuck_dirs;		/* BSCHED_STUCK_* */
+	int8_t req_dir;			/* last request: -1 shrink, 1 grow, 0 */
 	bool flagged;			/* published as uncooperative */
 };
 
@@ -64,13 +69,17 @@ struct bsched_work {
 	struct bsched_rec *rec;		/* in the new record array */
 	uint64_t lo_kib;		/* effective min */
 	uint64_t hi_kib;		/* effective max (<= static max) */
+	/* [lo, hi] narrowed to what it holds on a side it is stuck on */
+	uint64_t alloc_lo_kib;
+	uint64_t alloc_hi_kib;
 	uint64_t cur_kib;		/* target in force, clamped */
 	uint64_t demand_kib;
 	uint64_t ideal_kib;
 	uint64_t cand_kib;		/* after step and deadband */
 	enum bsched_bound bound;
 	bool balloon;			/* managed and has a balloon */
-	bool part;			/* balloon and not stuck: shares the pool */
+	bool part;			/* a balloon: shares the pool */
+	bool stuck;			/* stuck after re-admission: target held */
 	bool reported;			/* its demand comes from fresh stats */
 };
 
@@ -160,6 +169,12 @@ void bsched_state_commit(struct bsched_state *st, size_t n, uint64_t now_ms);
 void bsched_stuck_update(struct bsched_rec *rec, uint64_t actual_kib,
 			 uint64_t target_kib, uint64_t host_free_kib,
 			 const struct bsched_config *cfg, uint64_t now_ms);
+/* stuck.c: alloc_lo_kib / alloc_hi_kib of a balloon from its verdict. */
+void bsched_stuck_bounds(struct bsched_work *w);
+/* stuck.c: after the allocation, re-admit a stuck balloon asked to move
+ * the other way (or not past what it holds); sets w->stuck, and holds the
+ * target of one still stuck. */
+void bsched_stuck_readmit(struct bsched_work *w, uint64_t now_ms);
 
 /* demand.c: a valid report, recent enough to base a demand on. */
 bool bsched_stats_fresh(const struct bsched_stats *s,
@@ -185,7 +200,7 @@ void bsched_allocate(size_t n, struct bsched_work *work,
 bool bsched_smooth(const struct bsched_snapshot *snap,
 		   const struct bsched_config *cfg, struct bsched_work *work,
 		   const struct bsched_result *answered, uint64_t pool,
-		   uint64_t sum_demand, uint64_t sum_cur);
+		   uint64_t sum_demand);
 
 /* reserve.c: answer every reservation; @refusers has room for n domains. */
 int bsched_answer_reservations(const struct bsched_snapshot *snap,

@@ -8,7 +8,8 @@
  *   impossible  not even every balloon at its min would free it; it holds
  *               nothing, so it squeezes nobody and delays no later one
  *   refused     the cooperating balloons at their min cannot free it, and
- *               stuck ones (the refusers) hold what is missing
+ *               ones that will not shrink (the refusers) hold what is
+ *               missing
  *   pending     the cooperating balloons are on their way
  */
 #include <errno.h>
@@ -31,11 +32,13 @@ static int cmp_res(const void *a, const void *b)
 	return ka->idx < kb->idx ? -1 : ka->idx > kb->idx;
 }
 
-/* Stuck balloons holding memory above their min are the refusers; every
+/* Balloons that will not shrink, holding memory above their min, are the
+ * refusers (one stuck only growing could serve by shrinking); every
  * refused answer points at the same list. */
 static bool refuses(const struct bsched_work *w)
 {
-	return w->balloon && !w->part && w->dom->actual_kib > w->lo_kib;
+	return w->part && (w->rec->stuck_dirs & BSCHED_STUCK_DOWN) &&
+	       w->dom->actual_kib > w->lo_kib;
 }
 
 static int collect_refusers(const struct bsched_snapshot *snap,
@@ -84,12 +87,13 @@ int bsched_answer_reservations(const struct bsched_snapshot *snap,
 	for (size_t i = 0; i < snap->n_domains; i++) {
 		const struct bsched_work *w = &work[i];
 
-		/* a cooperating balloon resting just above its target will not
-		 * give that overshoot back: count what the pool counts */
-		if (w->part)
-			coop_kib += bsched_sub_sat(bsched_held_kib(w, cfg), w->lo_kib);
-		else if (w->balloon)
-			stuck_kib += bsched_sub_sat(w->dom->actual_kib, w->lo_kib);
+		/* a balloon resting just above its target will not give that
+		 * overshoot back: count what the pool counts; one that will
+		 * not shrink gives nothing below what it holds */
+		if (!w->part)
+			continue;
+		coop_kib += bsched_sub_sat(bsched_held_kib(w, cfg), w->alloc_lo_kib);
+		stuck_kib += bsched_sub_sat(w->alloc_lo_kib, w->lo_kib);
 	}
 	for (size_t i = 0; i < m; i++)
 		keys[i] = (struct res_key) { snap->reservations[i].id, i };

@@ -6,6 +6,12 @@
  */
 #include "bsched_int.h"
 
+/* A cooperating balloon whose target this tick moves (not held stuck). */
+static bool steered(const struct bsched_work *w)
+{
+	return w->part && !w->stuck;
+}
+
 /*
  * Deadband and step limit: the target to issue now on the way to the ideal;
  * *@held_by is set to the rule that held it back, if one did. Changes below
@@ -60,7 +66,7 @@ static bool growth_waits(const struct bsched_snapshot *snap,
 		enum bsched_bound held_by;
 		uint64_t cand_kib;
 
-		if (!w->part)
+		if (!steered(w))
 			continue;
 		cand_kib = smoothed_kib(w, cfg, short_of_memory, &held_by);
 		need += bsched_sub_sat(cand_kib, w->dom->actual_kib);
@@ -75,7 +81,7 @@ static void hold_growth(size_t n, struct bsched_work *work)
 	for (size_t i = 0; i < n; i++) {
 		struct bsched_work *w = &work[i];
 
-		if (w->part && w->cand_kib > w->cur_kib) {
+		if (steered(w) && w->cand_kib > w->cur_kib) {
 			w->cand_kib = w->cur_kib;
 			w->bound = BSCHED_BOUND_GROWTH_DEFERRED;
 		}
@@ -85,10 +91,19 @@ static void hold_growth(size_t n, struct bsched_work *work)
 bool bsched_smooth(const struct bsched_snapshot *snap,
 		   const struct bsched_config *cfg, struct bsched_work *work,
 		   const struct bsched_result *answered, uint64_t pool,
-		   uint64_t sum_demand, uint64_t sum_cur)
+		   uint64_t sum_demand)
 {
 	size_t n = snap->n_domains;
+	uint64_t sum_cur = 0;
 	bool short_of_memory, deferred;
+
+	/* what the balloons are held to now: a stuck one to what it holds
+	 * on the side it is stuck on, not to its held target */
+	for (size_t i = 0; i < n; i++)
+		if (work[i].part)
+			sum_cur += bsched_clamp_u64(work[i].cur_kib,
+						    work[i].alloc_lo_kib,
+						    work[i].alloc_hi_kib);
 
 	/* memory is short when the current targets do not fit, and under
 	 * contention when a growth waits for it: a guest is then below its
@@ -99,7 +114,7 @@ bool bsched_smooth(const struct bsched_snapshot *snap,
 			  (sum_demand >= pool &&
 			   growth_waits(snap, cfg, work, answered, false));
 	for (size_t i = 0; i < n; i++)
-		if (work[i].part)
+		if (steered(&work[i]))
 			work[i].cand_kib = smoothed_kib(&work[i], cfg,
 							short_of_memory,
 							&work[i].bound);

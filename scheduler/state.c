@@ -79,21 +79,31 @@ _Static_assert(BSCHED_BOOST_MAX_PCT == BALLAST_MAX_BOOST_PCT,
 	       "the schema's boost range is the policy's cap");
 
 /* A domain seen for the first time (or after a daemon restart) resumes
- * from what is published: its flag, its PSI boost (so a guest under
- * pressure keeps its demand), and a progress clock starting now. */
+ * from what is published: its flag (stuck in the direction its target
+ * lies), its PSI boost (so a guest under pressure keeps its demand), and a
+ * progress clock starting now. */
 static void rec_fresh(struct bsched_rec *rec, const struct bsched_domain *d,
 		      const struct bsched_config *cfg, uint64_t now_ms)
 {
 	bool detect = !(cfg->faults & BSCHED_FAULT_NO_STUCK_DETECTION);
+	bool flagged = detect && d->uncooperative;
+	uint64_t slack_kib = bsched_at_target_slack_kib(cfg);
+	uint8_t dirs = 0;
 
+	/* the direction of the request it was flagged for is its target's */
+	if (flagged && d->target_kib && d->target_kib + slack_kib < d->actual_kib)
+		dirs = BSCHED_STUCK_DOWN;
+	else if (flagged && d->target_kib > d->actual_kib + slack_kib)
+		dirs = BSCHED_STUCK_UP;
 	*rec = (struct bsched_rec) {
 		.domid = d->domid,
 		.ref_actual_kib = d->actual_kib,
 		.progress_ms = now_ms,
 		.boost_pct = d->resume_boost_pct < BSCHED_BOOST_MAX_PCT ?
 			     d->resume_boost_pct : BSCHED_BOOST_MAX_PCT,
-		.stuck = detect && d->uncooperative,
-		.flagged = detect && d->uncooperative,
+		.stuck_dirs = dirs,
+		.req_dir = dirs == BSCHED_STUCK_DOWN ? -1 : dirs ? 1 : 0,
+		.flagged = flagged,
 	};
 }
 

@@ -130,18 +130,15 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 				      silent_need_kib(w, cfg), w->lo_kib,
 				      w->hi_kib);
 	w->reported = bsched_stats_fresh(&d->stats, cfg);
-	w->part = !w->rec->stuck;
-	if (!w->part) {
-		w->bound = BSCHED_BOUND_STUCK;
-		w->cand_kib = w->ideal_kib = w->cur_kib;
-	}
+	bsched_stuck_bounds(w);
+	w->part = true;
 }
 
 /* maxmem the libxl way for the stock balloon; a stuck balloon is pinned to
  * what it holds so that, waking up, it cannot take memory handed out. */
 static uint64_t maxmem_of(const struct bsched_work *w)
 {
-	if (!w->part)
+	if (w->stuck)
 		return bsched_clamp_u64(bsched_min_u64(w->cand_kib,
 						       w->dom->actual_kib),
 					w->lo_kib, w->hi_kib) +
@@ -182,7 +179,7 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 	dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
 	dec->uncooperative = w->rec->flagged;
 	dec->uncooperative_changed = dec->uncooperative != d->uncooperative;
-	dec->stuck = !w->part;
+	dec->stuck = w->stuck;
 }
 
 static int policy(const struct bsched_snapshot *snap,
@@ -190,16 +187,17 @@ static int policy(const struct bsched_snapshot *snap,
 		  struct bsched_result *out)
 {
 	size_t n = snap->n_domains;
-	uint64_t pool, sum_demand = 0, sum_cur = 0;
+	uint64_t pool, sum_demand = 0;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
 		classify(&s->work[i], cfg, bsched_host_free_kib(&snap->host),
 			 snap->now_ms);
-		if (s->work[i].part) {
-			sum_demand += s->work[i].demand_kib;
-			sum_cur += s->work[i].cur_kib;
-		}
+		/* a stuck balloon needs at least what it will not give */
+		if (s->work[i].part)
+			sum_demand += bsched_clamp_u64(s->work[i].demand_kib,
+						       s->work[i].alloc_lo_kib,
+						       s->work[i].alloc_hi_kib);
 	}
 	/* answered first: an impossible reservation holds no memory */
 	rc = bsched_answer_reservations(snap, cfg, s->work, out);
@@ -207,8 +205,11 @@ static int policy(const struct bsched_snapshot *snap,
 		return rc;
 	pool = bsched_pool_kib(snap, cfg, s->work, out);
 	bsched_allocate(n, s->work, s, cfg, pool, sum_demand);
+	for (size_t i = 0; i < n; i++)
+		if (s->work[i].part)
+			bsched_stuck_readmit(&s->work[i], snap->now_ms);
 	out->growth_deferred = bsched_smooth(snap, cfg, s->work, out, pool,
-					     sum_demand, sum_cur);
+					     sum_demand);
 	out->supply_kib = pool;
 	out->demand_kib = sum_demand;
 

@@ -48,9 +48,13 @@ static void test_stuck_and_flagged_on_time(void)
 	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_STUCK);
 	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
 	held = fix_dec(&f, 1)->target_kib;
-	/* the others absorb: dom 1's memory is no longer in the pool */
-	CU_ASSERT_EQUAL(f.res.supply_kib,
-			fix_free(&f) + f.d[1].actual_kib - 72 * MIB);
+	/* the others absorb: dom 1 is held to what it holds, and dom 2 has
+	 * the rest of the pool */
+	CU_ASSERT_EQUAL(f.res.supply_kib, fix_free(&f) + f.d[0].actual_kib +
+					  f.d[1].actual_kib - 72 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->ideal_kib, f.d[0].actual_kib);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->ideal_kib,
+			f.res.supply_kib - f.d[0].actual_kib);
 	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 14), 0);	/* t=20 s */
 	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
 	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 1), 0);	/* t=21 s */

@@ -183,7 +183,9 @@ struct bsched_decision {
 	/* what the stats asked for, clamped; without fresh ones what
 	 * POLICY.md, "Evidence first", takes it to need */
 	uint64_t demand_kib;
-	uint64_t ideal_kib;	/* the allocation before step/deadband/phase */
+	/* the target planned, before step/deadband/phase: where it is to
+	 * land, less its overshoot if it shrinks (POLICY.md, "The pool") */
+	uint64_t ideal_kib;
 	enum bsched_bound bound;
 	/* PSI boost now in the state: the caller keeps it to pass back as
 	 * resume_boost_pct if it restarts */
@@ -194,6 +196,10 @@ struct bsched_answer {
 	uint32_t id;
 	int status;		/* enum ballast_reservation_status values */
 	uint64_t free_kib;	/* host free memory counted for it now */
+	/* memory it keeps out of the pool now: its size until granted; once
+	 * granted, what of it is still free (the domain started from it
+	 * takes the rest); 0 if impossible */
+	uint64_t held_kib;
 	size_t n_refusers;	/* domains that were asked and did not give */
 	uint32_t *refusers;	/* points into bsched_result storage */
 };

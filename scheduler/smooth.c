@@ -48,7 +48,7 @@ static uint64_t smoothed_kib(const struct bsched_work *w,
  * Would the targets smoothed with @short_of_memory grow a balloon with
  * memory that is not free yet? The need counts from actual even for a
  * balloon resting above its target: it compares pages that must move with
- * pages that are free, so no compensation (held_kib) belongs here.
+ * pages that are free.
  */
 static bool growth_waits(const struct bsched_snapshot *snap,
 			 const struct bsched_config *cfg,
@@ -97,11 +97,11 @@ bool bsched_smooth(const struct bsched_snapshot *snap,
 	uint64_t sum_cur = 0;
 	bool short_of_memory, deferred;
 
-	/* what the balloons are held to now: a stuck one to what it holds
-	 * on the side it is stuck on, not to its held target */
+	/* where the balloons land on their current targets: a stuck one
+	 * where it is held on the side it is stuck on, not its held target */
 	for (size_t i = 0; i < n; i++)
 		if (work[i].part)
-			sum_cur += bsched_clamp_u64(work[i].cur_kib,
+			sum_cur += bsched_clamp_u64(bsched_landing_of_cur_kib(&work[i]),
 						    work[i].alloc_lo_kib,
 						    work[i].alloc_hi_kib);
 

@@ -23,6 +23,7 @@ static void scratch_free(struct bsched_scratch *s)
 	free(s->ev_tmp);
 	free(s->keys);
 	free(s->spare_recs);
+	free(s->next_granted);
 }
 
 void bsched_state_free(struct bsched_state *st)
@@ -31,6 +32,7 @@ void bsched_state_free(struct bsched_state *st)
 		return;
 	scratch_free(&st->scratch);
 	free(st->recs);
+	free(st->granted);
 	free(st);
 }
 
@@ -44,10 +46,28 @@ static int grow(void **p, size_t n, size_t size)
 	return 0;
 }
 
-int bsched_scratch_reserve(struct bsched_state *st, size_t n)
+/* The granted ids swap between granted and next_granted: both need room. */
+static int reserve_granted(struct bsched_state *st, size_t m)
 {
 	struct bsched_scratch *s = &st->scratch;
 
+	if (m <= s->cap_granted && s->next_granted)
+		return 0;
+	if (m < 16)
+		m = 16;
+	if (grow((void **)&s->next_granted, m, sizeof(*s->next_granted)) ||
+	    grow((void **)&st->granted, m, sizeof(*st->granted)))
+		return -ENOMEM;
+	s->cap_granted = m;
+	return 0;
+}
+
+int bsched_scratch_reserve(struct bsched_state *st, size_t n, size_t m)
+{
+	struct bsched_scratch *s = &st->scratch;
+
+	if (reserve_granted(st, m))
+		return -ENOMEM;
 	if (n <= s->cap && s->work)
 		return 0;
 	if (n < 16)
@@ -98,6 +118,7 @@ static void rec_fresh(struct bsched_rec *rec, const struct bsched_domain *d,
 	*rec = (struct bsched_rec) {
 		.domid = d->domid,
 		.ref_actual_kib = d->actual_kib,
+		.prev_actual_kib = UINT64_MAX,
 		.progress_ms = now_ms,
 		.boost_pct = d->resume_boost_pct < BSCHED_BOOST_MAX_PCT ?
 			     d->resume_boost_pct : BSCHED_BOOST_MAX_PCT,
@@ -149,6 +170,13 @@ void bsched_state_commit(struct bsched_state *st, size_t n, uint64_t now_ms)
 	st->recs = st->scratch.spare_recs;
 	st->n_recs = n;
 	st->scratch.spare_recs = old;	/* both have room for cap records */
+	{
+		uint32_t *granted = st->granted;
+
+		st->granted = st->scratch.next_granted;
+		st->n_granted = st->scratch.n_next_granted;
+		st->scratch.next_granted = granted;
+	}
 	st->started = true;
 	st->last_now_ms = now_ms;
 }

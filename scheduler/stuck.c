@@ -92,12 +92,10 @@ void bsched_stuck_bounds(struct bsched_work *w)
 	uint64_t held_kib = bsched_clamp_u64(w->dom->actual_kib, w->lo_kib,
 					     w->hi_kib);
 
-	w->alloc_lo_kib = w->lo_kib;
-	w->alloc_hi_kib = w->hi_kib;
 	if (w->rec->stuck_dirs & BSCHED_STUCK_DOWN)
-		w->alloc_lo_kib = held_kib;
+		w->alloc_lo_kib = bsched_max_u64(w->alloc_lo_kib, held_kib);
 	if (w->rec->stuck_dirs & BSCHED_STUCK_UP)
-		w->alloc_hi_kib = held_kib;
+		w->alloc_hi_kib = bsched_max_u64(held_kib, w->alloc_lo_kib);
 }
 
 void bsched_stuck_readmit(struct bsched_work *w, uint64_t now_ms)

@@ -130,6 +130,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 				      silent_need_kib(w, cfg), w->lo_kib,
 				      w->hi_kib);
 	w->reported = bsched_stats_fresh(&d->stats, cfg);
+	bsched_overshoot_update(w, cfg);
 	bsched_stuck_bounds(w);
 	w->part = true;
 }
@@ -182,10 +183,10 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 	dec->stuck = w->stuck;
 }
 
-static int policy(const struct bsched_snapshot *snap,
-		  const struct bsched_config *cfg, struct bsched_scratch *s,
-		  struct bsched_result *out)
+static int policy(struct bsched_state *st, const struct bsched_snapshot *snap,
+		  const struct bsched_config *cfg, struct bsched_result *out)
 {
+	struct bsched_scratch *s = &st->scratch;
 	size_t n = snap->n_domains;
 	uint64_t pool, sum_demand = 0;
 	int rc;
@@ -200,14 +201,18 @@ static int policy(const struct bsched_snapshot *snap,
 						       s->work[i].alloc_hi_kib);
 	}
 	/* answered first: an impossible reservation holds no memory */
-	rc = bsched_answer_reservations(snap, cfg, s->work, out);
+	rc = bsched_answer_reservations(st, snap, cfg, s->work, out);
 	if (rc)
 		return rc;
 	pool = bsched_pool_kib(snap, cfg, s->work, out);
 	bsched_allocate(n, s->work, s, cfg, pool, sum_demand);
-	for (size_t i = 0; i < n; i++)
-		if (s->work[i].part)
-			bsched_stuck_readmit(&s->work[i], snap->now_ms);
+	for (size_t i = 0; i < n; i++) {
+		if (!s->work[i].part)
+			continue;
+		bsched_stuck_readmit(&s->work[i], snap->now_ms);
+		if (!s->work[i].stuck)
+			bsched_target_of_landing(&s->work[i]);
+	}
 	out->growth_deferred = bsched_smooth(snap, cfg, s->work, out, pool,
 					     sum_demand);
 	out->supply_kib = pool;
@@ -235,7 +240,7 @@ int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
 		return -EINVAL;
 	if (!snapshot_valid(st, snap))
 		return -EINVAL;
-	rc = bsched_scratch_reserve(st, snap->n_domains);
+	rc = bsched_scratch_reserve(st, snap->n_domains, snap->n_reservations);
 	if (rc)
 		return rc;
 	s = &st->scratch;
@@ -244,7 +249,7 @@ int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
 	rc = bsched_state_merge(st, snap, cfg);
 	if (rc)
 		return rc;
-	rc = policy(snap, cfg, s, out);
+	rc = policy(st, snap, cfg, out);
 	if (rc) {
 		bsched_result_free(out);
 		return rc;

@@ -386,23 +386,29 @@ static void test_deadband_yields_to_growth(void)
 	fix_fini(&f);
 }
 
-/* A balloon resting within the slack above its target counts as holding
- * its target: the targets go down past the deadband until the slush is
- * free. Counted by actual, the overshoot is handed out again, for ever. */
-static void test_overshoot_counts_as_target(void)
+/*
+ * Balloons resting within the slack above their targets: the policy learns
+ * how far above they come to rest and asks them for that much less, so
+ * they land where planned and the slush is free at the first landing. The
+ * shrinks pass the deadband: memory is short. Without the compensation
+ * the overshoot is handed out again, for ever.
+ */
+static void test_overshoot_planned_for(void)
 {
 	struct fix f;
 
 	setup_overshoot(&f, 0);
 	CU_ASSERT_EQUAL(fix_free(&f), 70 * MIB);
 	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
-	CU_ASSERT_EQUAL(f.res.supply_kib, 70 * MIB + 2 * GIB - 72 * MIB);
+	CU_ASSERT_EQUAL(f.res.supply_kib, 70 * MIB + 2 * GIB + 3 * MIB - 72 * MIB);
 	for (uint32_t id = 1; id <= 2; id++) {
 		CU_ASSERT(fix_dec(&f, id)->target_changed);
 		CU_ASSERT(fix_dec(&f, id)->target_kib < GIB);
 		CU_ASSERT_NOT_EQUAL(fix_dec(&f, id)->bound,
 				    BSCHED_BOUND_DEADBAND);
 	}
+	CU_ASSERT_EQUAL_FATAL(run_overshooting(&f, 1), 0);
+	CU_ASSERT(fix_free(&f) >= 72 * MIB);
 	CU_ASSERT_EQUAL_FATAL(run_overshooting(&f, 5), 0);
 	CU_ASSERT(fix_free(&f) >= 72 * MIB);
 	CU_ASSERT_FALSE(fix_dec(&f, 1)->target_changed);
@@ -436,10 +442,9 @@ static uint64_t pool_holding(uint64_t actual_kib, uint32_t faults)
 	return pool;
 }
 
-/* Only within the slack above its target (max(progress, deadband)) does a
- * balloon count as its target: further above it is still shrinking, and
- * below it holds what it holds. */
-static void test_pool_counts_by_actual_otherwise(void)
+/* The pool counts what a balloon holds, however far it is from its
+ * target: where it will land is planned by its target, not by the pool. */
+static void test_pool_counts_by_actual(void)
 {
 	struct bsched_config cfg;
 	uint64_t slack, base = GIB - 72 * MIB;	/* free - slush */
@@ -447,8 +452,8 @@ static void test_pool_counts_by_actual_otherwise(void)
 	bsched_config_defaults(&cfg);
 	slack = cfg.deadband_kib > cfg.progress_kib ? cfg.deadband_kib :
 						      cfg.progress_kib;
-	CU_ASSERT_EQUAL(pool_holding(GIB + 2 * MIB, 0), base + GIB);
-	CU_ASSERT_EQUAL(pool_holding(GIB + slack, 0), base + GIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + 2 * MIB, 0), base + GIB + 2 * MIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + slack, 0), base + GIB + slack);
 	CU_ASSERT_EQUAL(pool_holding(GIB + slack + 1, 0), base + GIB + slack + 1);
 	CU_ASSERT_EQUAL(pool_holding(GIB + 64 * MIB, 0), base + GIB + 64 * MIB);
 	CU_ASSERT_EQUAL(pool_holding(GIB - 2 * MIB, 0), base + GIB - 2 * MIB);
@@ -963,9 +968,9 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "deadband", test_deadband) ||
 	    !CU_add_test(s, "deadband yields when short", test_deadband_yields_when_short) ||
 	    !CU_add_test(s, "deadband yields to growth", test_deadband_yields_to_growth) ||
-	    !CU_add_test(s, "overshoot counts as target", test_overshoot_counts_as_target) ||
-	    !CU_add_test(s, "pool counts by actual otherwise",
-			 test_pool_counts_by_actual_otherwise) ||
+	    !CU_add_test(s, "overshoot is planned for", test_overshoot_planned_for) ||
+	    !CU_add_test(s, "pool counts by actual",
+			 test_pool_counts_by_actual) ||
 	    !CU_add_test(s, "maxmem", test_maxmem) ||
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
 	    !CU_add_test(s, "static max", test_static_max) ||

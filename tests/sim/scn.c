@@ -349,6 +349,8 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_size(v, &g->told_floor_kib);
 	} else if (!strcmp(k, "overshoot")) {
 		ok = parse_size(v, &g->overshoot_kib);
+	} else if (!strcmp(k, "lag")) {
+		ok = parse_time(v, &g->lag_ms);
 	} else if (!strcmp(k, "join")) {
 		ok = parse_time(v, &g->join_ms);
 	} else if (!strcmp(k, "leave")) {
@@ -408,19 +410,23 @@ static int do_dom(struct parser *p)
 		g->used_kib = g->actual_kib / 2;
 	if (g->leave_ms <= g->join_ms)
 		return fail(p, "dom: leaves before it joins");
+	if (p->have_run && g->lag_ms / p->scn->tick_ms >= SIM_LAG_TICKS)
+		return fail(p, "dom: lag= of %d ticks or more", SIM_LAG_TICKS);
 	g->dom.maxmem_kib = g->dom.static_max_kib;
 	scn->n_guests++;
 	return 0;
 }
 
-/* "work ID at=T used=SIZE" and "reserve ID at=T size=SIZE" */
+/* "work ID at=T used=SIZE" and
+ * "reserve ID at=T size=SIZE [hold=TIME] [build=SIZE]" */
 static int do_timed(struct parser *p, bool reserve)
 {
 	struct sim_scenario *scn = p->scn;
-	uint64_t id, at = SIM_NEVER_MS, size = 0;
+	uint64_t id, at = SIM_NEVER_MS, size = 0, hold = 0, build = 0;
 	char *k, *v;
 
-	if (p->n_tok != 4 || !parse_count(p->tok[1], UINT32_MAX, &id))
+	if ((reserve ? p->n_tok < 4 || p->n_tok > 6 : p->n_tok != 4) ||
+	    !parse_count(p->tok[1], UINT32_MAX, &id))
 		return fail(p, "%s: need ID at=TIME %s=SIZE", p->tok[0],
 			    reserve ? "size" : "used");
 	for (size_t i = 2; i < p->n_tok; i++) {
@@ -428,6 +434,8 @@ static int do_timed(struct parser *p, bool reserve)
 			return fail(p, "expected key=value, got '%s'", p->tok[i]);
 		if (!strcmp(k, "at") ? !parse_time(v, &at) :
 		    !strcmp(k, reserve ? "size" : "used") ? !parse_size(v, &size) :
+		    reserve && !strcmp(k, "hold") ? !parse_time(v, &hold) :
+		    reserve && !strcmp(k, "build") ? !parse_size(v, &build) || !build :
 		    true)
 			return fail(p, "%s: bad '%s'", p->tok[0], k);
 	}
@@ -441,7 +449,7 @@ static int do_timed(struct parser *p, bool reserve)
 		if (scn->n_reserve == SIM_MAX_RESERVE)
 			return fail(p, "reserve: too many");
 		scn->reserve[scn->n_reserve++] = (struct sim_reserve) {
-			(uint32_t)id, at, size, SIM_NEVER_MS };
+			(uint32_t)id, at, size, SIM_NEVER_MS, hold, build };
 		return 0;
 	}
 	if (!find_guest(scn, id))

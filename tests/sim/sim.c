@@ -25,6 +25,8 @@ struct guest_rt {
 	bool left;
 	uint64_t actual_kib;
 	uint64_t used_kib;
+	/* the targets published the last SIM_LAG_TICKS ticks, for lag= */
+	uint64_t past_target_kib[SIM_LAG_TICKS];
 	struct bsched_domain pub;	/* what is published in "xenstore" */
 };
 
@@ -32,7 +34,9 @@ struct world {
 	const struct sim_scenario *scn;
 	struct guest_rt g[SIM_MAX_GUESTS];
 	bool work_done[SIM_MAX_WORK];
-	bool res_done[SIM_MAX_RESERVE];
+	bool res_done[SIM_MAX_RESERVE];		/* no longer asked for */
+	uint64_t res_granted_ms[SIM_MAX_RESERVE];	/* SIM_NEVER_MS: not yet */
+	uint64_t res_built_kib[SIM_MAX_RESERVE];	/* of the new domain */
 	bool set_done[SIM_MAX_SET];
 	uint64_t external_kib;		/* domains built from granted reservations */
 	struct bsched_domain doms[SIM_MAX_GUESTS];
@@ -233,8 +237,8 @@ static int add_row(struct sim_trace *tr, const struct sim_row *row)
 }
 
 /* Does everything promised fit: cooperating targets, what the others hold,
- * built domains, slush and the reservations that hold memory (not one
- * answered impossible)? */
+ * built domains, slush and what the reservations still need (not one
+ * answered impossible; of a granted one, what its domain has yet to take)? */
 static bool promises_fit(const struct world *w, const struct bsched_result *res,
 			 const struct bsched_snapshot *snap)
 {
@@ -244,7 +248,8 @@ static bool promises_fit(const struct world *w, const struct bsched_result *res,
 		sum += w->scn->cfg.slush_kib;
 	for (size_t i = 0; i < snap->n_reservations; i++)
 		if (res->answers[i].status != BALLAST_RES_IMPOSSIBLE)
-			sum += snap->reservations[i].size_kib;
+			sum += snap->reservations[i].size_kib -
+			       w->res_built_kib[w->res_idx[i]];
 	for (size_t i = 0; i < res->n_decisions; i++) {
 		const struct bsched_decision *dec = &res->decisions[i];
 		const struct bsched_domain *d = &snap->domains[i];
@@ -278,6 +283,8 @@ static int publish(struct world *w, uint64_t now_ms,
 			note_break(tr, "dom %u target %llu outside [min,max] at %llu ms",
 				   dec->domid, (unsigned long long)dec->target_kib,
 				   (unsigned long long)now_ms);
+		g->past_target_kib[(now_ms / w->scn->tick_ms) % SIM_LAG_TICKS] =
+			dec->target_kib;
 		g->pub.target_kib = dec->target_kib;
 		g->pub.maxmem_kib = dec->maxmem_kib;
 		g->pub.uncooperative = dec->uncooperative;
@@ -299,13 +306,36 @@ static int publish(struct world *w, uint64_t now_ms,
 				    res->answers[i].refusers[j] &&
 				    tr->blamed_first_ms[g] == SIM_NEVER_MS)
 					tr->blamed_first_ms[g] = now_ms;
-		if (st == BALLAST_RES_GRANTED) {
-			/* the new domain is built with the reserved memory */
-			w->external_kib += w->scn->reserve[k].size_kib;
-			w->res_done[k] = true;
-		}
+		if (st == BALLAST_RES_GRANTED &&
+		    w->res_granted_ms[k] == SIM_NEVER_MS)
+			w->res_granted_ms[k] = now_ms;
 	}
 	return 0;
+}
+
+/*
+ * A granted reservation: the new domain is built with the reserved memory
+ * (at once, or build= KiB a second); the reservation is still asked for
+ * hold= after the grant (ballastd's reservation-hold-ms).
+ */
+static void build_domains(struct world *w, uint64_t now_ms)
+{
+	const struct sim_scenario *scn = w->scn;
+
+	for (size_t k = 0; k < scn->n_reserve; k++) {
+		const struct sim_reserve *r = &scn->reserve[k];
+		uint64_t step = r->build_kib_s * scn->tick_ms / 1000;
+		uint64_t left = r->size_kib - w->res_built_kib[k];
+
+		if (w->res_granted_ms[k] == SIM_NEVER_MS)
+			continue;
+		if (!r->build_kib_s || step > left)
+			step = left;
+		w->res_built_kib[k] += step;
+		w->external_kib += step;
+		if (now_ms >= w->res_granted_ms[k] + r->hold_ms)
+			w->res_done[k] = true;
+	}
 }
 
 static bool frozen(const struct sim_guest *sg, uint64_t now_ms)
@@ -325,8 +355,16 @@ static void move_guests(struct world *w, uint64_t now_ms, struct sim_trace *tr)
 		const struct sim_guest *sg = &scn->guests[i];
 		struct guest_rt *g = &w->g[i];
 		uint64_t step = sg->rate_kib_s * scn->tick_ms / 1000;
+		uint64_t lag_ticks = sg->lag_ms / scn->tick_ms;
 		uint64_t t = g->pub.target_kib, lowest, cap, room;
 
+		/* a lagging balloon follows the target of lag ago */
+		if (lag_ticks) {
+			uint64_t now_tick = now_ms / scn->tick_ms;
+
+			t = now_tick < lag_ticks ? 0 :
+			    g->past_target_kib[(now_tick - lag_ticks) % SIM_LAG_TICKS];
+		}
 		if (!g->present || !t || frozen(sg, now_ms))
 			continue;
 		if (g->actual_kib > t) {
@@ -371,6 +409,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 		goto out;
 	}
 	w->scn = scn;
+	memset(w->res_granted_ms, 0xff, sizeof(w->res_granted_ms));
 	for (uint64_t now = 0; now <= scn->duration_ms; now += scn->tick_ms) {
 		struct bsched_snapshot snap;
 		struct bsched_result res;
@@ -391,6 +430,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 			sim_fail(err, err_len, "out of memory");
 			goto out;
 		}
+		build_domains(w, now);
 		move_guests(w, now, tr);
 	}
 	rc = 0;

@@ -17,6 +17,7 @@
 #define SIM_MAX_RESERVE		16
 #define SIM_MAX_EXPECT		64
 #define SIM_MAX_SET		64
+#define SIM_LAG_TICKS		64	/* lag= covers at most this many ticks */
 #define SIM_NEVER_MS		UINT64_MAX
 #define SIM_ERR_LEN		256
 
@@ -31,6 +32,7 @@ struct sim_guest {
 					 * 0: none */
 	uint64_t told_floor_kib;	/* floor it reports, 0: none */
 	uint64_t overshoot_kib;		/* shrinking, stops this far above target */
+	uint64_t lag_ms;		/* starts toward a new target this late */
 	bool stats;			/* reports statistics at all */
 	uint64_t join_ms, leave_ms;
 	uint64_t stuck_from_ms, stuck_until_ms;	/* balloon frozen in between */
@@ -50,6 +52,8 @@ struct sim_reserve {
 	uint64_t at_ms;
 	uint64_t size_kib;
 	uint64_t cancel_ms;	/* withdrawn then, unless built; SIM_NEVER_MS */
+	uint64_t hold_ms;	/* granted, still asked for this long */
+	uint64_t build_kib_s;	/* the new domain fills this fast, 0: at once */
 };
 
 /* "set DOM at=T min= max= shares=": the subscription changes at T. */

@@ -226,8 +226,8 @@ static void test_parser_accepts_minimal(void)
 	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G  # c\n"
 					"expect target 1 <= 4G from 0s\n",
 					err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G ceiling=2G\n"
-					"reserve 3 at=1s size=1G\n"
+	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G ceiling=2G lag=2s\n"
+					"reserve 3 at=1s size=1G hold=2s build=1G\n"
 					"cancel 3 at=2s\n"
 					"set 1 at=3s min=1G shares=200\n"
 					"expect stuck 1 between 1s 2s\n"
@@ -304,6 +304,10 @@ static void test_parser_rejects_hostile(void)
 		"dom 1 max=4G actual=1G\nexpect blamed 1 between 1s 2s\n",
 		"dom 1 max=4G actual=1G\nexpect blamed 2 by 1s\n",
 		"dom 1 max=4G actual=1G\nexpect demand 1 = 1G at 1s\n",
+		"dom 1 max=4G actual=1G lag=64s\n",		/* too many ticks */
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G build=0\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G hold=5\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G colour=1\n",
 		"",						/* no dom */
 	};
 	char err[SIM_ERR_LEN];

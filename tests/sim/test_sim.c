@@ -140,6 +140,11 @@ static void test_inaccuracy_compensation_is_needed(void)
 	CU_ASSERT_EQUAL(first_granted_ms("overshoot.scn",
 					 BSCHED_FAULT_NO_INACCURACY_COMPENSATION),
 			SIM_NEVER_MS);
+	/* and with balloons slow to react, the memory is free at the first
+	 * landing only with it */
+	CU_ASSERT_EQUAL(play("reservation-tail.scn", 0, NULL), 0);
+	CU_ASSERT(play("reservation-tail.scn",
+		       BSCHED_FAULT_NO_INACCURACY_COMPENSATION, NULL) > 0);
 }
 
 static void share_unreported(struct bsched_config *cfg)

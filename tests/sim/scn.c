@@ -410,8 +410,6 @@ static int do_dom(struct parser *p)
 		g->used_kib = g->actual_kib / 2;
 	if (g->leave_ms <= g->join_ms)
 		return fail(p, "dom: leaves before it joins");
-	if (p->have_run && g->lag_ms / p->scn->tick_ms >= SIM_LAG_TICKS)
-		return fail(p, "dom: lag= of %d ticks or more", SIM_LAG_TICKS);
 	g->dom.maxmem_kib = g->dom.static_max_kib;
 	scn->n_guests++;
 	return 0;
@@ -717,6 +715,27 @@ static int tokenize(struct parser *p, char *line)
 	return 0;
 }
 
+/* What only the whole file can tell: lag= within the history kept, and a
+ * guest built from a reservation (via=) is built at once (no build=). */
+static int check_refs(struct parser *p)
+{
+	const struct sim_scenario *scn = p->scn;
+
+	for (size_t i = 0; i < scn->n_guests; i++) {
+		const struct sim_guest *g = &scn->guests[i];
+
+		if (g->lag_ms / scn->tick_ms >= SIM_LAG_TICKS)
+			return fail(p, "dom %u: lag= of %d ticks or more",
+				    g->dom.domid, SIM_LAG_TICKS);
+		for (size_t k = 0; g->has_via && k < scn->n_reserve; k++)
+			if (scn->reserve[k].id == g->via_res &&
+			    scn->reserve[k].build_kib_s)
+				return fail(p, "dom %u: via= a reservation with build=",
+					    g->dom.domid);
+	}
+	return 0;
+}
+
 int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	      char *err, size_t err_len)
 {
@@ -744,6 +763,7 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	p.line = 0;
 	if (!p.have_host || !p.have_run || !scn->n_guests)
 		return fail(&p, "need a host, a run and at least one dom");
+	return check_refs(&p);
 	return 0;
 }
 

@@ -310,6 +310,7 @@ static void test_parser_rejects_hostile(void)
 		"dom 1 max=4G actual=1G\nexpect blamed 2 by 1s\n",
 		"dom 1 max=4G actual=1G\nexpect demand 1 = 1G at 1s\n",
 		"dom 1 max=4G actual=1G lag=64s\n",		/* too many ticks */
+		"dom 1 max=4G actual=1G via=1\nreserve 1 at=1s size=1G build=1G\n",
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G build=0\n",
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G hold=5\n",
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G colour=1\n",

@@ -142,6 +142,32 @@ static void test_no_free_is_not_stuck(void)
 	fix_fini(&f);
 }
 
+/*
+ * A request the other way is a new request: the progress clock restarts.
+ * A frozen balloon is asked to shrink by 100 MiB for three ticks, then to
+ * grow by 100 MiB (the target published by hand): it is judged on the new
+ * request from then on, not on the time it spent on the last one.
+ */
+static void test_new_request_restarts_the_clock(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	int first_stuck = -1;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 512 * MIB, 6 * GIB, 100, 2 * GIB, 4 * GIB);
+	for (int t = 1; t <= 12 && first_stuck < 0; t++) {
+		d->target_kib = t <= 3 ? 2 * GIB - 100 * MIB : 2 * GIB + 100 * MIB;
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		if (fix_dec(&f, 1)->stuck)
+			first_stuck = t;
+	}
+	/* asked to grow from the 4th tick: stuck 5 s later, not 5 s after
+	 * the first */
+	CU_ASSERT_EQUAL(first_stuck, 9);
+	fix_fini(&f);
+}
+
 /* A stuck balloon is pinned to what it holds (or its lower target). */
 static void test_stuck_maxmem(void)
 {
@@ -298,6 +324,8 @@ int add_stuck_suite(void)
 	    !CU_add_test(s, "stuck and flagged on time", test_stuck_and_flagged_on_time) ||
 	    !CU_add_test(s, "stuck detection is needed", test_stuck_detection_is_needed) ||
 	    !CU_add_test(s, "slow is not stuck", test_slow_is_not_stuck) ||
+	    !CU_add_test(s, "a new request restarts the clock",
+			 test_new_request_restarts_the_clock) ||
 	    !CU_add_test(s, "nothing free is not stuck",
 			 test_no_free_is_not_stuck) ||
 	    !CU_add_test(s, "stuck maxmem", test_stuck_maxmem) ||

@@ -13,6 +13,8 @@
  *
  * Invariants the library guarantees for every managed domain:
  *   min_kib <= target_kib <= max_kib  (and target_kib <= static_max_kib)
+ * except that a domain below its min has its target raised toward it as any
+ * growth is, never lowered (POLICY.md, Model);
  * and, whenever enough balloons cooperate, the sum of the targets plus the
  * host slush plus the reservations fits in the host's memory.
  */
@@ -112,16 +114,11 @@ enum bsched_surplus {
 	BSCHED_SURPLUS_KEEP_FREE,	/* leave it free in Xen (fast domain starts) */
 };
 
-/* What a balloon without fresh statistics is taken to need, and gets. */
+/* What a balloon without fresh statistics is taken to need, and gets
+ * (POLICY.md, "Evidence first"). */
 enum bsched_unreported {
-	/* its need is unknown, its min (or floor) is the admin's statement
-	 * of it: with surplus = shares its demand is that, and it gets that
-	 * plus its share of a surplus; under contention it keeps its min and
-	 * what the balloons that show their need leave */
-	BSCHED_UNREPORTED_YIELD = 0,
-	/* its demand is what it holds, shared like any other (with surplus
-	 * = shares it creeps up, a share of the surplus at a time) */
-	BSCHED_UNREPORTED_SHARE,
+	BSCHED_UNREPORTED_YIELD = 0,	/* evidence first (the default) */
+	BSCHED_UNREPORTED_SHARE,	/* its demand is what it holds */
 };
 
 /* Fault switches: each turns one safety feature off, so tests prove it is needed. */
@@ -167,7 +164,7 @@ enum bsched_bound {
 	BSCHED_BOUND_STEP,		/* moved by the step limit only */
 	BSCHED_BOUND_DEADBAND,		/* change too small to issue */
 	BSCHED_BOUND_GROWTH_DEFERRED,	/* grow waits until shrinks free memory */
-	BSCHED_BOUND_STUCK,		/* left out: balloon makes no progress */
+	BSCHED_BOUND_STUCK,		/* held: balloon makes no progress */
 	BSCHED_BOUND_FLOOR,		/* held at the floor the guest reports */
 	BSCHED_BOUND_UNREPORTED,	/* contention, no fresh stats: reporting
 					 * balloons were served first */
@@ -182,11 +179,13 @@ struct bsched_decision {
 	bool maxmem_changed;
 	bool uncooperative;	/* flag to publish */
 	bool uncooperative_changed;
-	bool stuck;		/* left out of this tick's arithmetic */
-	/* what the stats asked for, clamped; without fresh ones its lower
-	 * bound (unreported = yield, surplus = shares) or its target */
+	bool stuck;		/* stuck in a direction: target held */
+	/* what the stats asked for, clamped; without fresh ones what
+	 * POLICY.md, "Evidence first", takes it to need */
 	uint64_t demand_kib;
-	uint64_t ideal_kib;	/* the allocation before step/deadband/phase */
+	/* the target planned, before step/deadband/phase: where it is to
+	 * land, less its overshoot if it shrinks (POLICY.md, "The pool") */
+	uint64_t ideal_kib;
 	enum bsched_bound bound;
 	/* PSI boost now in the state: the caller keeps it to pass back as
 	 * resume_boost_pct if it restarts */
@@ -197,6 +196,10 @@ struct bsched_answer {
 	uint32_t id;
 	int status;		/* enum ballast_reservation_status values */
 	uint64_t free_kib;	/* host free memory counted for it now */
+	/* memory it keeps out of the pool now: its size until granted; once
+	 * granted, what of it is still free (the domain started from it
+	 * takes the rest); 0 if impossible */
+	uint64_t held_kib;
 	size_t n_refusers;	/* domains that were asked and did not give */
 	uint32_t *refusers;	/* points into bsched_result storage */
 };

@@ -10,8 +10,7 @@
  * stall threshold and halves each tick it is not. A large MemAvailable
  * lowers demand by itself: the buffer is a fraction of what is used, not of
  * what the guest holds. Without fresh statistics the caller says what the
- * guest is taken to need (silent_kib): its lower bound, or what it has been
- * given (tick.c, silent_need_kib()).
+ * guest is taken to need (silent_kib; POLICY.md, "Evidence first").
  */
 #include "bsched_int.h"
 

@@ -2,13 +2,15 @@
 /*
  * Reservations: "free size_kib for a domain about to start". They are served
  * in id order, each counting the ones before it, and their memory is taken
- * out of the pool before anything is handed to growing guests (tick.c).
+ * out of the pool before anything is handed to growing guests (pool.c).
  *
- *   granted     host free >= earlier + this one + slush
+ *   granted     host free >= earlier + this one + slush; once granted it
+ *               stays granted, and holds only what of it is still free
  *   impossible  not even every balloon at its min would free it; it holds
  *               nothing, so it squeezes nobody and delays no later one
  *   refused     the cooperating balloons at their min cannot free it, and
- *               stuck ones (the refusers) hold what is missing
+ *               ones that will not shrink (the refusers) hold what is
+ *               missing
  *   pending     the cooperating balloons are on their way
  */
 #include <errno.h>
@@ -31,11 +33,13 @@ static int cmp_res(const void *a, const void *b)
 	return ka->idx < kb->idx ? -1 : ka->idx > kb->idx;
 }
 
-/* Stuck balloons holding memory above their min are the refusers; every
+/* Balloons that will not shrink, holding memory above their min, are the
+ * refusers (one stuck only growing could serve by shrinking); every
  * refused answer points at the same list. */
 static bool refuses(const struct bsched_work *w)
 {
-	return w->balloon && !w->part && w->dom->actual_kib > w->lo_kib;
+	return w->part && (w->rec->stuck_dirs & BSCHED_STUCK_DOWN) &&
+	       w->dom->actual_kib > w->lo_kib;
 }
 
 static int collect_refusers(const struct bsched_snapshot *snap,
@@ -58,18 +62,40 @@ static int collect_refusers(const struct bsched_snapshot *snap,
 	return 0;
 }
 
-int bsched_answer_reservations(const struct bsched_snapshot *snap,
+/*
+ * What reservation @r needs freed in Xen: its size. (One place, so that a
+ * per-domain overhead the caller passes in can be added here.)
+ */
+static uint64_t need_kib(const struct bsched_reservation *r)
+{
+	return r->size_kib;
+}
+
+/* Was reservation @id granted by an earlier tick? @granted is sorted; the
+ * ids are visited in increasing order, *@pos remembers where we are. */
+static bool granted_before(const struct bsched_state *st, uint32_t id,
+			   size_t *pos)
+{
+	while (*pos < st->n_granted && st->granted[*pos] < id)
+		(*pos)++;
+	return *pos < st->n_granted && st->granted[*pos] == id;
+}
+
+int bsched_answer_reservations(struct bsched_state *st,
+			       const struct bsched_snapshot *snap,
 			       const struct bsched_config *cfg,
 			       const struct bsched_work *work,
 			       struct bsched_result *out)
 {
-	size_t m = snap->n_reservations, n_refusers;
+	size_t m = snap->n_reservations, n_refusers, pos = 0;
 	uint64_t host_free = bsched_host_free_kib(&snap->host);
-	uint64_t slush = (cfg->faults & BSCHED_FAULT_NO_SLUSH) ? 0 : cfg->slush_kib;
+	uint64_t slush = bsched_slush_kib(cfg);
 	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0;
+	struct bsched_scratch *s = &st->scratch;
 	struct res_key *keys;
 	int rc;
 
+	s->n_next_granted = 0;
 	rc = collect_refusers(snap, work, out, &n_refusers);
 	if (rc)
 		return rc;
@@ -84,12 +110,13 @@ int bsched_answer_reservations(const struct bsched_snapshot *snap,
 	for (size_t i = 0; i < snap->n_domains; i++) {
 		const struct bsched_work *w = &work[i];
 
-		/* a cooperating balloon resting just above its target will not
-		 * give that overshoot back: count what the pool counts */
-		if (w->part)
-			coop_kib += bsched_sub_sat(bsched_held_kib(w, cfg), w->lo_kib);
-		else if (w->balloon)
-			stuck_kib += bsched_sub_sat(w->dom->actual_kib, w->lo_kib);
+		/* a balloon lands no lower than its min plus its overshoot;
+		 * one that will not shrink gives nothing below what it holds */
+		if (!w->part)
+			continue;
+		coop_kib += bsched_sub_sat(w->dom->actual_kib, w->alloc_lo_kib);
+		stuck_kib += bsched_sub_sat(w->alloc_lo_kib,
+					    w->lo_kib + w->over_kib);
 	}
 	for (size_t i = 0; i < m; i++)
 		keys[i] = (struct res_key) { snap->reservations[i].id, i };
@@ -108,15 +135,27 @@ int bsched_answer_reservations(const struct bsched_snapshot *snap,
 
 		a->id = r->id;
 		a->free_kib = bsched_sub_sat(host_free, slush + cum_kib);
-		need = cum_kib + r->size_kib + slush;
+		if (granted_before(st, r->id, &pos)) {
+			/* the domain started from it takes its memory: it
+			 * holds only what of it is still free, so that the
+			 * others are not shrunk for it a second time */
+			a->status = BALLAST_RES_GRANTED;
+			a->held_kib = bsched_min_u64(need_kib(r), a->free_kib);
+			cum_kib += a->held_kib;
+			s->next_granted[s->n_next_granted++] = r->id;
+			continue;
+		}
+		need = cum_kib + need_kib(r) + slush;
 		if (host_free + coop_kib + stuck_kib < need) {
 			/* holds nothing: neither the pool nor later ones count it */
 			a->status = BALLAST_RES_IMPOSSIBLE;
 			continue;
 		}
-		cum_kib += r->size_kib;
+		a->held_kib = need_kib(r);
+		cum_kib += a->held_kib;
 		if (host_free >= need) {
 			a->status = BALLAST_RES_GRANTED;
+			s->next_granted[s->n_next_granted++] = r->id;
 		} else if (host_free + coop_kib < need) {
 			a->status = BALLAST_RES_REFUSED;
 			a->n_refusers = n_refusers;

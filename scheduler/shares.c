@@ -2,10 +2,10 @@
 /*
  * Water-filling by shares. Each item gets clamp(base + lambda * shares, lo,
  * hi) with one lambda for all, the largest whose total fits the pool. With
- * base 0, lo = min and hi = demand this is min-funding revocation: memory
- * goes in proportion to shares, nobody drops below its min, nobody gets
- * more than it asks for. With base = lo = demand and hi = max it shares a
- * surplus out by shares.
+ * base = lo = min and hi = demand the min is guaranteed and what lies above
+ * the mins goes in proportion to shares, nobody getting more than it asks
+ * for. With base = lo = demand and hi = max it shares a surplus out by
+ * shares (POLICY.md, "Sharing").
  *
  * The total is piecewise linear in lambda; its breakpoints are where an
  * item enters or leaves its linear range. Ordering them (a radix sort:

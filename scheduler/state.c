@@ -23,6 +23,7 @@ static void scratch_free(struct bsched_scratch *s)
 	free(s->ev_tmp);
 	free(s->keys);
 	free(s->spare_recs);
+	free(s->next_granted);
 }
 
 void bsched_state_free(struct bsched_state *st)
@@ -31,6 +32,7 @@ void bsched_state_free(struct bsched_state *st)
 		return;
 	scratch_free(&st->scratch);
 	free(st->recs);
+	free(st->granted);
 	free(st);
 }
 
@@ -44,10 +46,28 @@ static int grow(void **p, size_t n, size_t size)
 	return 0;
 }
 
-int bsched_scratch_reserve(struct bsched_state *st, size_t n)
+/* The granted ids swap between granted and next_granted: both need room. */
+static int reserve_granted(struct bsched_state *st, size_t m)
 {
 	struct bsched_scratch *s = &st->scratch;
 
+	if (m <= s->cap_granted && s->next_granted)
+		return 0;
+	if (m < 16)
+		m = 16;
+	if (grow((void **)&s->next_granted, m, sizeof(*s->next_granted)) ||
+	    grow((void **)&st->granted, m, sizeof(*st->granted)))
+		return -ENOMEM;
+	s->cap_granted = m;
+	return 0;
+}
+
+int bsched_scratch_reserve(struct bsched_state *st, size_t n, size_t m)
+{
+	struct bsched_scratch *s = &st->scratch;
+
+	if (reserve_granted(st, m))
+		return -ENOMEM;
 	if (n <= s->cap && s->work)
 		return 0;
 	if (n < 16)
@@ -79,21 +99,32 @@ _Static_assert(BSCHED_BOOST_MAX_PCT == BALLAST_MAX_BOOST_PCT,
 	       "the schema's boost range is the policy's cap");
 
 /* A domain seen for the first time (or after a daemon restart) resumes
- * from what is published: its flag, its PSI boost (so a guest under
- * pressure keeps its demand), and a progress clock starting now. */
+ * from what is published: its flag (stuck in the direction its target
+ * lies), its PSI boost (so a guest under pressure keeps its demand), and a
+ * progress clock starting now. */
 static void rec_fresh(struct bsched_rec *rec, const struct bsched_domain *d,
 		      const struct bsched_config *cfg, uint64_t now_ms)
 {
 	bool detect = !(cfg->faults & BSCHED_FAULT_NO_STUCK_DETECTION);
+	bool flagged = detect && d->uncooperative;
+	uint64_t slack_kib = bsched_at_target_slack_kib(cfg);
+	uint8_t dirs = 0;
 
+	/* the direction of the request it was flagged for is its target's */
+	if (flagged && d->target_kib && d->target_kib + slack_kib < d->actual_kib)
+		dirs = BSCHED_STUCK_DOWN;
+	else if (flagged && d->target_kib > d->actual_kib + slack_kib)
+		dirs = BSCHED_STUCK_UP;
 	*rec = (struct bsched_rec) {
 		.domid = d->domid,
 		.ref_actual_kib = d->actual_kib,
+		.prev_actual_kib = UINT64_MAX,
 		.progress_ms = now_ms,
 		.boost_pct = d->resume_boost_pct < BSCHED_BOOST_MAX_PCT ?
 			     d->resume_boost_pct : BSCHED_BOOST_MAX_PCT,
-		.stuck = detect && d->uncooperative,
-		.flagged = detect && d->uncooperative,
+		.stuck_dirs = dirs,
+		.req_dir = dirs == BSCHED_STUCK_DOWN ? -1 : dirs ? 1 : 0,
+		.flagged = flagged,
 	};
 }
 
@@ -139,6 +170,13 @@ void bsched_state_commit(struct bsched_state *st, size_t n, uint64_t now_ms)
 	st->recs = st->scratch.spare_recs;
 	st->n_recs = n;
 	st->scratch.spare_recs = old;	/* both have room for cap records */
+	{
+		uint32_t *granted = st->granted;
+
+		st->granted = st->scratch.next_granted;
+		st->n_granted = st->scratch.n_next_granted;
+		st->scratch.next_granted = granted;
+	}
 	st->started = true;
 	st->last_now_ms = now_ms;
 }

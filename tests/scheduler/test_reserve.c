@@ -23,10 +23,50 @@ static void test_granted_at_once(void)
 	CU_ASSERT_EQUAL(f.res.answers[0].id, 1);
 	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
 	CU_ASSERT_EQUAL(f.res.answers[0].free_kib, 4 * GIB - 72 * MIB);
-	/* one KiB more is not there yet */
-	f.r[0].size_kib++;
+	CU_ASSERT_EQUAL(f.res.answers[0].held_kib, 4 * GIB - 72 * MIB);
+	/* one KiB more is not there yet (a new reservation) */
+	f.r[0] = (struct bsched_reservation) { 2, 4 * GIB - 72 * MIB + 1,
+					       f.now_ms };
 	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
 	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	fix_fini(&f);
+}
+
+/*
+ * Granted, the reservation stays listed while the domain started from it
+ * is built (ballastd holds it for reservation-hold-ms): it stays granted,
+ * and holds only what of it is still free, so the guests are not shrunk a
+ * second time for the memory the new domain already took, to be grown back
+ * by shares when it goes.
+ */
+static void test_granted_holds_what_is_free(void)
+{
+	struct fix f;
+	uint64_t supply, target;
+
+	fix_init(&f, 8 * GIB);
+	fix_dom(&f, 1, 512 * MIB, 8 * GIB, 100, 8 * GIB - 72 * MIB - 2 * GIB,
+		GIB);
+	reserve(&f, 1, 2 * GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL_FATAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	CU_ASSERT_EQUAL(f.res.answers[0].held_kib, 2 * GIB);
+	supply = f.res.supply_kib;
+	target = fix_dec(&f, 1)->target_kib;
+	for (int k = 1; k <= 4; k++) {
+		f.external_kib = (uint64_t)k * GIB / 2;	/* being built */
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+		CU_ASSERT_EQUAL(f.res.answers[0].held_kib,
+				2 * GIB - (uint64_t)k * GIB / 2);
+		CU_ASSERT_EQUAL(f.res.supply_kib, supply);
+		CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, target);
+	}
+	/* released: nothing changes either */
+	f.nr = 0;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.supply_kib, supply);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, target);
 	fix_fini(&f);
 }
 
@@ -195,6 +235,8 @@ int add_reserve_suite(void)
 
 	if (!s ||
 	    !CU_add_test(s, "granted at once", test_granted_at_once) ||
+	    !CU_add_test(s, "granted holds what is free",
+			 test_granted_holds_what_is_free) ||
 	    !CU_add_test(s, "pending then granted", test_pending_then_granted) ||
 	    !CU_add_test(s, "id order", test_id_order) ||
 	    !CU_add_test(s, "impossible", test_impossible) ||

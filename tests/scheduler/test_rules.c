@@ -110,11 +110,12 @@ static struct bsched_domain *hungry(struct fix *f, uint32_t domid,
 	return d;
 }
 
-/* Three guests wanting everything, shares 1:2:3: the pool splits 1:2:3. */
+/* Three guests wanting everything, shares 1:2:3: what lies above their
+ * mins splits 1:2:3. */
 static void test_shares_split(void)
 {
 	struct fix f;
-	uint64_t pool = 8 * GIB - 72 * MIB;
+	uint64_t pool = 8 * GIB - 72 * MIB, above = pool - 3 * 256 * MIB;
 
 	fix_init(&f, 8 * GIB);
 	hungry(&f, 1, 256 * MIB, 100);
@@ -125,18 +126,19 @@ static void test_shares_split(void)
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 20), 0);
 	for (uint32_t id = 1; id <= 3; id++)
 		CU_ASSERT_EQUAL(fix_dec(&f, id)->bound, BSCHED_BOUND_SHARES);
-	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, pool / 6, 2));
-	CU_ASSERT(NEAR(fix_dec(&f, 2)->target_kib, pool / 3, 2));
-	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, pool / 2, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, 256 * MIB + above / 6, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 2)->target_kib, 256 * MIB + above / 3, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, 256 * MIB + above / 2, 2));
 	fix_fini(&f);
 }
 
-/* A min above its share is kept; a small demand is met; the rest by shares. */
+/* A small demand is met; a large min is guaranteed, and shares divide what
+ * is left above the mins (ESX, Proxmox), not the whole allocation. */
 static void test_shares_floor_and_demand(void)
 {
 	struct fix f;
 	uint64_t pool = 8 * GIB - 72 * MIB, small = 512 * MIB + 512 * MIB / 5;
-	uint64_t rest = pool - small;
+	uint64_t rest = pool - small, above = rest - 2 * GIB - 256 * MIB;
 
 	fix_init(&f, 8 * GIB);
 	hungry(&f, 1, 2 * GIB, 100);
@@ -145,11 +147,12 @@ static void test_shares_floor_and_demand(void)
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 30), 0);
 	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, small);
 	CU_ASSERT_EQUAL(fix_dec(&f, 2)->bound, BSCHED_BOUND_DEMAND);
-	/* 1:3 would give dom 1 less than its 2 GiB min */
+	/* 1:3 of the whole would give dom 1 less than its 2 GiB min: it
+	 * would be held there and dom 3 take all the rest */
 	CU_ASSERT(rest / 4 < 2 * GIB);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 2 * GIB);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_MIN);
-	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, rest - 2 * GIB, 2));
+	CU_ASSERT(NEAR(fix_dec(&f, 1)->target_kib, 2 * GIB + above / 4, 2));
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_SHARES);
+	CU_ASSERT(NEAR(fix_dec(&f, 3)->target_kib, 256 * MIB + above * 3 / 4, 2));
 	fix_fini(&f);
 }
 
@@ -383,23 +386,29 @@ static void test_deadband_yields_to_growth(void)
 	fix_fini(&f);
 }
 
-/* A balloon resting within the slack above its target counts as holding
- * its target: the targets go down past the deadband until the slush is
- * free. Counted by actual, the overshoot is handed out again, for ever. */
-static void test_overshoot_counts_as_target(void)
+/*
+ * Balloons resting within the slack above their targets: the policy learns
+ * how far above they come to rest and asks them for that much less, so
+ * they land where planned and the slush is free at the first landing. The
+ * shrinks pass the deadband: memory is short. Without the compensation
+ * the overshoot is handed out again, for ever.
+ */
+static void test_overshoot_planned_for(void)
 {
 	struct fix f;
 
 	setup_overshoot(&f, 0);
 	CU_ASSERT_EQUAL(fix_free(&f), 70 * MIB);
 	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
-	CU_ASSERT_EQUAL(f.res.supply_kib, 70 * MIB + 2 * GIB - 72 * MIB);
+	CU_ASSERT_EQUAL(f.res.supply_kib, 70 * MIB + 2 * GIB + 3 * MIB - 72 * MIB);
 	for (uint32_t id = 1; id <= 2; id++) {
 		CU_ASSERT(fix_dec(&f, id)->target_changed);
 		CU_ASSERT(fix_dec(&f, id)->target_kib < GIB);
 		CU_ASSERT_NOT_EQUAL(fix_dec(&f, id)->bound,
 				    BSCHED_BOUND_DEADBAND);
 	}
+	CU_ASSERT_EQUAL_FATAL(run_overshooting(&f, 1), 0);
+	CU_ASSERT(fix_free(&f) >= 72 * MIB);
 	CU_ASSERT_EQUAL_FATAL(run_overshooting(&f, 5), 0);
 	CU_ASSERT(fix_free(&f) >= 72 * MIB);
 	CU_ASSERT_FALSE(fix_dec(&f, 1)->target_changed);
@@ -433,10 +442,9 @@ static uint64_t pool_holding(uint64_t actual_kib, uint32_t faults)
 	return pool;
 }
 
-/* Only within the slack above its target (max(progress, deadband)) does a
- * balloon count as its target: further above it is still shrinking, and
- * below it holds what it holds. */
-static void test_pool_counts_by_actual_otherwise(void)
+/* The pool counts what a balloon holds, however far it is from its
+ * target: where it will land is planned by its target, not by the pool. */
+static void test_pool_counts_by_actual(void)
 {
 	struct bsched_config cfg;
 	uint64_t slack, base = GIB - 72 * MIB;	/* free - slush */
@@ -444,8 +452,8 @@ static void test_pool_counts_by_actual_otherwise(void)
 	bsched_config_defaults(&cfg);
 	slack = cfg.deadband_kib > cfg.progress_kib ? cfg.deadband_kib :
 						      cfg.progress_kib;
-	CU_ASSERT_EQUAL(pool_holding(GIB + 2 * MIB, 0), base + GIB);
-	CU_ASSERT_EQUAL(pool_holding(GIB + slack, 0), base + GIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + 2 * MIB, 0), base + GIB + 2 * MIB);
+	CU_ASSERT_EQUAL(pool_holding(GIB + slack, 0), base + GIB + slack);
 	CU_ASSERT_EQUAL(pool_holding(GIB + slack + 1, 0), base + GIB + slack + 1);
 	CU_ASSERT_EQUAL(pool_holding(GIB + 64 * MIB, 0), base + GIB + 64 * MIB);
 	CU_ASSERT_EQUAL(pool_holding(GIB - 2 * MIB, 0), base + GIB - 2 * MIB);
@@ -960,9 +968,9 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "deadband", test_deadband) ||
 	    !CU_add_test(s, "deadband yields when short", test_deadband_yields_when_short) ||
 	    !CU_add_test(s, "deadband yields to growth", test_deadband_yields_to_growth) ||
-	    !CU_add_test(s, "overshoot counts as target", test_overshoot_counts_as_target) ||
-	    !CU_add_test(s, "pool counts by actual otherwise",
-			 test_pool_counts_by_actual_otherwise) ||
+	    !CU_add_test(s, "overshoot is planned for", test_overshoot_planned_for) ||
+	    !CU_add_test(s, "pool counts by actual",
+			 test_pool_counts_by_actual) ||
 	    !CU_add_test(s, "maxmem", test_maxmem) ||
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
 	    !CU_add_test(s, "static max", test_static_max) ||

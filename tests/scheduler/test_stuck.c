@@ -48,9 +48,13 @@ static void test_stuck_and_flagged_on_time(void)
 	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_STUCK);
 	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
 	held = fix_dec(&f, 1)->target_kib;
-	/* the others absorb: dom 1's memory is no longer in the pool */
-	CU_ASSERT_EQUAL(f.res.supply_kib,
-			fix_free(&f) + f.d[1].actual_kib - 72 * MIB);
+	/* the others absorb: dom 1 is held to what it holds, and dom 2 has
+	 * the rest of the pool */
+	CU_ASSERT_EQUAL(f.res.supply_kib, fix_free(&f) + f.d[0].actual_kib +
+					  f.d[1].actual_kib - 72 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->ideal_kib, f.d[0].actual_kib);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->ideal_kib,
+			f.res.supply_kib - f.d[0].actual_kib);
 	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 14), 0);	/* t=20 s */
 	CU_ASSERT_FALSE(fix_dec(&f, 1)->uncooperative);
 	CU_ASSERT_EQUAL_FATAL(run_frozen(&f, 1, 1), 0);	/* t=21 s */
@@ -96,6 +100,71 @@ static void test_slow_is_not_stuck(void)
 		f.d[0].actual_kib -= f.cfg.progress_kib;
 		fix_used(&f.d[0], GIB);
 	}
+	fix_fini(&f);
+}
+
+/*
+ * Growth issued while memory was free, then the memory taken by something
+ * the policy does not steer: the grower cannot grow while the host has
+ * nothing free, and is not held to it. dom 1, asked to give, does not: it
+ * is the one left out and flagged.
+ */
+static void test_no_free_is_not_stuck(void)
+{
+	struct fix f;
+	bool ever_stuck = false, ever_flagged = false;
+
+	setup(&f);
+	/* judged quickly, so that dom 2 is judged while nothing is free */
+	f.cfg.stuck_after_ms = f.cfg.uncooperative_after_ms = 2000;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_FATAL(fix_dec(&f, 2)->target_kib > f.d[1].actual_kib);
+	f.external_kib += fix_free(&f);
+	/* dom 1 does not move; dom 2 shrinks when told to, and grows by what
+	 * is free: nothing, until it gives some back */
+	for (int i = 0; i < 30; i++) {
+		struct bsched_domain *d2 = &f.d[1];
+
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		ever_stuck |= fix_dec(&f, 2)->stuck;
+		ever_flagged |= fix_dec(&f, 2)->uncooperative;
+		if (d2->target_kib < d2->actual_kib)
+			d2->actual_kib = d2->target_kib;
+		else if (d2->target_kib - d2->actual_kib < fix_free(&f))
+			d2->actual_kib = d2->target_kib;
+		else
+			d2->actual_kib += fix_free(&f);
+	}
+	CU_ASSERT_FALSE(ever_stuck);
+	CU_ASSERT_FALSE(ever_flagged);
+	CU_ASSERT(fix_dec(&f, 1)->stuck);
+	CU_ASSERT(fix_dec(&f, 1)->uncooperative);
+	fix_fini(&f);
+}
+
+/*
+ * A request the other way is a new request: the progress clock restarts.
+ * A frozen balloon is asked to shrink by 100 MiB for three ticks, then to
+ * grow by 100 MiB (the target published by hand): it is judged on the new
+ * request from then on, not on the time it spent on the last one.
+ */
+static void test_new_request_restarts_the_clock(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	int first_stuck = -1;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 512 * MIB, 6 * GIB, 100, 2 * GIB, 4 * GIB);
+	for (int t = 1; t <= 12 && first_stuck < 0; t++) {
+		d->target_kib = t <= 3 ? 2 * GIB - 100 * MIB : 2 * GIB + 100 * MIB;
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+		if (fix_dec(&f, 1)->stuck)
+			first_stuck = t;
+	}
+	/* asked to grow from the 4th tick: stuck 5 s later, not 5 s after
+	 * the first */
+	CU_ASSERT_EQUAL(first_stuck, 9);
 	fix_fini(&f);
 }
 
@@ -255,6 +324,10 @@ int add_stuck_suite(void)
 	    !CU_add_test(s, "stuck and flagged on time", test_stuck_and_flagged_on_time) ||
 	    !CU_add_test(s, "stuck detection is needed", test_stuck_detection_is_needed) ||
 	    !CU_add_test(s, "slow is not stuck", test_slow_is_not_stuck) ||
+	    !CU_add_test(s, "a new request restarts the clock",
+			 test_new_request_restarts_the_clock) ||
+	    !CU_add_test(s, "nothing free is not stuck",
+			 test_no_free_is_not_stuck) ||
 	    !CU_add_test(s, "stuck maxmem", test_stuck_maxmem) ||
 	    !CU_add_test(s, "restart", test_restart) ||
 	    !CU_add_test(s, "restart resumes the PSI boost", test_restart_boost) ||

@@ -13,19 +13,43 @@ static uint32_t row_domid(const struct sim_scenario *scn, const struct sim_row *
 	return scn->guests[r->guest].dom.domid;
 }
 
-/* First time the flag was seen set (after @after_ms), or SIM_NEVER_MS. */
+/* First time the flag (or with @stuck the stuck verdict) was seen @set
+ * (after @after_ms), or SIM_NEVER_MS. */
+static uint64_t first_seen(const struct sim_scenario *scn,
+			   const struct sim_trace *tr, uint32_t domid,
+			   bool stuck, bool set, uint64_t after_ms)
+{
+	for (size_t i = 0; i < tr->n_rows; i++) {
+		const struct sim_row *r = &tr->rows[i];
+		bool v = stuck ? r->dec.stuck : r->dec.uncooperative;
+
+		if (row_domid(scn, r) == domid && r->time_ms >= after_ms &&
+		    v == set)
+			return r->time_ms;
+	}
+	return SIM_NEVER_MS;
+}
+
 static uint64_t first_flag(const struct sim_scenario *scn,
 			   const struct sim_trace *tr, uint32_t domid,
 			   bool set, uint64_t after_ms)
 {
-	for (size_t i = 0; i < tr->n_rows; i++) {
-		const struct sim_row *r = &tr->rows[i];
+	return first_seen(scn, tr, domid, false, set, after_ms);
+}
 
-		if (row_domid(scn, r) == domid && r->time_ms >= after_ms &&
-		    r->dec.uncooperative == set)
-			return r->time_ms;
-	}
+/* First time a refused answer named @domid, or SIM_NEVER_MS. */
+static uint64_t first_blamed(const struct sim_scenario *scn,
+			     const struct sim_trace *tr, uint32_t domid)
+{
+	for (size_t g = 0; g < scn->n_guests; g++)
+		if (scn->guests[g].dom.domid == domid)
+			return tr->blamed_first_ms[g];
 	return SIM_NEVER_MS;
+}
+
+static long long ms_or_minus_one(uint64_t t)
+{
+	return t == SIM_NEVER_MS ? -1LL : (long long)t;
 }
 
 static bool compare(const struct sim_expect *e, uint64_t v)
@@ -33,7 +57,8 @@ static bool compare(const struct sim_expect *e, uint64_t v)
 	return e->at_most ? v <= e->value_kib : v >= e->value_kib;
 }
 
-/* target / actual / free: at the first tick at or after t1, or every tick. */
+/* target / actual / demand / free: at the first tick at or after t1, or
+ * every tick. */
 static bool check_value(const struct sim_scenario *scn,
 			const struct sim_trace *tr, const struct sim_expect *e,
 			uint64_t *seen)
@@ -53,7 +78,8 @@ static bool check_value(const struct sim_scenario *scn,
 			break;
 		at_ms = r->time_ms;
 		v = e->kind == SIM_EX_TARGET ? r->dec.target_kib :
-		    e->kind == SIM_EX_ACTUAL ? r->actual_kib : r->host_free_kib;
+		    e->kind == SIM_EX_ACTUAL ? r->actual_kib :
+		    e->kind == SIM_EX_DEMAND ? r->dec.demand_kib : r->host_free_kib;
 		any = true;
 		if (!compare(e, v)) {
 			*seen = v;
@@ -100,8 +126,29 @@ static bool check_one(const struct sim_scenario *scn, const struct sim_trace *tr
 		snprintf(why, len, "first flagged at %lld ms",
 			 t == SIM_NEVER_MS ? -1LL : (long long)t);
 		return t == SIM_NEVER_MS;
+	case SIM_EX_STUCK:
+		t = first_seen(scn, tr, e->id, true, true, 0);
+		snprintf(why, len, "first stuck at %lld ms", ms_or_minus_one(t));
+		return t >= e->t1_ms && t <= e->t2_ms;
+	case SIM_EX_NEVER_STUCK:
+		t = first_seen(scn, tr, e->id, true, true, 0);
+		snprintf(why, len, "first stuck at %lld ms", ms_or_minus_one(t));
+		return t == SIM_NEVER_MS;
+	case SIM_EX_NOT_STUCK:
+		t = first_seen(scn, tr, e->id, true, true, e->t1_ms);
+		snprintf(why, len, "stuck at %lld ms", ms_or_minus_one(t));
+		return t == SIM_NEVER_MS;
+	case SIM_EX_BLAMED:
+		t = first_blamed(scn, tr, e->id);
+		snprintf(why, len, "first blamed at %lld ms", ms_or_minus_one(t));
+		return t <= e->t2_ms;
+	case SIM_EX_NEVER_BLAMED:
+		t = first_blamed(scn, tr, e->id);
+		snprintf(why, len, "first blamed at %lld ms", ms_or_minus_one(t));
+		return t == SIM_NEVER_MS;
 	case SIM_EX_TARGET:
 	case SIM_EX_ACTUAL:
+	case SIM_EX_DEMAND:
 	case SIM_EX_FREE:
 		if (check_value(scn, tr, e, &seen))
 			return true;

@@ -343,10 +343,14 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_size(v, &g->claim_kib);
 	} else if (!strcmp(k, "floor")) {
 		ok = parse_size(v, &g->floor_kib);
+	} else if (!strcmp(k, "ceiling")) {
+		ok = parse_size(v, &g->ceiling_kib) && g->ceiling_kib;
 	} else if (!strcmp(k, "told_floor")) {
 		ok = parse_size(v, &g->told_floor_kib);
 	} else if (!strcmp(k, "overshoot")) {
 		ok = parse_size(v, &g->overshoot_kib);
+	} else if (!strcmp(k, "lag")) {
+		ok = parse_time(v, &g->lag_ms);
 	} else if (!strcmp(k, "join")) {
 		ok = parse_time(v, &g->join_ms);
 	} else if (!strcmp(k, "leave")) {
@@ -411,14 +415,16 @@ static int do_dom(struct parser *p)
 	return 0;
 }
 
-/* "work ID at=T used=SIZE" and "reserve ID at=T size=SIZE" */
+/* "work ID at=T used=SIZE" and
+ * "reserve ID at=T size=SIZE [hold=TIME] [build=SIZE]" */
 static int do_timed(struct parser *p, bool reserve)
 {
 	struct sim_scenario *scn = p->scn;
-	uint64_t id, at = SIM_NEVER_MS, size = 0;
+	uint64_t id, at = SIM_NEVER_MS, size = 0, hold = 0, build = 0;
 	char *k, *v;
 
-	if (p->n_tok != 4 || !parse_count(p->tok[1], UINT32_MAX, &id))
+	if ((reserve ? p->n_tok < 4 || p->n_tok > 6 : p->n_tok != 4) ||
+	    !parse_count(p->tok[1], UINT32_MAX, &id))
 		return fail(p, "%s: need ID at=TIME %s=SIZE", p->tok[0],
 			    reserve ? "size" : "used");
 	for (size_t i = 2; i < p->n_tok; i++) {
@@ -426,6 +432,8 @@ static int do_timed(struct parser *p, bool reserve)
 			return fail(p, "expected key=value, got '%s'", p->tok[i]);
 		if (!strcmp(k, "at") ? !parse_time(v, &at) :
 		    !strcmp(k, reserve ? "size" : "used") ? !parse_size(v, &size) :
+		    reserve && !strcmp(k, "hold") ? !parse_time(v, &hold) :
+		    reserve && !strcmp(k, "build") ? !parse_size(v, &build) || !build :
 		    true)
 			return fail(p, "%s: bad '%s'", p->tok[0], k);
 	}
@@ -439,7 +447,7 @@ static int do_timed(struct parser *p, bool reserve)
 		if (scn->n_reserve == SIM_MAX_RESERVE)
 			return fail(p, "reserve: too many");
 		scn->reserve[scn->n_reserve++] = (struct sim_reserve) {
-			(uint32_t)id, at, size };
+			(uint32_t)id, at, size, SIM_NEVER_MS, hold, build };
 		return 0;
 	}
 	if (!find_guest(scn, id))
@@ -449,7 +457,78 @@ static int do_timed(struct parser *p, bool reserve)
 	scn->work[scn->n_work++] = (struct sim_work) { (uint32_t)id, at, size };
 	return 0;
 }
+/* "cancel RESID at=TIME": the reservation is withdrawn at TIME. */
+static int do_cancel(struct parser *p)
+{
+	struct sim_scenario *scn = p->scn;
+	uint64_t id, at;
+	char *k, *v;
+	size_t i;
 
+	if (p->n_tok != 3 || !parse_count(p->tok[1], UINT32_MAX, &id) ||
+	    !split_kv(p->tok[2], &k, &v) || strcmp(k, "at") ||
+	    !parse_time(v, &at))
+		return fail(p, "cancel: need RESID at=TIME");
+	for (i = 0; i < scn->n_reserve; i++)
+		if (scn->reserve[i].id == id)
+			break;
+	if (i == scn->n_reserve)
+		return fail(p, "cancel: no reservation %llu", (unsigned long long)id);
+	if (scn->reserve[i].cancel_ms != SIM_NEVER_MS)
+		return fail(p, "cancel: reservation %llu twice", (unsigned long long)id);
+	if (at <= scn->reserve[i].at_ms)
+		return fail(p, "cancel: before the reservation is asked for");
+	scn->reserve[i].cancel_ms = at;
+	return 0;
+}
+
+/* "set DOM at=TIME [min=SIZE] [max=SIZE] [shares=N]" */
+static int do_set(struct parser *p)
+{
+	struct sim_scenario *scn = p->scn;
+	struct sim_set *c;
+	uint64_t id, n;
+	bool have_at = false;
+	char *k, *v;
+
+	if (p->n_tok < 4 || !parse_count(p->tok[1], UINT32_MAX, &id) ||
+	    !find_guest(scn, id))
+		return fail(p, "set: need a declared DOM, at=TIME and a change");
+	if (scn->n_set == SIM_MAX_SET)
+		return fail(p, "set: too many");
+	c = &scn->set[scn->n_set];
+	*c = (struct sim_set) { .domid = (uint32_t)id };
+	for (size_t i = 2; i < p->n_tok; i++) {
+		bool ok;
+
+		if (!split_kv(p->tok[i], &k, &v))
+			return fail(p, "expected key=value, got '%s'", p->tok[i]);
+		if (!strcmp(k, "at")) {
+			ok = parse_time(v, &c->at_ms);
+			have_at = true;
+		} else if (!strcmp(k, "min")) {
+			ok = parse_size(v, &c->min_kib);
+			c->has_min = true;
+		} else if (!strcmp(k, "max")) {
+			ok = parse_size(v, &c->max_kib) && c->max_kib;
+			c->has_max = true;
+		} else if (!strcmp(k, "shares")) {
+			ok = parse_count(v, BALLAST_MAX_SHARES, &n) && n > 0;
+			c->shares = (uint32_t)n;
+			c->has_shares = true;
+		} else {
+			return fail(p, "set: unknown key '%s'", k);
+		}
+		if (!ok)
+			return fail(p, "set: bad value '%s' for %s", v, k);
+	}
+	if (!have_at)
+		return fail(p, "set: at= is required");
+	if (c->has_min && c->has_max && c->min_kib > c->max_kib)
+		return fail(p, "set: min above max");
+	scn->n_set++;
+	return 0;
+}
 
 static int need_dom(struct parser *p, const char *s, uint32_t *domid)
 {
@@ -480,16 +559,29 @@ static int expect_res(struct parser *p, struct sim_expect *e)
 	return 0;
 }
 
+/* flagged / unflagged / stuck / blamed DOM by T, flagged / stuck DOM
+ * between T1 T2, never-flagged / never-stuck / never-blamed DOM, not-stuck
+ * DOM from T */
 static int expect_flag(struct parser *p, struct sim_expect *e)
 {
+	bool between_ok = e->kind == SIM_EX_FLAGGED || e->kind == SIM_EX_STUCK;
+
 	if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id))
 		return -1;
-	if (e->kind == SIM_EX_NEVER_FLAGGED)
-		return p->n_tok == 3 ? 0 : fail(p, "expect never-flagged DOM");
+	if (e->kind == SIM_EX_NEVER_FLAGGED || e->kind == SIM_EX_NEVER_STUCK ||
+	    e->kind == SIM_EX_NEVER_BLAMED)
+		return p->n_tok == 3 ? 0 : fail(p, "expect %s DOM", p->tok[1]);
+	if (e->kind == SIM_EX_NOT_STUCK) {
+		e->from = true;
+		if (p->n_tok == 5 && !strcmp(p->tok[3], "from") &&
+		    parse_time(p->tok[4], &e->t1_ms))
+			return 0;
+		return fail(p, "expect not-stuck DOM from TIME");
+	}
 	if (p->n_tok == 5 && !strcmp(p->tok[3], "by") &&
 	    parse_time(p->tok[4], &e->t2_ms))
 		return 0;
-	if (e->kind == SIM_EX_FLAGGED && p->n_tok == 6 &&
+	if (between_ok && p->n_tok == 6 &&
 	    !strcmp(p->tok[3], "between") && parse_time(p->tok[4], &e->t1_ms) &&
 	    parse_time(p->tok[5], &e->t2_ms) && e->t1_ms <= e->t2_ms)
 		return 0;
@@ -523,7 +615,10 @@ static int do_expect(struct parser *p)
 		{ "never-flagged", SIM_EX_NEVER_FLAGGED },
 		{ "target", SIM_EX_TARGET }, { "actual", SIM_EX_ACTUAL },
 		{ "stable", SIM_EX_STABLE }, { "fits", SIM_EX_FITS },
-		{ "free", SIM_EX_FREE },
+		{ "free", SIM_EX_FREE }, { "demand", SIM_EX_DEMAND },
+		{ "stuck", SIM_EX_STUCK }, { "not-stuck", SIM_EX_NOT_STUCK },
+		{ "never-stuck", SIM_EX_NEVER_STUCK },
+		{ "blamed", SIM_EX_BLAMED }, { "never-blamed", SIM_EX_NEVER_BLAMED },
 	};
 	struct sim_scenario *scn = p->scn;
 	struct sim_expect *e;
@@ -548,11 +643,17 @@ static int do_expect(struct parser *p)
 	case SIM_EX_FLAGGED:
 	case SIM_EX_UNFLAGGED:
 	case SIM_EX_NEVER_FLAGGED:
+	case SIM_EX_STUCK:
+	case SIM_EX_NOT_STUCK:
+	case SIM_EX_NEVER_STUCK:
+	case SIM_EX_BLAMED:
+	case SIM_EX_NEVER_BLAMED:
 		if (expect_flag(p, e))
 			return -1;
 		break;
 	case SIM_EX_TARGET:
 	case SIM_EX_ACTUAL:
+	case SIM_EX_DEMAND:
 		if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id) ||
 		    expect_cmp(p, e, 3))
 			return -1;
@@ -590,6 +691,10 @@ static int do_line(struct parser *p)
 		return do_timed(p, false);
 	if (!strcmp(d, "reserve"))
 		return do_timed(p, true);
+	if (!strcmp(d, "cancel"))
+		return do_cancel(p);
+	if (!strcmp(d, "set"))
+		return do_set(p);
 	if (!strcmp(d, "expect"))
 		return do_expect(p);
 	return fail(p, "unknown directive '%s'", d);
@@ -606,6 +711,27 @@ static int tokenize(struct parser *p, char *line)
 		if (p->n_tok == MAX_TOKENS)
 			return fail(p, "too many words");
 		p->tok[p->n_tok++] = t;
+	}
+	return 0;
+}
+
+/* What only the whole file can tell: lag= within the history kept, and a
+ * guest built from a reservation (via=) is built at once (no build=). */
+static int check_refs(struct parser *p)
+{
+	const struct sim_scenario *scn = p->scn;
+
+	for (size_t i = 0; i < scn->n_guests; i++) {
+		const struct sim_guest *g = &scn->guests[i];
+
+		if (g->lag_ms / scn->tick_ms >= SIM_LAG_TICKS)
+			return fail(p, "dom %u: lag= of %d ticks or more",
+				    g->dom.domid, SIM_LAG_TICKS);
+		for (size_t k = 0; g->has_via && k < scn->n_reserve; k++)
+			if (scn->reserve[k].id == g->via_res &&
+			    scn->reserve[k].build_kib_s)
+				return fail(p, "dom %u: via= a reservation with build=",
+					    g->dom.domid);
 	}
 	return 0;
 }
@@ -637,6 +763,7 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	p.line = 0;
 	if (!p.have_host || !p.have_run || !scn->n_guests)
 		return fail(&p, "need a host, a run and at least one dom");
+	return check_refs(&p);
 	return 0;
 }
 

@@ -4,8 +4,9 @@
  * and reservations appear, the policy decides from a snapshot, its targets,
  * maxmem and flags are published, granted reservations become memory used
  * by a new domain, and every balloon moves toward its published target at
- * its rate (unless frozen, at its hidden floor, capped by maxmem, or short
- * of free host memory); shrinking, it may stop a little above its target.
+ * its rate (unless frozen, at its hidden floor or ceiling, or capped by
+ * maxmem); shrinking, it may stop a little above its target. A balloon
+ * asked to grow into memory that is not free is a violation.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -24,6 +25,8 @@ struct guest_rt {
 	bool left;
 	uint64_t actual_kib;
 	uint64_t used_kib;
+	/* the targets published the last SIM_LAG_TICKS ticks, for lag= */
+	uint64_t past_target_kib[SIM_LAG_TICKS];
 	struct bsched_domain pub;	/* what is published in "xenstore" */
 };
 
@@ -31,7 +34,10 @@ struct world {
 	const struct sim_scenario *scn;
 	struct guest_rt g[SIM_MAX_GUESTS];
 	bool work_done[SIM_MAX_WORK];
-	bool res_done[SIM_MAX_RESERVE];
+	bool res_done[SIM_MAX_RESERVE];		/* no longer asked for */
+	uint64_t res_granted_ms[SIM_MAX_RESERVE];	/* SIM_NEVER_MS: not yet */
+	uint64_t res_built_kib[SIM_MAX_RESERVE];	/* of the new domain */
+	bool set_done[SIM_MAX_SET];
 	uint64_t external_kib;		/* domains built from granted reservations */
 	struct bsched_domain doms[SIM_MAX_GUESTS];
 	size_t dom_guest[SIM_MAX_GUESTS];
@@ -102,6 +108,28 @@ static int membership(struct world *w, const struct sim_trace *tr,
 			g->left = true;
 		}
 	}
+	for (size_t k = 0; k < w->scn->n_set; k++) {
+		const struct sim_set *c = &w->scn->set[k];
+
+		if (w->set_done[k] || c->at_ms > now_ms)
+			continue;
+		for (size_t i = 0; i < w->scn->n_guests; i++) {
+			struct bsched_domain *pub = &w->g[i].pub;
+
+			if (w->scn->guests[i].dom.domid != c->domid)
+				continue;
+			if (c->has_min)
+				pub->min_kib = c->min_kib;
+			if (c->has_max)
+				pub->max_kib = c->max_kib;
+			if (c->has_shares)
+				pub->shares = c->shares;
+			if (pub->min_kib > pub->max_kib)
+				return sim_fail(err, len, "set at %llu ms: dom %u min above max",
+						(unsigned long long)now_ms, c->domid);
+		}
+		w->set_done[k] = true;
+	}
 	for (size_t k = 0; k < w->scn->n_work; k++) {
 		const struct sim_work *wk = &w->scn->work[k];
 
@@ -154,7 +182,7 @@ static void build_snapshot(struct world *w, uint64_t now_ms,
 	for (size_t k = 0; k < scn->n_reserve; k++) {
 		const struct sim_reserve *r = &scn->reserve[k];
 
-		if (w->res_done[k] || r->at_ms > now_ms)
+		if (w->res_done[k] || r->at_ms > now_ms || now_ms >= r->cancel_ms)
 			continue;
 		w->res[w->n_res] = (struct bsched_reservation) {
 			r->id, r->size_kib, r->at_ms };
@@ -168,13 +196,18 @@ static void build_snapshot(struct world *w, uint64_t now_ms,
 	};
 }
 
-static bool target_in_bounds(const struct bsched_domain *d, uint64_t t)
+/* min <= target <= max; below the min only while the guest is below it
+ * and its target rises toward it (never lowered there). @prev_kib is the
+ * target in force before, or what the guest held if there was none. */
+static bool target_in_bounds(const struct bsched_domain *d, uint64_t t,
+			     uint64_t prev_kib)
 {
-	uint64_t hi = d->max_kib;
+	uint64_t hi = d->max_kib, lo;
 
 	if (d->static_max_kib && d->static_max_kib < hi)
 		hi = d->static_max_kib;
-	return t >= (d->min_kib < hi ? d->min_kib : hi) && t <= hi;
+	lo = d->min_kib < hi ? d->min_kib : hi;
+	return (t >= lo || t >= prev_kib) && t <= hi;
 }
 
 static void note_break(struct sim_trace *tr, const char *fmt, ...)
@@ -204,7 +237,8 @@ static int add_row(struct sim_trace *tr, const struct sim_row *row)
 }
 
 /* Does everything promised fit: cooperating targets, what the others hold,
- * built domains, slush and reservations? */
+ * built domains, slush and what the reservations still need (not one
+ * answered impossible; of a granted one, what its domain has yet to take)? */
 static bool promises_fit(const struct world *w, const struct bsched_result *res,
 			 const struct bsched_snapshot *snap)
 {
@@ -213,7 +247,9 @@ static bool promises_fit(const struct world *w, const struct bsched_result *res,
 	if (!(w->scn->cfg.faults & BSCHED_FAULT_NO_SLUSH))
 		sum += w->scn->cfg.slush_kib;
 	for (size_t i = 0; i < snap->n_reservations; i++)
-		sum += snap->reservations[i].size_kib;
+		if (res->answers[i].status != BALLAST_RES_IMPOSSIBLE)
+			sum += snap->reservations[i].size_kib -
+			       w->res_built_kib[w->res_idx[i]];
 	for (size_t i = 0; i < res->n_decisions; i++) {
 		const struct bsched_decision *dec = &res->decisions[i];
 		const struct bsched_domain *d = &snap->domains[i];
@@ -241,10 +277,14 @@ static int publish(struct world *w, uint64_t now_ms,
 		};
 
 		if (g->pub.managed && g->pub.frontend != BSCHED_FE_NONE &&
-		    !target_in_bounds(&g->pub, dec->target_kib))
+		    !target_in_bounds(&g->pub, dec->target_kib,
+				      g->pub.target_kib ? g->pub.target_kib :
+							  g->actual_kib))
 			note_break(tr, "dom %u target %llu outside [min,max] at %llu ms",
 				   dec->domid, (unsigned long long)dec->target_kib,
 				   (unsigned long long)now_ms);
+		g->past_target_kib[(now_ms / w->scn->tick_ms) % SIM_LAG_TICKS] =
+			dec->target_kib;
 		g->pub.target_kib = dec->target_kib;
 		g->pub.maxmem_kib = dec->maxmem_kib;
 		g->pub.uncooperative = dec->uncooperative;
@@ -259,13 +299,43 @@ static int publish(struct world *w, uint64_t now_ms,
 			continue;
 		if (tr->res_first_ms[k][st] == SIM_NEVER_MS)
 			tr->res_first_ms[k][st] = now_ms;
-		if (st == BALLAST_RES_GRANTED) {
-			/* the new domain is built with the reserved memory */
-			w->external_kib += w->scn->reserve[k].size_kib;
-			w->res_done[k] = true;
-		}
+		for (size_t j = 0; st == BALLAST_RES_REFUSED &&
+				   j < res->answers[i].n_refusers; j++)
+			for (size_t g = 0; g < w->scn->n_guests; g++)
+				if (w->scn->guests[g].dom.domid ==
+				    res->answers[i].refusers[j] &&
+				    tr->blamed_first_ms[g] == SIM_NEVER_MS)
+					tr->blamed_first_ms[g] = now_ms;
+		if (st == BALLAST_RES_GRANTED &&
+		    w->res_granted_ms[k] == SIM_NEVER_MS)
+			w->res_granted_ms[k] = now_ms;
 	}
 	return 0;
+}
+
+/*
+ * A granted reservation: the new domain is built with the reserved memory
+ * (at once, or build= KiB a second); the reservation is still asked for
+ * hold= after the grant (ballastd's reservation-hold-ms).
+ */
+static void build_domains(struct world *w, uint64_t now_ms)
+{
+	const struct sim_scenario *scn = w->scn;
+
+	for (size_t k = 0; k < scn->n_reserve; k++) {
+		const struct sim_reserve *r = &scn->reserve[k];
+		uint64_t step = r->build_kib_s * scn->tick_ms / 1000;
+		uint64_t left = r->size_kib - w->res_built_kib[k];
+
+		if (w->res_granted_ms[k] == SIM_NEVER_MS)
+			continue;
+		if (!r->build_kib_s || step > left)
+			step = left;
+		w->res_built_kib[k] += step;
+		w->external_kib += step;
+		if (now_ms >= w->res_granted_ms[k] + r->hold_ms)
+			w->res_done[k] = true;
+	}
 }
 
 static bool frozen(const struct sim_guest *sg, uint64_t now_ms)
@@ -277,7 +347,7 @@ static bool frozen(const struct sim_guest *sg, uint64_t now_ms)
 	return sg->intermittent_ms && (now_ms / sg->intermittent_ms) % 2 == 1;
 }
 
-static void move_guests(struct world *w, uint64_t now_ms)
+static void move_guests(struct world *w, uint64_t now_ms, struct sim_trace *tr)
 {
 	const struct sim_scenario *scn = w->scn;
 
@@ -285,8 +355,16 @@ static void move_guests(struct world *w, uint64_t now_ms)
 		const struct sim_guest *sg = &scn->guests[i];
 		struct guest_rt *g = &w->g[i];
 		uint64_t step = sg->rate_kib_s * scn->tick_ms / 1000;
+		uint64_t lag_ticks = sg->lag_ms / scn->tick_ms;
 		uint64_t t = g->pub.target_kib, lowest, cap, room;
 
+		/* a lagging balloon follows the target of lag ago */
+		if (lag_ticks) {
+			uint64_t now_tick = now_ms / scn->tick_ms;
+
+			t = now_tick < lag_ticks ? 0 :
+			    g->past_target_kib[(now_tick - lag_ticks) % SIM_LAG_TICKS];
+		}
 		if (!g->present || !t || frozen(sg, now_ms))
 			continue;
 		if (g->actual_kib > t) {
@@ -299,11 +377,18 @@ static void move_guests(struct world *w, uint64_t now_ms)
 						 g->actual_kib - lowest : step;
 		} else if (g->actual_kib < t) {
 			cap = g->pub.maxmem_kib < t ? g->pub.maxmem_kib : t;
+			if (sg->ceiling_kib && cap > sg->ceiling_kib)
+				cap = sg->ceiling_kib;
 			room = cap > g->actual_kib ? cap - g->actual_kib : 0;
 			if (room > step)
 				room = step;
-			if (room > host_free(w))
+			if (room > host_free(w)) {
+				note_break(tr, "dom %u asked to grow %llu KiB with %llu KiB free at %llu ms",
+					   sg->dom.domid, (unsigned long long)room,
+					   (unsigned long long)host_free(w),
+					   (unsigned long long)now_ms);
 				room = host_free(w);
+			}
 			g->actual_kib += room;
 		}
 	}
@@ -318,11 +403,13 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 
 	memset(tr, 0, sizeof(*tr));
 	memset(tr->res_first_ms, 0xff, sizeof(tr->res_first_ms));
+	memset(tr->blamed_first_ms, 0xff, sizeof(tr->blamed_first_ms));
 	if (!w || !st) {
 		sim_fail(err, err_len, "out of memory");
 		goto out;
 	}
 	w->scn = scn;
+	memset(w->res_granted_ms, 0xff, sizeof(w->res_granted_ms));
 	for (uint64_t now = 0; now <= scn->duration_ms; now += scn->tick_ms) {
 		struct bsched_snapshot snap;
 		struct bsched_result res;
@@ -343,7 +430,8 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 			sim_fail(err, err_len, "out of memory");
 			goto out;
 		}
-		move_guests(w, now);
+		build_domains(w, now);
+		move_guests(w, now, tr);
 	}
 	rc = 0;
 out:

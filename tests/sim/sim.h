@@ -16,6 +16,8 @@
 #define SIM_MAX_WORK		128
 #define SIM_MAX_RESERVE		16
 #define SIM_MAX_EXPECT		64
+#define SIM_MAX_SET		64
+#define SIM_LAG_TICKS		64	/* lag= covers at most this many ticks */
 #define SIM_NEVER_MS		UINT64_MAX
 #define SIM_ERR_LEN		256
 
@@ -26,8 +28,11 @@ struct sim_guest {
 	uint64_t used_kib;		/* working set at join */
 	uint64_t claim_kib;		/* reported "used" of a liar, 0: honest */
 	uint64_t floor_kib;		/* hidden floor: never gives below */
+	uint64_t ceiling_kib;		/* hidden ceiling: never grows above,
+					 * 0: none */
 	uint64_t told_floor_kib;	/* floor it reports, 0: none */
 	uint64_t overshoot_kib;		/* shrinking, stops this far above target */
+	uint64_t lag_ms;		/* starts toward a new target this late */
 	bool stats;			/* reports statistics at all */
 	uint64_t join_ms, leave_ms;
 	uint64_t stuck_from_ms, stuck_until_ms;	/* balloon frozen in between */
@@ -46,6 +51,18 @@ struct sim_reserve {
 	uint32_t id;
 	uint64_t at_ms;
 	uint64_t size_kib;
+	uint64_t cancel_ms;	/* withdrawn then, unless built; SIM_NEVER_MS */
+	uint64_t hold_ms;	/* granted, still asked for this long */
+	uint64_t build_kib_s;	/* the new domain fills this fast, 0: at once */
+};
+
+/* "set DOM at=T min= max= shares=": the subscription changes at T. */
+struct sim_set {
+	uint32_t domid;
+	uint64_t at_ms;
+	bool has_min, has_max, has_shares;
+	uint64_t min_kib, max_kib;
+	uint32_t shares;
 };
 
 enum sim_expect_kind {
@@ -58,6 +75,12 @@ enum sim_expect_kind {
 	SIM_EX_STABLE,		/* no target changes from t1 on */
 	SIM_EX_FITS,		/* targets + slush + reservations fit, from t1 */
 	SIM_EX_FREE,		/* host free OP value from t1 */
+	SIM_EX_DEMAND,		/* decision.demand_kib OP value at/from t1 */
+	SIM_EX_STUCK,		/* first stuck within [t1, t2] */
+	SIM_EX_NOT_STUCK,	/* not stuck at any tick from t1 */
+	SIM_EX_NEVER_STUCK,
+	SIM_EX_BLAMED,		/* named by a refused answer by t2 */
+	SIM_EX_NEVER_BLAMED,
 };
 
 struct sim_expect {
@@ -82,6 +105,8 @@ struct sim_scenario {
 	size_t n_work;
 	struct sim_reserve reserve[SIM_MAX_RESERVE];
 	size_t n_reserve;
+	struct sim_set set[SIM_MAX_SET];
+	size_t n_set;
 	struct sim_expect expect[SIM_MAX_EXPECT];
 	size_t n_expect;
 };
@@ -101,7 +126,11 @@ struct sim_trace {
 	size_t n_rows, cap_rows;
 	/* per reservation: first time each status was answered */
 	uint64_t res_first_ms[SIM_MAX_RESERVE][4];
-	size_t n_invariant_breaks;	/* min <= target <= max broken */
+	/* per guest: first time a refused answer named it */
+	uint64_t blamed_first_ms[SIM_MAX_GUESTS];
+	/* target bounds broken, or a balloon asked to grow into memory
+	 * that is not free */
+	size_t n_invariant_breaks;
 	char first_break[SIM_ERR_LEN];
 };
 

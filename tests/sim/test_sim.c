@@ -140,6 +140,11 @@ static void test_inaccuracy_compensation_is_needed(void)
 	CU_ASSERT_EQUAL(first_granted_ms("overshoot.scn",
 					 BSCHED_FAULT_NO_INACCURACY_COMPENSATION),
 			SIM_NEVER_MS);
+	/* and with balloons slow to react, the memory is free at the first
+	 * landing only with it */
+	CU_ASSERT_EQUAL(play("reservation-tail.scn", 0, NULL), 0);
+	CU_ASSERT(play("reservation-tail.scn",
+		       BSCHED_FAULT_NO_INACCURACY_COMPENSATION, NULL) > 0);
 }
 
 static void share_unreported(struct bsched_config *cfg)
@@ -226,6 +231,17 @@ static void test_parser_accepts_minimal(void)
 	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G  # c\n"
 					"expect target 1 <= 4G from 0s\n",
 					err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(parse_with_head("dom 1 max=4G actual=1G ceiling=2G lag=2s\n"
+					"reserve 3 at=1s size=1G hold=2s build=1G\n"
+					"cancel 3 at=2s\n"
+					"set 1 at=3s min=1G shares=200\n"
+					"expect stuck 1 between 1s 2s\n"
+					"expect not-stuck 1 from 5s\n"
+					"expect never-stuck 1\n"
+					"expect blamed 1 by 9s\n"
+					"expect never-blamed 1\n"
+					"expect demand 1 >= 1G at 4s\n",
+					err, sizeof(err)), 0);
 }
 
 static void test_parser_config_unreported(void)
@@ -276,6 +292,28 @@ static void test_parser_rejects_hostile(void)
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s\n",
 		"dom 1 max=4G actual=1G\nwork 7 at=1s used=1G\n",
 		"dom 1 max=4G actual=1G\nfrobnicate\n",
+		"dom 1 max=4G actual=1G ceiling=0\n",
+		"dom 1 max=4G actual=1G\ncancel 1 at=1s\n",	/* no such */
+		"dom 1 max=4G actual=1G\nreserve 1 at=5s size=1G\ncancel 1 at=2s\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G\ncancel 1 at=2s\n"
+		"cancel 1 at=3s\n",
+		"dom 1 max=4G actual=1G\nset 1 min=1G\n",		/* no at= */
+		"dom 1 max=4G actual=1G\nset 2 at=1s min=1G\n",
+		"dom 1 max=4G actual=1G\nset 1 at=1s\n",		/* no change */
+		"dom 1 max=4G actual=1G\nset 1 at=1s min=2G max=1G\n",
+		"dom 1 max=4G actual=1G\nset 1 at=1s shares=0\n",
+		"dom 1 max=4G actual=1G\nset 1 at=1s colour=red\n",
+		"dom 1 max=4G actual=1G\nexpect stuck 1 at 1s\n",
+		"dom 1 max=4G actual=1G\nexpect not-stuck 1 by 1s\n",
+		"dom 1 max=4G actual=1G\nexpect never-stuck 1 by 1s\n",
+		"dom 1 max=4G actual=1G\nexpect blamed 1 between 1s 2s\n",
+		"dom 1 max=4G actual=1G\nexpect blamed 2 by 1s\n",
+		"dom 1 max=4G actual=1G\nexpect demand 1 = 1G at 1s\n",
+		"dom 1 max=4G actual=1G lag=64s\n",		/* too many ticks */
+		"dom 1 max=4G actual=1G via=1\nreserve 1 at=1s size=1G build=1G\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G build=0\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G hold=5\n",
+		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G colour=1\n",
 		"",						/* no dom */
 	};
 	char err[SIM_ERR_LEN];

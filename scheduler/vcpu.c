@@ -312,11 +312,17 @@ static void demand(struct bsched_vcpu_work *w,
 	const struct bsched_vcpu_stats *s = &d->stats;
 	uint32_t n = d->online_vcpus ? d->online_vcpus : 1;
 	uint64_t load_pct = s->load_avg1_centi / n;
+	/* lowering also heeds the tasks runnable now: the 1-minute average
+	 * lags a load that just started */
+	uint64_t busy_centi = (uint64_t)s->runnable * 100 > s->load_avg1_centi ?
+			      (uint64_t)s->runnable * 100 : s->load_avg1_centi;
 	bool pressure = s->psi_cpu_some_avg10_centipct >= cfg->raise_psi_centipct ||
 			load_pct > cfg->raise_load_pct;
 	bool idle = s->psi_cpu_some_avg10_centipct < cfg->lower_psi_centipct &&
-		    load_pct < cfg->lower_load_pct && s->runnable < n;
+		    busy_centi / n < cfg->lower_load_pct;
 	uint32_t fit = fit_count(s->load_avg1_centi, cfg->fit_load_pct);
+	uint32_t fit_busy = fit_count(busy_centi > UINT32_MAX ? UINT32_MAX :
+				      (uint32_t)busy_centi, cfg->fit_load_pct);
 
 	w->want = w->cur;
 	w->bound = BSCHED_VCPU_HOLD;
@@ -325,8 +331,8 @@ static void demand(struct bsched_vcpu_work *w,
 	} else if (pressure) {
 		w->want = fit > w->cur ? fit : w->cur + 1;
 		w->bound = BSCHED_VCPU_RAISE;
-	} else if (idle && fit < w->cur) {
-		w->want = fit;
+	} else if (idle && fit_busy < w->cur) {
+		w->want = fit_busy;
 		w->bound = BSCHED_VCPU_LOWER;
 	}
 }

@@ -222,23 +222,52 @@ static int parse_with_head(const char *body, char *err, size_t len)
 	return rc;
 }
 
-/* Without the back-off a guest that cannot take a CPU down is asked again
- * every tick (vcpu-refuses.scn: the target is not back at 3 in between). */
-static void test_vcpu_backoff_is_needed(void)
+/* Plays @file with one processor setting changed; returns the number of
+ * failed checks, or SIZE_MAX if it could not run. */
+static size_t play_vcpu(const char *file,
+			void (*tweak)(struct bsched_vcpu_config *cfg))
 {
 	struct sim_scenario *scn = malloc(sizeof(*scn));
-	char err[SIM_ERR_LEN];
+	char path[512], err[SIM_ERR_LEN];
 	struct sim_trace tr;
+	size_t failed = SIZE_MAX;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
-	CU_ASSERT_EQUAL(play("vcpu-refuses.scn", 0, NULL), 0);
-	CU_ASSERT_EQUAL_FATAL(sim_load(SCENARIO_DIR "/vcpu-refuses.scn", scn,
-				       err, sizeof(err)), 0);
-	scn->vcfg.backoff_ms = 0;
-	CU_ASSERT_EQUAL_FATAL(sim_run(scn, &tr, err, sizeof(err)), 0);
-	CU_ASSERT(sim_check(scn, &tr, NULL) > 0);
-	sim_trace_free(&tr);
+	if (!scn)
+		return SIZE_MAX;
+	snprintf(path, sizeof(path), "%s/%s", SCENARIO_DIR, file);
+	if (sim_load(path, scn, err, sizeof(err)) == 0) {
+		tweak(&scn->vcfg);
+		if (sim_run(scn, &tr, err, sizeof(err)) == 0) {
+			failed = sim_check(scn, &tr, NULL);
+			sim_trace_free(&tr);
+		}
+	}
 	free(scn);
+	return failed;
+}
+
+static void no_backoff(struct bsched_vcpu_config *cfg)
+{
+	cfg->backoff_ms = 0;
+}
+
+static void no_steal_rule(struct bsched_vcpu_config *cfg)
+{
+	cfg->steal_max_centipct = 10000;
+}
+
+/* Without the back-off a guest that cannot take a CPU down is asked again
+ * every tick (vcpu-refuses.scn: the target is not back at 3 in between);
+ * without the steal rule guests on a busy host are raised past what its
+ * pCPUs can run (vcpu-steal.scn). */
+static void test_vcpu_rules_are_needed(void)
+{
+	CU_ASSERT_EQUAL(play("vcpu-refuses.scn", 0, NULL), 0);
+	CU_ASSERT(play_vcpu("vcpu-refuses.scn", no_backoff) > 0);
+	CU_ASSERT(play_vcpu("vcpu-refuses.scn", no_backoff) != SIZE_MAX);
+	CU_ASSERT_EQUAL(play("vcpu-steal.scn", 0, NULL), 0);
+	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) > 0);
+	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) != SIZE_MAX);
 }
 
 static void test_parser_cpus(void)
@@ -448,7 +477,8 @@ int main(void)
 	    !CU_add_test(s, "evidence first is needed",
 			 test_evidence_first_is_needed) ||
 	    !CU_add_test(s, "no surplus ratchet", test_no_surplus_ratchet) ||
-	    !CU_add_test(s, "vCPU back-off is needed", test_vcpu_backoff_is_needed) ||
+	    !CU_add_test(s, "vCPU back-off and steal rule are needed",
+			 test_vcpu_rules_are_needed) ||
 	    !CU_add_test(s, "parser: cpus", test_parser_cpus) ||
 	    !CU_add_test(s, "parser accepts minimal", test_parser_accepts_minimal) ||
 	    !CU_add_test(s, "parser: config unreported",

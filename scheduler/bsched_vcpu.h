@@ -103,7 +103,8 @@ enum bsched_vcpu_bound {
 struct bsched_vcpu_decision {
 	uint32_t domid;
 	uint32_t target_vcpus;	/* cpu/0..target-1 online after this tick */
-	bool target_changed;	/* differs from what is in xenstore now */
+	bool target_changed;	/* differs from what is in xenstore now:
+				 * write it; never for a fixed domain */
 	uint32_t want_vcpus;	/* what the evidence asks for, clamped */
 	uint32_t ideal_vcpus;	/* after contention, before the step */
 	uint32_t step_vcpus;	/* the adaptive step now */

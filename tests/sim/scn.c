@@ -348,10 +348,29 @@ static bool parse_window(char *v, uint64_t *from, uint64_t *until)
 	return parse_time(dash + 1, until) && *until > *from;
 }
 
+/* The guest's vCPU count named @k (vcpus=, maxvcpus=, ...), or NULL. */
+static uint32_t *vcpu_count_key(struct sim_guest *g, const char *k)
+{
+	const struct {
+		const char *key;
+		uint32_t *count;
+	} keys[] = {
+		{ "vcpus", &g->vcpus }, { "maxvcpus", &g->maxvcpus },
+		{ "vcpus_min", &g->vcpus_min }, { "vcpus_max", &g->vcpus_max },
+		{ "pin", &g->pin },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(k, keys[i].key))
+			return keys[i].count;
+	return NULL;
+}
+
 static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		    char *v)
 {
 	struct bsched_domain *d = &g->dom;
+	uint32_t *count;
 	uint64_t n = 0;
 	bool ok;
 
@@ -408,14 +427,9 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_time(v, &g->intermittent_ms) && g->intermittent_ms;
 	} else if (!strcmp(k, "stuck")) {
 		ok = parse_window(v, &g->stuck_from_ms, &g->stuck_until_ms);
-	} else if (!strcmp(k, "vcpus") || !strcmp(k, "maxvcpus") ||
-		   !strcmp(k, "vcpus_min") || !strcmp(k, "vcpus_max") ||
-		   !strcmp(k, "pin")) {
+	} else if ((count = vcpu_count_key(g, k))) {
 		ok = parse_count(v, BALLAST_MAX_VCPUS, &n) && n > 0;
-		*(!strcmp(k, "vcpus") ? &g->vcpus :
-		  !strcmp(k, "maxvcpus") ? &g->maxvcpus :
-		  !strcmp(k, "vcpus_min") ? &g->vcpus_min :
-		  !strcmp(k, "vcpus_max") ? &g->vcpus_max : &g->pin) = (uint32_t)n;
+		*count = (uint32_t)n;
 	} else if (!strcmp(k, "cpu_shares")) {
 		ok = parse_count(v, BALLAST_MAX_SHARES, &n) && n > 0;
 		g->cpu_shares = (uint32_t)n;

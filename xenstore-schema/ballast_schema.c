@@ -18,6 +18,8 @@ static const char *const reservation_words[] = {
 
 static const char *const flag_words[] = { "0", "1", NULL };
 
+static const char *const cpu_availability_words[] = { "online", "offline", NULL };
+
 #define NUM(id_, place_, name_, writer_, unit_, min_, max_) \
 	[id_] = { id_, place_, name_, writer_, unit_, min_, max_, NULL }
 #define WORDS(id_, place_, name_, writer_, words_) \
@@ -96,6 +98,31 @@ const struct ballast_key_info ballast_keys[BALLAST_K__COUNT] = {
 	/* CLOCK_MONOTONIC: the same for every process of one boot */
 	NUM(BALLAST_K_DOM_REPORT_RECEIVED, DOMSTATE, BALLAST_KEY_REPORT_RECEIVED,
 	    DOM0, "ms", 1, BALLAST_MAX_COUNTER),
+	/* vCPUs: the guest's CPU evidence (SCHEMA.md, "vCPUs") */
+	NUM(BALLAST_K_CPUS_ONLINE, DATA, BALLAST_KEY_CPUS_ONLINE, GUEST,
+	    "count", 1, BALLAST_MAX_VCPUS),
+	NUM(BALLAST_K_PSI_CPU_SOME_AVG10, DATA, BALLAST_KEY_PSI_CPU_SOME_AVG10,
+	    GUEST, "0.01%", 0, BALLAST_MAX_CENTIPCT),
+	NUM(BALLAST_K_LOAD_AVG1, DATA, BALLAST_KEY_LOAD_AVG1, GUEST, "0.01",
+	    0, BALLAST_MAX_LOAD_CENTI),
+	NUM(BALLAST_K_RUNNABLE, DATA, BALLAST_KEY_RUNNABLE, GUEST, "count",
+	    0, BALLAST_MAX_TASKS),
+	NUM(BALLAST_K_STEAL, DATA, BALLAST_KEY_STEAL, GUEST, "ms",
+	    0, BALLAST_MAX_COUNTER),
+	NUM(BALLAST_K_CPU_OFFLINE_REFUSALS, DATA,
+	    BALLAST_KEY_CPU_OFFLINE_REFUSALS, GUEST, "count",
+	    0, BALLAST_MAX_COUNTER),
+	/* vCPU 0 is never asked to go offline, so 0 is no vCPU number here */
+	NUM(BALLAST_K_CPU_REFUSED, DATA, BALLAST_KEY_CPU_REFUSED, GUEST,
+	    "count", 1, BALLAST_MAX_VCPUS - 1),
+	NUM(BALLAST_K_POLICY_VCPUS_MIN, POLICY, BALLAST_KEY_VCPUS_MIN, DOM0,
+	    "count", 1, BALLAST_MAX_VCPUS),
+	NUM(BALLAST_K_POLICY_VCPUS_MAX, POLICY, BALLAST_KEY_VCPUS_MAX, DOM0,
+	    "count", 1, BALLAST_MAX_VCPUS),
+	NUM(BALLAST_K_POLICY_CPU_SHARES, POLICY, BALLAST_KEY_CPU_SHARES, DOM0,
+	    "count", 1, BALLAST_MAX_SHARES),
+	WORDS(BALLAST_K_POLICY_VCPU_SCALING, POLICY, BALLAST_KEY_VCPU_SCALING,
+	      DOM0, flag_words),
 };
 
 static const char *const verdict_strs[BALLAST_E__COUNT] = {
@@ -132,6 +159,11 @@ const char *ballast_state_word(enum ballast_state s)
 const char *ballast_reservation_word(enum ballast_reservation_status s)
 {
 	return word_at(reservation_words, BALLAST_RES__COUNT, s);
+}
+
+const char *ballast_cpu_availability_word(enum ballast_cpu_availability a)
+{
+	return word_at(cpu_availability_words, BALLAST_CPU__COUNT, a);
 }
 
 const char *ballast_verdict_str(enum ballast_verdict v)
@@ -181,13 +213,29 @@ static bool word_equals(const char *word, const char *s, size_t len)
 	return word[len] == '\0';
 }
 
+/* @s (@len > 0 bytes) as an index in @words. */
+static enum ballast_verdict match_word(const char *const *words, const char *s,
+				       size_t len, uint64_t *out)
+{
+	unsigned int i;
+
+	if (len > BALLAST_MAX_VALUE_LEN)
+		return BALLAST_E_TOO_LONG;
+	for (i = 0; words[i]; i++) {
+		if (word_equals(words[i], s, len)) {
+			*out = i;
+			return BALLAST_OK;
+		}
+	}
+	return BALLAST_E_UNKNOWN_WORD;
+}
+
 enum ballast_verdict ballast_parse_key(enum ballast_key_id id, const char *s,
 				       size_t len, uint64_t *out)
 {
 	const struct ballast_key_info *k;
 	enum ballast_verdict v;
 	uint64_t value;
-	unsigned int i;
 
 	if ((unsigned int)id >= BALLAST_K__COUNT)
 		return BALLAST_E_UNKNOWN_WORD;
@@ -197,17 +245,8 @@ enum ballast_verdict ballast_parse_key(enum ballast_key_id id, const char *s,
 	if (len == 0)
 		return BALLAST_E_EMPTY;
 
-	if (k->words) {
-		if (len > BALLAST_MAX_VALUE_LEN)
-			return BALLAST_E_TOO_LONG;
-		for (i = 0; k->words[i]; i++) {
-			if (word_equals(k->words[i], s, len)) {
-				*out = i;
-				return BALLAST_OK;
-			}
-		}
-		return BALLAST_E_UNKNOWN_WORD;
-	}
+	if (k->words)
+		return match_word(k->words, s, len, out);
 
 	v = ballast_parse_u64(s, len, &value);
 	if (v != BALLAST_OK)
@@ -218,6 +257,16 @@ enum ballast_verdict ballast_parse_key(enum ballast_key_id id, const char *s,
 		return BALLAST_E_ABOVE_MAX;
 	*out = value;
 	return BALLAST_OK;
+}
+
+enum ballast_verdict ballast_parse_cpu_availability(const char *s, size_t len,
+						    uint64_t *out)
+{
+	if (!s)
+		return BALLAST_E_MISSING;
+	if (len == 0)
+		return BALLAST_E_EMPTY;
+	return match_word(cpu_availability_words, s, len, out);
 }
 
 uint64_t ballast_default_floor_kib(uint64_t size_kib)

@@ -48,6 +48,14 @@
 #define BALLAST_STOCK_STATIC_MAX	"memory/static-max"	/* KiB, dom0 */
 #define BALLAST_STOCK_FEATURE_BALLOON	"control/feature-balloon" /* guest */
 #define BALLAST_STOCK_NAME		"name"			/* the toolstack: xl's domain name */
+/*
+ * cpu/<N>/availability: one node per vCPU up to maxvcpus, "online" or
+ * "offline" (docs/misc/xenstore-paths.pandoc). dom0 writes it as
+ * libxl_set_vcpuonline does, every node in one transaction, vCPUs 0..k-1
+ * online, vCPU 0 always; the guest kernel watches it (SCHEMA.md, "vCPUs").
+ */
+#define BALLAST_STOCK_CPU_DIR		"cpu"
+#define BALLAST_STOCK_CPU_AVAILABILITY_FMT "cpu/%u/availability"
 
 /* dom0 -> guest, under BALLAST_CTL_DIR. */
 #define BALLAST_KEY_TARGET		"target"
@@ -76,6 +84,14 @@
 #define BALLAST_KEY_MAJOR_FAULTS	"major-faults"
 #define BALLAST_KEY_OOM_KILLS		"oom-kills"
 #define BALLAST_KEY_SEQ			"seq"
+/* guest -> dom0 CPU evidence, under BALLAST_DATA_DIR (SCHEMA.md, "vCPUs") */
+#define BALLAST_KEY_CPUS_ONLINE		"cpus-online"
+#define BALLAST_KEY_PSI_CPU_SOME_AVG10	"psi-cpu-some-avg10"
+#define BALLAST_KEY_LOAD_AVG1		"load-avg1"
+#define BALLAST_KEY_RUNNABLE		"runnable"
+#define BALLAST_KEY_STEAL		"steal"
+#define BALLAST_KEY_CPU_OFFLINE_REFUSALS "cpu-offline-refusals"
+#define BALLAST_KEY_CPU_REFUSED		"cpu-refused"
 
 /* dom0 only, under BALLAST_TOOL_DIR. */
 #define BALLAST_TOOL_POLICY	"policy"	/* policy/<domain name>/{min,max,shares} */
@@ -84,6 +100,10 @@
 #define BALLAST_KEY_MIN			"min"
 #define BALLAST_KEY_MAX			"max"
 #define BALLAST_KEY_SHARES		"shares"
+#define BALLAST_KEY_VCPUS_MIN		"vcpus-min"
+#define BALLAST_KEY_VCPUS_MAX		"vcpus-max"
+#define BALLAST_KEY_CPU_SHARES		"cpu-shares"
+#define BALLAST_KEY_VCPU_SCALING	"vcpu-scaling"
 #define BALLAST_KEY_SIZE		"size"
 #define BALLAST_KEY_STATUS		"status"
 /* domain/<domid>/: what ballastd kept in memory, so a restart resumes it */
@@ -105,6 +125,9 @@
 #define BALLAST_MAX_COUNTER		((1ULL << 63) - 1)
 #define BALLAST_MAX_SHARES		1000000ULL
 #define BALLAST_MAX_BOOST_PCT		200ULL	/* the policy's cap on the PSI boost */
+#define BALLAST_MAX_VCPUS		4096ULL	/* Xen's most vCPUs of one domain (HVM: 128) */
+#define BALLAST_MAX_TASKS		4194304ULL	/* Linux PID_MAX_LIMIT */
+#define BALLAST_MAX_LOAD_CENTI		(BALLAST_MAX_TASKS * 100)	/* load average x 100 */
 
 /* Frontend kinds, values of data/ballast/frontend. */
 enum ballast_frontend {
@@ -123,6 +146,14 @@ enum ballast_state {
 	BALLAST_STATE_HOST_REFUSED,	/* "host-refused": Xen gave no frames */
 	BALLAST_STATE_UNLOADING,	/* "unloading": giving every page back */
 	BALLAST_STATE__COUNT
+};
+
+/* Values of cpu/<N>/availability (a stock key: parse with
+ * ballast_parse_cpu_availability()). */
+enum ballast_cpu_availability {
+	BALLAST_CPU_ONLINE = 0,		/* "online" */
+	BALLAST_CPU_OFFLINE,		/* "offline" */
+	BALLAST_CPU__COUNT
 };
 
 /* Reservation status, values of /tool/ballast/reservation/<id>/status. */
@@ -180,6 +211,18 @@ enum ballast_key_id {
 	BALLAST_K_DOM_BOOST,
 	BALLAST_K_DOM_REPORT_SEQ,
 	BALLAST_K_DOM_REPORT_RECEIVED,
+	/* vCPUs (appended: the frontends index reports by these ids) */
+	BALLAST_K_CPUS_ONLINE,
+	BALLAST_K_PSI_CPU_SOME_AVG10,
+	BALLAST_K_LOAD_AVG1,
+	BALLAST_K_RUNNABLE,
+	BALLAST_K_STEAL,
+	BALLAST_K_CPU_OFFLINE_REFUSALS,
+	BALLAST_K_CPU_REFUSED,
+	BALLAST_K_POLICY_VCPUS_MIN,
+	BALLAST_K_POLICY_VCPUS_MAX,
+	BALLAST_K_POLICY_CPU_SHARES,
+	BALLAST_K_POLICY_VCPU_SCALING,
 	BALLAST_K__COUNT
 };
 
@@ -188,7 +231,8 @@ struct ballast_key_info {
 	enum ballast_place place;
 	const char *name;
 	enum ballast_writer writer;
-	const char *unit;		/* "KiB", "KiB/s", "0.01%", "%", "ms", "count", "word" */
+	const char *unit;		/* "KiB", "KiB/s", "0.01%", "%", "ms", "count",
+					 * "0.01" (hundredths), "word" */
 	uint64_t min, max;		/* inclusive, for numbers */
 	const char *const *words;	/* NULL-terminated, for words */
 };
@@ -217,6 +261,15 @@ extern const struct ballast_key_info ballast_keys[BALLAST_K__COUNT];
 const char *ballast_frontend_word(enum ballast_frontend f);
 const char *ballast_state_word(enum ballast_state s);
 const char *ballast_reservation_word(enum ballast_reservation_status s);
+const char *ballast_cpu_availability_word(enum ballast_cpu_availability a);
+
+/*
+ * The value of a cpu/<N>/availability node (a stock key, not in the table):
+ * "online" or "offline" exactly. Returns BALLAST_OK and sets *@out to the
+ * enum ballast_cpu_availability, or the reason (*@out untouched).
+ */
+enum ballast_verdict ballast_parse_cpu_availability(const char *s, size_t len,
+						    uint64_t *out);
 
 /* A short reason, such as "not a decimal number". Never NULL. */
 const char *ballast_verdict_str(enum ballast_verdict v);

@@ -2,7 +2,8 @@
 /*
  * bsched-bench: decision time of bsched_tick for 100, 1,000 and 10,000
  * synthetic domains (a mix of frontends, shares, stats and pressure), as a
- * markdown table. Between ticks the guests move halfway to their targets,
+ * markdown table; the last row adds the processor policy (bsched_vcpu_tick
+ * on the same domains, timed together with the memory tick). Between ticks the guests move halfway to their targets,
  * outside the timed region. Only this program reads a clock.
  */
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "bsched.h"
+#include "bsched_vcpu.h"
 
 #define MIB		1024ULL
 #define GIB		(1024ULL * 1024)
@@ -18,16 +20,57 @@
 struct bench_size {
 	size_t n_domains;
 	int ticks;
+	bool vcpus;		/* the processor policy too */
 };
 
 static const struct bench_size sizes[] = {
-	{ 100, 501 }, { 1000, 201 }, { 10000, 51 },
+	{ 100, 501, false }, { 1000, 201, false }, { 10000, 51, false },
+	{ 10000, 51, true },
 };
 
 static uint64_t lcg(uint64_t *s, uint64_t n)
 {
 	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (*s >> 33) % n;
+}
+
+#define BENCH_PCPUS	512
+
+/* vCPU subscriptions and CPU evidence, some of it busy, some idle. */
+static void make_vcpu_domains(struct bsched_vcpu_domain *v, size_t n,
+			      uint64_t *seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t maxv = 1 + (uint32_t)lcg(seed, 16);
+		uint32_t online = 1 + (uint32_t)lcg(seed, maxv);
+
+		v[i] = (struct bsched_vcpu_domain) {
+			.domid = (uint32_t)(i + 1),
+			.enabled = lcg(seed, 10) != 0,
+			.has_frontend = lcg(seed, 5) != 0,
+			.vcpus_min = 1, .vcpus_max = maxv, .maxvcpus = maxv,
+			.shares = 1 + (uint32_t)lcg(seed, 1000),
+			.online_vcpus = online, .target_vcpus = online,
+			.stats = {
+				.present = lcg(seed, 10) != 0,
+				.load_avg1_centi = (uint32_t)lcg(seed, 200 * maxv),
+				.psi_cpu_some_avg10_centipct =
+					(uint32_t)lcg(seed, 4000),
+				.runnable = (uint32_t)lcg(seed, 2 * maxv),
+			},
+		};
+	}
+}
+
+/* Guests bring their online count to the target. */
+static void move_vcpus(struct bsched_vcpu_domain *v, size_t n,
+		       const struct bsched_vcpu_result *res)
+{
+	for (size_t i = 0; i < n; i++) {
+		v[i].target_vcpus = res->decisions[i].target_vcpus;
+		if (v[i].enabled && v[i].has_frontend)
+			v[i].online_vcpus = v[i].target_vcpus;
+	}
 }
 
 static void make_domains(struct bsched_domain *d, size_t n, uint64_t *seed,
@@ -93,18 +136,24 @@ static uint64_t move_guests(struct bsched_domain *d, size_t n,
 static int run_size(const struct bench_size *sz, uint64_t *seed)
 {
 	struct bsched_domain *d = calloc(sz->n_domains, sizeof(*d));
+	struct bsched_vcpu_domain *v = calloc(sz->n_domains, sizeof(*v));
 	double *ms = calloc(sz->ticks, sizeof(*ms));
 	struct bsched_state *st = bsched_state_new();
+	struct bsched_vcpu_state *vst = bsched_vcpu_state_new();
 	struct bsched_config cfg;
+	struct bsched_vcpu_config vcfg;
 	uint64_t total, held;
 	int rc = -1;
 
-	if (!d || !ms || !st) {
+	if (!d || !v || !ms || !st || !vst) {
 		fprintf(stderr, "out of memory\n");
 		goto out;
 	}
 	bsched_config_defaults(&cfg);
+	bsched_vcpu_config_defaults(&vcfg);
 	make_domains(d, sz->n_domains, seed, &total);
+	if (sz->vcpus)
+		make_vcpu_domains(v, sz->n_domains, seed);
 	held = total - total / 11;
 	for (int t = 0; t < sz->ticks; t++) {
 		struct bsched_snapshot snap = {
@@ -113,29 +162,46 @@ static int run_size(const struct bench_size *sz, uint64_t *seed)
 				  .free_kib = total > held ? total - held : 0 },
 			.domains = d, .n_domains = sz->n_domains,
 		};
+		struct bsched_vcpu_snapshot vsnap = {
+			.now_ms = snap.now_ms, .host_pcpus = BENCH_PCPUS,
+			.domains = v, .n_domains = sz->n_domains,
+		};
 		struct bsched_result res;
+		struct bsched_vcpu_result vres = { 0 };
 		struct timespec a, b;
-		int r;
+		int r, vr = 0;
 
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		r = bsched_tick(st, &cfg, &snap, &res);
+		if (!r && sz->vcpus)
+			vr = bsched_vcpu_tick(vst, &vcfg, &vsnap, &vres);
 		clock_gettime(CLOCK_MONOTONIC, &b);
-		if (r) {
-			fprintf(stderr, "bsched_tick: %d\n", r);
+		if (r || vr) {
+			fprintf(stderr, "bsched_tick: %d, bsched_vcpu_tick: %d\n",
+				r, vr);
+			if (!r)
+				bsched_result_free(&res);
 			goto out;
 		}
 		ms[t] = ms_between(&a, &b);
 		held = move_guests(d, sz->n_domains, &res);
 		bsched_result_free(&res);
+		if (sz->vcpus) {
+			move_vcpus(v, sz->n_domains, &vres);
+			bsched_vcpu_result_free(&vres);
+		}
 	}
 	qsort(ms, sz->ticks, sizeof(*ms), cmp_double);
-	printf("| %6zu | %5d | %9.3f | %9.3f | %9.3f | %s |\n", sz->n_domains,
+	printf("| %6zu%s | %5d | %9.3f | %9.3f | %9.3f | %s |\n", sz->n_domains,
+	       sz->vcpus ? " + vCPUs" : "",
 	       sz->ticks, ms[sz->ticks / 2], ms[sz->ticks * 9 / 10],
 	       ms[sz->ticks - 1], ms[sz->ticks / 2] < GOAL_MS ? "yes" : "NO");
 	rc = 0;
 out:
 	bsched_state_free(st);
+	bsched_vcpu_state_free(vst);
 	free(ms);
+	free(v);
 	free(d);
 	return rc;
 }

@@ -161,6 +161,91 @@ static void test_key_words(void)
 			       "granted");
 }
 
+static void test_vcpu_keys(void)
+{
+	uint64_t v = 99;
+
+	/* a guest has at least vCPU 0 online */
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_CPUS_ONLINE, "0", 1, &v),
+			BALLAST_E_BELOW_MIN);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_CPUS_ONLINE, "4097", 4, &v),
+			BALLAST_E_ABOVE_MAX);
+	/* vCPU 0 is never asked to go offline: it cannot be the refused one */
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_CPU_REFUSED, "0", 1, &v),
+			BALLAST_E_BELOW_MIN);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_CPU_REFUSED, "4096", 4, &v),
+			BALLAST_E_ABOVE_MAX);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_PSI_CPU_SOME_AVG10,
+					  "10001", 5, &v), BALLAST_E_ABOVE_MAX);
+	/* load average in hundredths: "1.50" is not a value, "150" is */
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_LOAD_AVG1, "1.50", 4, &v),
+			BALLAST_E_NOT_NUMBER);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_LOAD_AVG1, "150", 3, &v),
+			BALLAST_OK);
+	CU_ASSERT_EQUAL(v, 150);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_LOAD_AVG1, "419430401", 9,
+					  &v), BALLAST_E_ABOVE_MAX);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_RUNNABLE, "4194305", 7, &v),
+			BALLAST_E_ABOVE_MAX);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_STEAL, "-1", 2, &v),
+			BALLAST_E_SIGN);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_POLICY_VCPUS_MIN, "0", 1,
+					  &v), BALLAST_E_BELOW_MIN);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_POLICY_CPU_SHARES, "0", 1,
+					  &v), BALLAST_E_BELOW_MIN);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_POLICY_VCPU_SCALING, "1", 1,
+					  &v), BALLAST_OK);
+	CU_ASSERT_EQUAL(v, 1);
+	CU_ASSERT_EQUAL(ballast_parse_key(BALLAST_K_POLICY_VCPU_SCALING, "yes",
+					  3, &v), BALLAST_E_UNKNOWN_WORD);
+	/* the frontends' report mask has one bit per key */
+	CU_ASSERT(BALLAST_K__COUNT <= 64);
+	/* evidence comes from the guest, policy overrides from dom0 */
+	CU_ASSERT_EQUAL(ballast_keys[BALLAST_K_STEAL].writer,
+			BALLAST_WRITER_GUEST);
+	CU_ASSERT_EQUAL(ballast_keys[BALLAST_K_CPU_REFUSED].place,
+			BALLAST_PLACE_DATA);
+	CU_ASSERT_EQUAL(ballast_keys[BALLAST_K_POLICY_VCPUS_MAX].writer,
+			BALLAST_WRITER_DOM0);
+	CU_ASSERT_EQUAL(ballast_keys[BALLAST_K_POLICY_VCPUS_MAX].place,
+			BALLAST_PLACE_TOOL_POLICY);
+}
+
+static void test_cpu_availability(void)
+{
+	uint64_t v = 99;
+
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("online", 6, &v),
+			BALLAST_OK);
+	CU_ASSERT_EQUAL(v, BALLAST_CPU_ONLINE);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("offline", 7, &v),
+			BALLAST_OK);
+	CU_ASSERT_EQUAL(v, BALLAST_CPU_OFFLINE);
+	v = 99;
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("onlinex", 7, &v),
+			BALLAST_E_UNKNOWN_WORD);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("onlin", 5, &v),
+			BALLAST_E_UNKNOWN_WORD);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("Online", 6, &v),
+			BALLAST_E_UNKNOWN_WORD);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("online\n", 7, &v),
+			BALLAST_E_UNKNOWN_WORD);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("1", 1, &v),
+			BALLAST_E_UNKNOWN_WORD);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability("", 0, &v),
+			BALLAST_E_EMPTY);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability(NULL, 0, &v),
+			BALLAST_E_MISSING);
+	CU_ASSERT_EQUAL(ballast_parse_cpu_availability(
+				"offlineofflineoffline", 21, &v),
+			BALLAST_E_TOO_LONG);
+	CU_ASSERT_EQUAL(v, 99);
+	CU_ASSERT_STRING_EQUAL(ballast_cpu_availability_word(BALLAST_CPU_OFFLINE),
+			       "offline");
+	CU_ASSERT_STRING_EQUAL(ballast_cpu_availability_word(BALLAST_CPU__COUNT),
+			       "?");
+}
+
 static void test_seq(void)
 {
 	CU_ASSERT_EQUAL(ballast_check_seq(0, 1), BALLAST_OK);
@@ -331,6 +416,8 @@ int main(void)
 	    !CU_add_test(s, "u64 respects len", test_u64_len_is_respected) ||
 	    !CU_add_test(s, "key ranges", test_key_ranges) ||
 	    !CU_add_test(s, "key words", test_key_words) ||
+	    !CU_add_test(s, "vCPU keys", test_vcpu_keys) ||
+	    !CU_add_test(s, "cpu availability words", test_cpu_availability) ||
 	    !CU_add_test(s, "sequence numbers", test_seq) ||
 	    !CU_add_test(s, "verdict strings distinct", test_verdict_strings_distinct) ||
 	    !CU_add_test(s, "key names unique per place", test_key_names_unique_per_place) ||

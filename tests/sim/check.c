@@ -74,12 +74,17 @@ static bool check_value(const struct sim_scenario *scn,
 			continue;
 		if (e->kind != SIM_EX_FREE && row_domid(scn, r) != e->id)
 			continue;
+		if ((e->kind == SIM_EX_VCPUS || e->kind == SIM_EX_ONLINE) &&
+		    !r->has_cpu)
+			continue;
 		if (!e->from && at_ms != SIM_NEVER_MS && r->time_ms != at_ms)
 			break;
 		at_ms = r->time_ms;
 		v = e->kind == SIM_EX_TARGET ? r->dec.target_kib :
 		    e->kind == SIM_EX_ACTUAL ? r->actual_kib :
-		    e->kind == SIM_EX_DEMAND ? r->dec.demand_kib : r->host_free_kib;
+		    e->kind == SIM_EX_DEMAND ? r->dec.demand_kib :
+		    e->kind == SIM_EX_VCPUS ? r->vdec.target_vcpus :
+		    e->kind == SIM_EX_ONLINE ? r->online_vcpus : r->host_free_kib;
 		any = true;
 		if (!compare(e, v)) {
 			*seen = v;
@@ -155,12 +160,30 @@ static bool check_one(const struct sim_scenario *scn, const struct sim_trace *tr
 		snprintf(why, len, "saw %llu KiB (or no tick)",
 			 (unsigned long long)seen);
 		return false;
+	case SIM_EX_VCPUS:
+	case SIM_EX_ONLINE:
+		if (check_value(scn, tr, e, &seen))
+			return true;
+		snprintf(why, len, "saw %llu vCPUs (or no tick)",
+			 (unsigned long long)seen);
+		return false;
+	case SIM_EX_VCPU_REFUSED:
+		t = SIM_NEVER_MS;
+		for (size_t i = 0; i < tr->n_rows && t == SIM_NEVER_MS; i++)
+			if (row_domid(scn, &tr->rows[i]) == e->id &&
+			    tr->rows[i].has_cpu && tr->rows[i].vdec.refused)
+				t = tr->rows[i].time_ms;
+		snprintf(why, len, "first refused at %lld ms", ms_or_minus_one(t));
+		return t <= e->t2_ms;
+	case SIM_EX_VCPU_STABLE:
 	case SIM_EX_STABLE:
 	case SIM_EX_FITS:
 		for (size_t i = 0; i < tr->n_rows; i++) {
 			const struct sim_row *r = &tr->rows[i];
 			bool bad = e->kind == SIM_EX_STABLE ? r->dec.target_changed :
-							      !r->fits;
+				   e->kind == SIM_EX_VCPU_STABLE ?
+					r->has_cpu && r->vdec.target_changed :
+				   !r->fits;
 
 			if (r->time_ms > e->t1_ms && bad) {
 				snprintf(why, len, "dom %u at %llu ms",

@@ -1,6 +1,6 @@
 # tests/sim: the simulator (ballast-sim, run by `make sim`) and the CUnit
 # suite that plays every scenario and asserts its expectations.
-SIM_CORE_OBJS := $(addprefix $(B)/tests/sim/,scn.o sim.o check.o)
+SIM_CORE_OBJS := $(addprefix $(B)/tests/sim/,scn.o sim.o check.o cpu.o)
 SIM_BIN := $(B)/tests/sim/ballast-sim
 
 $(SIM_BIN): $(B)/tests/sim/main.o $(SIM_CORE_OBJS) $(BSCHED_LIB) $(SCHEMA_LIB)

@@ -261,6 +261,51 @@ static int do_config(struct parser *p)
 	return 0;
 }
 
+/* "cpus pcpus=N [overcommit=PCT] [cooldown=TIME] [settle=TIME] [step=N]
+ * [backoff=TIME]": the processor policy runs, on a host of N pCPUs. */
+static int do_cpus(struct parser *p)
+{
+	struct bsched_vcpu_config *c = &p->scn->vcfg;
+	const char *why;
+	uint64_t n = 0;
+	char *k, *v;
+
+	if (p->scn->cpus)
+		return fail(p, "cpus: given twice");
+	for (size_t i = 1; i < p->n_tok; i++) {
+		bool ok;
+
+		if (!split_kv(p->tok[i], &k, &v))
+			return fail(p, "expected key=value, got '%s'", p->tok[i]);
+		if (!strcmp(k, "pcpus")) {
+			ok = parse_count(v, 65536, &n) && n > 0;
+			p->scn->pcpus = (uint32_t)n;
+		} else if (!strcmp(k, "overcommit")) {
+			ok = parse_count(v, 10000, &n);
+			c->overcommit_pct = (uint32_t)n;
+		} else if (!strcmp(k, "step")) {
+			ok = parse_count(v, BALLAST_MAX_VCPUS, &n);
+			c->step_max = (uint32_t)n;
+		} else if (!strcmp(k, "cooldown")) {
+			ok = parse_time(v, &c->cooldown_ms);
+		} else if (!strcmp(k, "settle")) {
+			ok = parse_time(v, &c->settle_ms);
+		} else if (!strcmp(k, "backoff")) {
+			ok = parse_time(v, &c->backoff_ms);
+		} else {
+			return fail(p, "cpus: unknown key '%s'", k);
+		}
+		if (!ok)
+			return fail(p, "cpus: bad value '%s' for %s", v, k);
+	}
+	if (!p->scn->pcpus)
+		return fail(p, "cpus: pcpus= is required");
+	if (bsched_vcpu_config_validate(c, &why))
+		return fail(p, "cpus: %s", why);
+	p->scn->cpus = true;
+	return 0;
+}
+
 static struct sim_guest *find_guest(struct sim_scenario *scn, uint64_t domid)
 {
 	for (size_t i = 0; i < scn->n_guests; i++)
@@ -303,10 +348,29 @@ static bool parse_window(char *v, uint64_t *from, uint64_t *until)
 	return parse_time(dash + 1, until) && *until > *from;
 }
 
+/* The guest's vCPU count named @k (vcpus=, maxvcpus=, ...), or NULL. */
+static uint32_t *vcpu_count_key(struct sim_guest *g, const char *k)
+{
+	const struct {
+		const char *key;
+		uint32_t *count;
+	} keys[] = {
+		{ "vcpus", &g->vcpus }, { "maxvcpus", &g->maxvcpus },
+		{ "vcpus_min", &g->vcpus_min }, { "vcpus_max", &g->vcpus_max },
+		{ "pin", &g->pin },
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!strcmp(k, keys[i].key))
+			return keys[i].count;
+	return NULL;
+}
+
 static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		    char *v)
 {
 	struct bsched_domain *d = &g->dom;
+	uint32_t *count;
 	uint64_t n = 0;
 	bool ok;
 
@@ -363,6 +427,14 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_time(v, &g->intermittent_ms) && g->intermittent_ms;
 	} else if (!strcmp(k, "stuck")) {
 		ok = parse_window(v, &g->stuck_from_ms, &g->stuck_until_ms);
+	} else if ((count = vcpu_count_key(g, k))) {
+		ok = parse_count(v, BALLAST_MAX_VCPUS, &n) && n > 0;
+		*count = (uint32_t)n;
+	} else if (!strcmp(k, "cpu_shares")) {
+		ok = parse_count(v, BALLAST_MAX_SHARES, &n) && n > 0;
+		g->cpu_shares = (uint32_t)n;
+	} else if (!strcmp(k, "vcpu_scaling")) {
+		ok = parse_bool(v, &g->vcpu_scaling);
 	} else {
 		return fail(p, "dom: unknown key '%s'", k);
 	}
@@ -391,6 +463,8 @@ static int do_dom(struct parser *p)
 		.leave_ms = SIM_NEVER_MS,
 		.stuck_from_ms = SIM_NEVER_MS,
 		.stuck_until_ms = SIM_NEVER_MS,
+		.vcpus = 1, .vcpus_min = 1, .cpu_shares = 100,
+		.vcpu_scaling = true,
 	};
 	for (size_t i = 2; i < p->n_tok; i++) {
 		if (!split_kv(p->tok[i], &k, &v))
@@ -410,6 +484,13 @@ static int do_dom(struct parser *p)
 		g->used_kib = g->actual_kib / 2;
 	if (g->leave_ms <= g->join_ms)
 		return fail(p, "dom: leaves before it joins");
+	if (!g->maxvcpus)
+		g->maxvcpus = g->vcpus;
+	if (!g->vcpus_max)
+		g->vcpus_max = g->maxvcpus;
+	if (g->vcpus > g->maxvcpus || g->vcpus_min > g->vcpus_max ||
+	    g->pin > g->maxvcpus)
+		return fail(p, "dom: need vcpus <= maxvcpus, vcpus_min <= vcpus_max, pin <= maxvcpus");
 	g->dom.maxmem_kib = g->dom.static_max_kib;
 	scn->n_guests++;
 	return 0;
@@ -457,6 +538,36 @@ static int do_timed(struct parser *p, bool reserve)
 	scn->work[scn->n_work++] = (struct sim_work) { (uint32_t)id, at, size };
 	return 0;
 }
+/* "load ID at=TIME threads=N": guest ID runs N CPU-bound threads from TIME. */
+static int do_load(struct parser *p)
+{
+	struct sim_scenario *scn = p->scn;
+	uint64_t id, at = SIM_NEVER_MS, threads = 0;
+	bool have_threads = false;
+	char *k, *v;
+
+	if (p->n_tok != 4 || !parse_count(p->tok[1], UINT32_MAX, &id))
+		return fail(p, "load: need ID at=TIME threads=N");
+	for (size_t i = 2; i < p->n_tok; i++) {
+		if (!split_kv(p->tok[i], &k, &v))
+			return fail(p, "expected key=value, got '%s'", p->tok[i]);
+		if (!strcmp(k, "at") ? !parse_time(v, &at) :
+		    !strcmp(k, "threads") ?
+			!(have_threads = parse_count(v, BALLAST_MAX_TASKS, &threads)) :
+		    true)
+			return fail(p, "load: bad '%s'", k);
+	}
+	if (at == SIM_NEVER_MS || !have_threads)
+		return fail(p, "load: at= and threads= are required");
+	if (!find_guest(scn, id))
+		return fail(p, "load: no dom %llu", (unsigned long long)id);
+	if (scn->n_load == SIM_MAX_LOAD)
+		return fail(p, "load: too many");
+	scn->load[scn->n_load++] = (struct sim_load) {
+		(uint32_t)id, at, (uint32_t)threads };
+	return 0;
+}
+
 /* "cancel RESID at=TIME": the reservation is withdrawn at TIME. */
 static int do_cancel(struct parser *p)
 {
@@ -619,6 +730,9 @@ static int do_expect(struct parser *p)
 		{ "stuck", SIM_EX_STUCK }, { "not-stuck", SIM_EX_NOT_STUCK },
 		{ "never-stuck", SIM_EX_NEVER_STUCK },
 		{ "blamed", SIM_EX_BLAMED }, { "never-blamed", SIM_EX_NEVER_BLAMED },
+		{ "vcpus", SIM_EX_VCPUS }, { "online", SIM_EX_ONLINE },
+		{ "vcpu-refused", SIM_EX_VCPU_REFUSED },
+		{ "vcpus-stable", SIM_EX_VCPU_STABLE },
 	};
 	struct sim_scenario *scn = p->scn;
 	struct sim_expect *e;
@@ -663,6 +777,22 @@ static int do_expect(struct parser *p)
 			return -1;
 		e->from = true;
 		break;
+	case SIM_EX_VCPUS:
+	case SIM_EX_ONLINE:
+		/* a count, not a size: no suffix */
+		if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id) ||
+		    expect_cmp(p, e, 3))
+			return -1;
+		if (!parse_count(p->tok[4], BALLAST_MAX_VCPUS, &e->value_kib))
+			return fail(p, "expect %s: bad count '%s'", p->tok[1],
+				    p->tok[4]);
+		break;
+	case SIM_EX_VCPU_REFUSED:
+		if (p->n_tok != 5 || need_dom(p, p->tok[2], &e->id) ||
+		    strcmp(p->tok[3], "by") || !parse_time(p->tok[4], &e->t2_ms))
+			return fail(p, "expect vcpu-refused DOM by TIME");
+		break;
+	case SIM_EX_VCPU_STABLE:
 	case SIM_EX_STABLE:
 	case SIM_EX_FITS:
 		if (p->n_tok != 4 || strcmp(p->tok[2], "from") ||
@@ -695,6 +825,10 @@ static int do_line(struct parser *p)
 		return do_cancel(p);
 	if (!strcmp(d, "set"))
 		return do_set(p);
+	if (!strcmp(d, "cpus"))
+		return do_cpus(p);
+	if (!strcmp(d, "load"))
+		return do_load(p);
 	if (!strcmp(d, "expect"))
 		return do_expect(p);
 	return fail(p, "unknown directive '%s'", d);
@@ -721,6 +855,13 @@ static int check_refs(struct parser *p)
 {
 	const struct sim_scenario *scn = p->scn;
 
+	for (size_t i = 0; !scn->cpus && i < scn->n_expect; i++)
+		if (scn->expect[i].kind >= SIM_EX_VCPUS)
+			return fail(p, "expect %s needs a cpus directive",
+				    scn->expect[i].kind == SIM_EX_ONLINE ? "online" :
+				    "vcpus");
+	if (!scn->cpus && scn->n_load)
+		return fail(p, "load needs a cpus directive");
 	for (size_t i = 0; i < scn->n_guests; i++) {
 		const struct sim_guest *g = &scn->guests[i];
 
@@ -745,6 +886,7 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	memset(scn, 0, sizeof(*scn));
 	snprintf(scn->name, sizeof(scn->name), "%s", name);
 	bsched_config_defaults(&scn->cfg);
+	bsched_vcpu_config_defaults(&scn->vcfg);
 	while (*text) {
 		const char *nl = strchr(text, '\n');
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);

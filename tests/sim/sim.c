@@ -210,7 +210,7 @@ static bool target_in_bounds(const struct bsched_domain *d, uint64_t t,
 	return (t >= lo || t >= prev_kib) && t <= hi;
 }
 
-static void note_break(struct sim_trace *tr, const char *fmt, ...)
+void sim_note_break(struct sim_trace *tr, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -280,7 +280,7 @@ static int publish(struct world *w, uint64_t now_ms,
 		    !target_in_bounds(&g->pub, dec->target_kib,
 				      g->pub.target_kib ? g->pub.target_kib :
 							  g->actual_kib))
-			note_break(tr, "dom %u target %llu outside [min,max] at %llu ms",
+			sim_note_break(tr, "dom %u target %llu outside [min,max] at %llu ms",
 				   dec->domid, (unsigned long long)dec->target_kib,
 				   (unsigned long long)now_ms);
 		g->past_target_kib[(now_ms / w->scn->tick_ms) % SIM_LAG_TICKS] =
@@ -383,7 +383,7 @@ static void move_guests(struct world *w, uint64_t now_ms, struct sim_trace *tr)
 			if (room > step)
 				room = step;
 			if (room > host_free(w)) {
-				note_break(tr, "dom %u asked to grow %llu KiB with %llu KiB free at %llu ms",
+				sim_note_break(tr, "dom %u asked to grow %llu KiB with %llu KiB free at %llu ms",
 					   sg->dom.domid, (unsigned long long)room,
 					   (unsigned long long)host_free(w),
 					   (unsigned long long)now_ms);
@@ -399,12 +399,13 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 {
 	struct world *w = calloc(1, sizeof(*w));
 	struct bsched_state *st = bsched_state_new();
+	struct sim_cpu *cpu = scn->cpus ? sim_cpu_new(scn) : NULL;
 	int rc = -1;
 
 	memset(tr, 0, sizeof(*tr));
 	memset(tr->res_first_ms, 0xff, sizeof(tr->res_first_ms));
 	memset(tr->blamed_first_ms, 0xff, sizeof(tr->blamed_first_ms));
-	if (!w || !st) {
+	if (!w || !st || (scn->cpus && !cpu)) {
 		sim_fail(err, err_len, "out of memory");
 		goto out;
 	}
@@ -413,6 +414,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 	for (uint64_t now = 0; now <= scn->duration_ms; now += scn->tick_ms) {
 		struct bsched_snapshot snap;
 		struct bsched_result res;
+		size_t first_row = tr->n_rows;
 		int r;
 
 		if (membership(w, tr, now, err, err_len))
@@ -430,6 +432,9 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 			sim_fail(err, err_len, "out of memory");
 			goto out;
 		}
+		if (cpu && sim_cpu_step(cpu, now, tr->rows + first_row,
+					tr->n_rows - first_row, tr, err, err_len))
+			goto out;
 		build_domains(w, now);
 		move_guests(w, now, tr);
 	}
@@ -437,6 +442,7 @@ int sim_run(const struct sim_scenario *scn, struct sim_trace *tr, char *err,
 out:
 	if (rc)
 		sim_trace_free(tr);
+	sim_cpu_free(cpu);
 	bsched_state_free(st);
 	free(w);
 	return rc;
@@ -454,12 +460,12 @@ int sim_write_csv(const struct sim_scenario *scn, const struct sim_trace *tr,
 {
 	fprintf(f, "time_ms,domid,name,target_kib,actual_kib,min_kib,max_kib,"
 		   "demand_kib,ideal_kib,maxmem_kib,bound,stuck,uncooperative,"
-		   "host_free_kib\n");
+		   "host_free_kib,vcpus_target,vcpus_online,threads,vcpu_bound\n");
 	for (size_t i = 0; i < tr->n_rows; i++) {
 		const struct sim_row *r = &tr->rows[i];
 		const struct bsched_domain *d = &scn->guests[r->guest].dom;
 
-		fprintf(f, "%llu,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,%d,%d,%llu\n",
+		fprintf(f, "%llu,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%s,%d,%d,%llu,",
 			(unsigned long long)r->time_ms, d->domid,
 			d->name[0] ? d->name : "-",
 			(unsigned long long)r->dec.target_kib,
@@ -472,6 +478,12 @@ int sim_write_csv(const struct sim_scenario *scn, const struct sim_trace *tr,
 			bsched_bound_str(r->dec.bound), r->dec.stuck,
 			r->dec.uncooperative,
 			(unsigned long long)r->host_free_kib);
+		if (r->has_cpu)
+			fprintf(f, "%u,%u,%u,%s\n", r->vdec.target_vcpus,
+				r->online_vcpus, r->threads,
+				bsched_vcpu_bound_str(r->vdec.bound));
+		else
+			fprintf(f, ",,,\n");
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -11,12 +11,14 @@
 #include <stdio.h>
 
 #include "bsched.h"
+#include "bsched_vcpu.h"
 
 #define SIM_MAX_GUESTS		32
 #define SIM_MAX_WORK		128
 #define SIM_MAX_RESERVE		16
 #define SIM_MAX_EXPECT		64
 #define SIM_MAX_SET		64
+#define SIM_MAX_LOAD		128
 #define SIM_LAG_TICKS		64	/* lag= covers at most this many ticks */
 #define SIM_NEVER_MS		UINT64_MAX
 #define SIM_ERR_LEN		256
@@ -39,6 +41,21 @@ struct sim_guest {
 	uint64_t intermittent_ms;	/* frozen every other period, 0: never */
 	bool has_via;			/* built from reservation via_res when */
 	uint32_t via_res;		/* it is granted (join= is ignored) */
+	/* processors (cpu.c), with a `cpus` directive */
+	uint32_t vcpus;			/* online at start */
+	uint32_t maxvcpus;
+	uint32_t vcpus_min, vcpus_max;
+	uint32_t cpu_shares;
+	bool vcpu_scaling;		/* the policy may change its count */
+	uint32_t pin;			/* cannot take its count below this
+					 * (a CPU that cannot be offlined), 0 */
+};
+
+/* "load ID at=T threads=N": N CPU-bound threads from T on. */
+struct sim_load {
+	uint32_t domid;
+	uint64_t at_ms;
+	uint32_t threads;
 };
 
 struct sim_work {
@@ -81,6 +98,10 @@ enum sim_expect_kind {
 	SIM_EX_NEVER_STUCK,
 	SIM_EX_BLAMED,		/* named by a refused answer by t2 */
 	SIM_EX_NEVER_BLAMED,
+	SIM_EX_VCPUS,		/* vCPU target OP count at/from t1 */
+	SIM_EX_ONLINE,		/* vCPUs online in Xen OP count at/from t1 */
+	SIM_EX_VCPU_REFUSED,	/* a vCPU change first refused by t2 */
+	SIM_EX_VCPU_STABLE,	/* no vCPU target changes from t1 on */
 };
 
 struct sim_expect {
@@ -109,6 +130,12 @@ struct sim_scenario {
 	size_t n_set;
 	struct sim_expect expect[SIM_MAX_EXPECT];
 	size_t n_expect;
+	/* processors: off unless a `cpus` directive is given */
+	bool cpus;
+	uint32_t pcpus;
+	struct bsched_vcpu_config vcfg;
+	struct sim_load load[SIM_MAX_LOAD];
+	size_t n_load;
 };
 
 /* One trace row: a present domain at one tick. */
@@ -119,6 +146,11 @@ struct sim_row {
 	uint64_t actual_kib;
 	uint64_t host_free_kib;
 	bool fits;			/* targets + slush + reservations <= total */
+	/* processors, when the scenario has them */
+	bool has_cpu;
+	struct bsched_vcpu_decision vdec;
+	uint32_t online_vcpus;		/* in Xen, when the decision was made */
+	uint32_t threads;
 };
 
 struct sim_trace {
@@ -133,6 +165,21 @@ struct sim_trace {
 	size_t n_invariant_breaks;
 	char first_break[SIM_ERR_LEN];
 };
+
+/* Counts a broken invariant; the first one's text is kept. */
+void sim_note_break(struct sim_trace *tr, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The guests' processors (cpu.c): the CPU model and the processor policy,
+ * one step per tick after the memory decision. */
+struct sim_cpu;
+struct sim_cpu *sim_cpu_new(const struct sim_scenario *scn);
+void sim_cpu_free(struct sim_cpu *c);
+/* Decide for the @n rows this tick added (present guests, in order), fill
+ * their processor fields, then let the guests follow for one tick.
+ * Returns 0, or -1 with a reason in @err. */
+int sim_cpu_step(struct sim_cpu *c, uint64_t now_ms, struct sim_row *rows,
+		 size_t n, struct sim_trace *tr, char *err, size_t err_len);
 
 /* Parse scenario text. Returns 0, or -1 with "LINE: reason" in @err. */
 int sim_parse(const char *text, const char *name, struct sim_scenario *scn,

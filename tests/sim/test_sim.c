@@ -222,6 +222,91 @@ static int parse_with_head(const char *body, char *err, size_t len)
 	return rc;
 }
 
+/* Plays @file with one processor setting changed; returns the number of
+ * failed checks, or SIZE_MAX if it could not run. */
+static size_t play_vcpu(const char *file,
+			void (*tweak)(struct bsched_vcpu_config *cfg))
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char path[512], err[SIM_ERR_LEN];
+	struct sim_trace tr;
+	size_t failed = SIZE_MAX;
+
+	if (!scn)
+		return SIZE_MAX;
+	snprintf(path, sizeof(path), "%s/%s", SCENARIO_DIR, file);
+	if (sim_load(path, scn, err, sizeof(err)) == 0) {
+		tweak(&scn->vcfg);
+		if (sim_run(scn, &tr, err, sizeof(err)) == 0) {
+			failed = sim_check(scn, &tr, NULL);
+			sim_trace_free(&tr);
+		}
+	}
+	free(scn);
+	return failed;
+}
+
+static void no_backoff(struct bsched_vcpu_config *cfg)
+{
+	cfg->backoff_ms = 0;
+}
+
+static void no_steal_rule(struct bsched_vcpu_config *cfg)
+{
+	cfg->steal_max_centipct = 10000;
+}
+
+/* Without the back-off a guest that cannot take a CPU down is asked again
+ * every tick (vcpu-refuses.scn: the target is not back at 3 in between);
+ * without the steal rule guests on a busy host are raised past what its
+ * pCPUs can run (vcpu-steal.scn). */
+static void test_vcpu_rules_are_needed(void)
+{
+	CU_ASSERT_EQUAL(play("vcpu-refuses.scn", 0, NULL), 0);
+	CU_ASSERT(play_vcpu("vcpu-refuses.scn", no_backoff) > 0);
+	CU_ASSERT(play_vcpu("vcpu-refuses.scn", no_backoff) != SIZE_MAX);
+	CU_ASSERT_EQUAL(play("vcpu-steal.scn", 0, NULL), 0);
+	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) > 0);
+	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) != SIZE_MAX);
+}
+
+static void test_parser_cpus(void)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char err[SIM_ERR_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
+	CU_ASSERT_EQUAL_FATAL(sim_parse("host total=8G\nrun duration=1s tick=1s\n"
+					"cpus pcpus=6 overcommit=150 step=2 cooldown=5s\n"
+					"dom 1 max=4G actual=1G vcpus=2 maxvcpus=8 "
+					"vcpus_min=2 cpu_shares=300 pin=3\n"
+					"dom 2 max=4G actual=1G vcpu_scaling=no\n"
+					"load 1 at=2s threads=5\n"
+					"expect vcpus 1 >= 2 from 0s\n"
+					"expect online 1 <= 8 at 1s\n"
+					"expect vcpu-refused 1 by 9s\n"
+					"expect vcpus-stable from 3s\n", "t", scn,
+					err, sizeof(err)), 0);
+	CU_ASSERT(scn->cpus);
+	CU_ASSERT_EQUAL(scn->pcpus, 6);
+	CU_ASSERT_EQUAL(scn->vcfg.overcommit_pct, 150);
+	CU_ASSERT_EQUAL(scn->vcfg.step_max, 2);
+	CU_ASSERT_EQUAL(scn->vcfg.cooldown_ms, 5000);
+	CU_ASSERT_EQUAL(scn->guests[0].vcpus, 2);
+	CU_ASSERT_EQUAL(scn->guests[0].maxvcpus, 8);
+	CU_ASSERT_EQUAL(scn->guests[0].vcpus_max, 8);
+	CU_ASSERT_EQUAL(scn->guests[0].cpu_shares, 300);
+	CU_ASSERT_EQUAL(scn->guests[0].pin, 3);
+	/* defaults: 1 vCPU of 1, scaling on */
+	CU_ASSERT_EQUAL(scn->guests[1].vcpus, 1);
+	CU_ASSERT_EQUAL(scn->guests[1].maxvcpus, 1);
+	CU_ASSERT_FALSE(scn->guests[1].vcpu_scaling);
+	CU_ASSERT_EQUAL(scn->n_load, 1);
+	CU_ASSERT_EQUAL(scn->load[0].threads, 5);
+	CU_ASSERT_EQUAL(scn->expect[0].value_kib, 2);	/* a count, no unit */
+	free(scn);
+}
+
 static void test_parser_accepts_minimal(void)
 {
 	char err[SIM_ERR_LEN] = "";
@@ -314,6 +399,25 @@ static void test_parser_rejects_hostile(void)
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G build=0\n",
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G hold=5\n",
 		"dom 1 max=4G actual=1G\nreserve 1 at=1s size=1G colour=1\n",
+		"dom 1 max=4G actual=1G\nload 1 at=1s threads=2\n",	/* no cpus */
+		"dom 1 max=4G actual=1G\nexpect vcpus 1 >= 1 at 1s\n",
+		"cpus\ndom 1 max=4G actual=1G\n",		/* no pcpus */
+		"cpus pcpus=0\ndom 1 max=4G actual=1G\n",
+		"cpus pcpus=4\ncpus pcpus=4\ndom 1 max=4G actual=1G\n",
+		"cpus pcpus=4 overcommit=0\ndom 1 max=4G actual=1G\n",
+		"cpus pcpus=4 step=0\ndom 1 max=4G actual=1G\n",
+		"cpus pcpus=4 colour=1\ndom 1 max=4G actual=1G\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G vcpus=0\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G vcpus=3 maxvcpus=2\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G maxvcpus=4 vcpus_min=3 vcpus_max=2\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G maxvcpus=4 pin=5\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G vcpus=4097\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G cpu_shares=0\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G\nload 2 at=1s threads=1\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G\nload 1 at=1s\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G\nload 1 threads=1 at=1\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G\nexpect vcpus 1 >= 1M at 1s\n",
+		"cpus pcpus=4\ndom 1 max=4G actual=1G\nexpect vcpu-refused 1 at 1s\n",
 		"",						/* no dom */
 	};
 	char err[SIM_ERR_LEN];
@@ -373,6 +477,9 @@ int main(void)
 	    !CU_add_test(s, "evidence first is needed",
 			 test_evidence_first_is_needed) ||
 	    !CU_add_test(s, "no surplus ratchet", test_no_surplus_ratchet) ||
+	    !CU_add_test(s, "vCPU back-off and steal rule are needed",
+			 test_vcpu_rules_are_needed) ||
+	    !CU_add_test(s, "parser: cpus", test_parser_cpus) ||
 	    !CU_add_test(s, "parser accepts minimal", test_parser_accepts_minimal) ||
 	    !CU_add_test(s, "parser: config unreported",
 			 test_parser_config_unreported) ||

@@ -509,6 +509,53 @@ static void test_rate_bounds_and_units(void)
 	CU_ASSERT_EQUAL(bcore_rate_kib_s(&c, 128), 1024);
 }
 
+/*
+ * What root sets via sysfs, module parameters or the agent's options is
+ * checked like what dom0 writes, and no conversion of it wraps.
+ */
+static void test_root_values_validated_no_wrap(void)
+{
+	struct bcore_config cfg;
+	struct breport_stats s;
+	struct fake_world w;
+	struct bcore c;
+	uint64_t v;
+
+	setup(&c, &w);
+	/* (2^64 - 1) KiB/s * 1000 ms wrapped to a small rate */
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, UINT64_MAX), UINT32_MAX);
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, UINT64_MAX / 999), UINT32_MAX);
+	CU_ASSERT(bcore_kib_s_to_rate(&c, 1ULL << 62) >=
+		  bcore_kib_s_to_rate(&c, 1ULL << 40));
+	CU_ASSERT_EQUAL(bcore_check_rate_kib_s(3), BALLAST_E_BELOW_MIN);
+	CU_ASSERT_EQUAL(bcore_check_rate_kib_s(4), BALLAST_OK);
+	CU_ASSERT_EQUAL(bcore_check_rate_kib_s(BALLAST_MAX_RATE_KIB_S), BALLAST_OK);
+	CU_ASSERT_EQUAL(bcore_check_rate_kib_s(BALLAST_MAX_RATE_KIB_S + 1),
+			BALLAST_E_ABOVE_MAX);
+	CU_ASSERT_EQUAL(bcore_check_floor_kib(0), BALLAST_OK);
+	CU_ASSERT_EQUAL(bcore_check_floor_kib(BALLAST_MAX_MEMORY_KIB), BALLAST_OK);
+	CU_ASSERT_EQUAL(bcore_check_floor_kib(BALLAST_MAX_MEMORY_KIB + 1),
+			BALLAST_E_ABOVE_MAX);
+
+	/* a floor whose KiB is beyond DATA/floor's range is refused at init */
+	small_config(&cfg);
+	cfg.floor_pages = BALLAST_MAX_MEMORY_KIB / PAGE_KIB + 1;
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	cfg.floor_pages = (1ULL << 62) + 1;	/* * 4 KiB wraps to 4 */
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	cfg.floor_pages = BALLAST_MAX_MEMORY_KIB / PAGE_KIB;
+	CU_ASSERT_TRUE(bcore_init(&c, &cfg, BOOT_PAGES));
+
+	/* set behind the core's back, the reported floor saturates, and the
+	 * schema refuses it rather than dom0 reading a small wrapped floor */
+	memset(&s, 0, sizeof(s));
+	c.cfg.floor_pages = (1ULL << 62) + 1;
+	bcore_report_into(&c, &s);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_FLOOR], UINT64_MAX);
+	CU_ASSERT_NOT_EQUAL(ballast_parse_key(BALLAST_K_FLOOR, "18446744073709551615",
+					      20, &v), BALLAST_OK);
+}
+
 static void test_report_into(void)
 {
 	struct breport_stats s;
@@ -553,6 +600,7 @@ int main(void)
 		{ "unload state", test_unload_state },
 		{ "rate bounds and units", test_rate_bounds_and_units },
 		{ "report into", test_report_into },
+		{ "root values validated, no wrap", test_root_values_validated_no_wrap },
 	};
 
 	return fe_run_suite("frontend core", tests, sizeof(tests) / sizeof(tests[0]));

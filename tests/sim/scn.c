@@ -451,10 +451,13 @@ static int do_timed(struct parser *p, bool reserve)
 }
 
 
+/* The DOM of "expect KIND DOM ...", token 2. */
 static int need_dom(struct parser *p, const char *s, uint32_t *domid)
 {
 	uint64_t v;
 
+	if (!s)
+		return fail(p, "expect %s: a dom expected", p->tok[1]);
 	if (!parse_count(s, UINT32_MAX, &v) || !find_guest(p->scn, v))
 		return fail(p, "expect: '%s' is not a declared dom", s);
 	*domid = (uint32_t)v;
@@ -482,7 +485,7 @@ static int expect_res(struct parser *p, struct sim_expect *e)
 
 static int expect_flag(struct parser *p, struct sim_expect *e)
 {
-	if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id))
+	if (need_dom(p, p->n_tok < 3 ? NULL : p->tok[2], &e->id))
 		return -1;
 	if (e->kind == SIM_EX_NEVER_FLAGGED)
 		return p->n_tok == 3 ? 0 : fail(p, "expect never-flagged DOM");
@@ -553,7 +556,7 @@ static int do_expect(struct parser *p)
 		break;
 	case SIM_EX_TARGET:
 	case SIM_EX_ACTUAL:
-		if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id) ||
+		if (need_dom(p, p->n_tok < 3 ? NULL : p->tok[2], &e->id) ||
 		    expect_cmp(p, e, 3))
 			return -1;
 		break;

@@ -556,6 +556,36 @@ static void test_root_values_validated_no_wrap(void)
 					      20, &v), BALLAST_OK);
 }
 
+/*
+ * The defaults of bcore.h, as ballast-agent runs with them (the module's
+ * rate_div parameter defaults to the same 2): 4 MiB/s at first, +4 MiB/s
+ * per good tick, up to 256 MiB/s, halved on failure, 1 s tick.
+ */
+static void test_default_config(void)
+{
+	struct bcore_config cfg;
+	struct fake_world w;
+	struct bcore c;
+
+	bcore_default_config(&cfg, PAGE_KIB);
+	CU_ASSERT_EQUAL(cfg.tick_ms, 1000);
+	CU_ASSERT_EQUAL(cfg.rate_min, 4 * MIB_PAGES);
+	CU_ASSERT_EQUAL(cfg.rate_step, 4 * MIB_PAGES);
+	CU_ASSERT_EQUAL(cfg.rate_max, 256 * MIB_PAGES);
+	CU_ASSERT_EQUAL(cfg.rate_div, 2);
+	CU_ASSERT_FALSE(cfg.constant_rate);
+	/* halved: a refused tick at 12 MiB/s leaves 6 MiB/s */
+	CU_ASSERT_FATAL(bcore_init(&c, &cfg, BOOT_PAGES));
+	fake_world_init(&w, BOOT_PAGES);
+	set_target_kib(&c, 512 * 1024);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	bcore_tick(&c, &fake_ops, &w, LOTS);
+	CU_ASSERT_EQUAL_FATAL(c.rate, 12 * MIB_PAGES);
+	w.guest.alloc_budget = 0;
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS), BALLAST_STATE_BACKING_OFF);
+	CU_ASSERT_EQUAL(c.rate, 6 * MIB_PAGES);
+}
+
 static void test_report_into(void)
 {
 	struct breport_stats s;
@@ -600,6 +630,7 @@ int main(void)
 		{ "unload state", test_unload_state },
 		{ "rate bounds and units", test_rate_bounds_and_units },
 		{ "report into", test_report_into },
+		{ "default config", test_default_config },
 		{ "root values validated, no wrap", test_root_values_validated_no_wrap },
 	};
 

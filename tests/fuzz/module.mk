@@ -33,5 +33,16 @@ $(FZ)/fuzz-config: $(FZ)/fuzz_config.o $(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
 $(FZ)/fuzz-ctl-args: $(FZ)/fuzz_ctl_args.o $(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
 	$(FUZZ_LINK) $(DOM0_LDLIBS)
 FUZZ_BINS += $(FZ)/fuzz-config $(FZ)/fuzz-ctl-args
+
+# ballastd end to end on the fake Xen of tests/fake, through the tests/dom0
+# fixture (built only where that layout exists).
+ifneq ($(wildcard tests/fake/fake.h),)
+$(FZ)/fuzz_daemon.o: MOD_CFLAGS := -Itests/fuzz -Idom0-tools -Itests/dom0 -Itests/fake
+$(FZ)/fuzz-daemon: $(FZ)/fuzz_daemon.o $(B)/tests/dom0/fixture.o \
+		$(B)/tests/fake/fake-xen.o $(B)/tests/fake/fake-xenstore.o \
+		$(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
+	$(FUZZ_LINK) $(DOM0_LDLIBS)
+FUZZ_BINS += $(FZ)/fuzz-daemon
+endif
 endif
 endif

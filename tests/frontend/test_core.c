@@ -525,6 +525,8 @@ static void test_root_values_validated_no_wrap(void)
 	/* (2^64 - 1) KiB/s * 1000 ms wrapped to a small rate */
 	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, UINT64_MAX), UINT32_MAX);
 	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, UINT64_MAX / 999), UINT32_MAX);
+	/* ceil(2^64 / 1000): * 1000 wrapped to 384, i.e. 1 page (corpus/batch/kib-s-wrap) */
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, 18446744073709552ULL), UINT32_MAX);
 	CU_ASSERT(bcore_kib_s_to_rate(&c, 1ULL << 62) >=
 		  bcore_kib_s_to_rate(&c, 1ULL << 40));
 	CU_ASSERT_EQUAL(bcore_check_rate_kib_s(3), BALLAST_E_BELOW_MIN);

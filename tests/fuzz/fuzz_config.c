@@ -9,6 +9,7 @@
  * max, and every [domain] found by its name.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +17,11 @@
 #include "fuzz_input.h"
 
 static char path[64];
+
+static void remove_file(void)
+{
+	unlink(path);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -27,6 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	fd = mkstemp(path);
 	FUZZ_ASSERT(fd >= 0);
 	close(fd);
+	atexit(remove_file);
 	return 0;
 }
 

@@ -451,12 +451,11 @@ static int do_timed(struct parser *p, bool reserve)
 }
 
 
-/* The DOM of "expect KIND DOM ...", token 2. */
 static int need_dom(struct parser *p, const char *s, uint32_t *domid)
 {
 	uint64_t v;
 
-	if (!s)
+	if (!s)	/* "expect KIND" and nothing after it */
 		return fail(p, "expect %s: a dom expected", p->tok[1]);
 	if (!parse_count(s, UINT32_MAX, &v) || !find_guest(p->scn, v))
 		return fail(p, "expect: '%s' is not a declared dom", s);

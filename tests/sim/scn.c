@@ -455,8 +455,6 @@ static int need_dom(struct parser *p, const char *s, uint32_t *domid)
 {
 	uint64_t v;
 
-	if (!s)	/* "expect KIND" and nothing after it */
-		return fail(p, "expect %s: a dom expected", p->tok[1]);
 	if (!parse_count(s, UINT32_MAX, &v) || !find_guest(p->scn, v))
 		return fail(p, "expect: '%s' is not a declared dom", s);
 	*domid = (uint32_t)v;
@@ -484,7 +482,7 @@ static int expect_res(struct parser *p, struct sim_expect *e)
 
 static int expect_flag(struct parser *p, struct sim_expect *e)
 {
-	if (need_dom(p, p->n_tok < 3 ? NULL : p->tok[2], &e->id))
+	if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id))
 		return -1;
 	if (e->kind == SIM_EX_NEVER_FLAGGED)
 		return p->n_tok == 3 ? 0 : fail(p, "expect never-flagged DOM");
@@ -555,7 +553,7 @@ static int do_expect(struct parser *p)
 		break;
 	case SIM_EX_TARGET:
 	case SIM_EX_ACTUAL:
-		if (need_dom(p, p->n_tok < 3 ? NULL : p->tok[2], &e->id) ||
+		if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id) ||
 		    expect_cmp(p, e, 3))
 			return -1;
 		break;
@@ -619,6 +617,8 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	char line[LINE_MAX_LEN];
 
 	memset(scn, 0, sizeof(*scn));
+	if (err_len)
+		err[0] = '\0';
 	snprintf(scn->name, sizeof(scn->name), "%s", name);
 	bsched_config_defaults(&scn->cfg);
 	while (*text) {
@@ -633,8 +633,12 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 		text += len + (nl ? 1 : 0);
 		if (tokenize(&p, line))
 			return -1;
-		if (p.n_tok && do_line(&p))
+		if (p.n_tok && do_line(&p)) {
+			/* every refusal says why, even one a check forgot */
+			if (err_len && !err[0])
+				fail(&p, "malformed '%s' line", p.tok[0]);
 			return -1;
+		}
 	}
 	p.line = 0;
 	if (!p.have_host || !p.have_run || !scn->n_guests)

@@ -70,31 +70,12 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
 }
 
-static enum ballast_verdict in_key_range(enum ballast_key_id id, uint64_t v)
-{
-	if (v < ballast_keys[id].min)
-		return BALLAST_E_BELOW_MIN;
-	if (v > ballast_keys[id].max)
-		return BALLAST_E_ABOVE_MAX;
-	return BALLAST_OK;
-}
-
-enum ballast_verdict bcore_check_rate_kib_s(uint64_t kib_s)
-{
-	return in_key_range(BALLAST_K_RATE_MIN, kib_s);
-}
-
-enum ballast_verdict bcore_check_floor_kib(uint64_t floor_kib)
-{
-	return in_key_range(BALLAST_K_FLOOR, floor_kib);
-}
-
 static bool config_ok(const struct bcore_config *cfg)
 {
 	return cfg->page_kib && cfg->tick_ms && cfg->rate_min &&
 	       cfg->rate_max >= cfg->rate_min && cfg->rate_div >= 2 &&
-	       bcore_check_floor_kib(sat_mul(cfg->floor_pages, cfg->page_kib)) ==
-	       BALLAST_OK;
+	       sat_mul(cfg->floor_pages, cfg->page_kib) <=
+	       ballast_keys[BALLAST_K_FLOOR].max;
 }
 
 bool bcore_init(struct bcore *c, const struct bcore_config *cfg,

@@ -104,7 +104,7 @@ uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib);
 /*
  * Returns false (and changes nothing) if @cfg is unusable: page_kib or
  * tick_ms 0, rate_min 0, rate_max < rate_min, rate_div < 2, a floor
- * bcore_check_floor_kib() refuses.
+ * whose KiB are outside DATA/floor's range (so every report of it is valid).
  */
 bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
 		uint64_t boot_pages);
@@ -167,15 +167,6 @@ uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages);
 
 /* KiB/s (host keys, sysfs) to pages per tick, at least 1; never wraps. */
 uint32_t bcore_kib_s_to_rate(const struct bcore *c, uint64_t kib_s);
-
-/*
- * What root sets (sysfs, module parameters, the agent's options) checked
- * as the schema checks what dom0 writes: a rate within CTL/rate-min's
- * range, a floor within DATA/floor's (so every report of it is valid).
- * 0 ("use the default") is the caller's business. BALLAST_OK or the reason.
- */
-enum ballast_verdict bcore_check_rate_kib_s(uint64_t kib_s);
-enum ballast_verdict bcore_check_floor_kib(uint64_t floor_kib);
 
 /*
  * The core's part of a report: ballooned and floor (KiB), state, rate

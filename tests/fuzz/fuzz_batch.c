@@ -5,7 +5,8 @@
  * whose every answer (including lies above what was asked) comes from the
  * input. Invariants (bcore.h): every op call moves 1..BCORE_BATCH_MAX pages;
  * the core's balloon count is what the ops really hold (honest ops) and
- * never exceeds the boot size; a tick moves at most the rate, inflates only
+ * never exceeds the boot size; a tick moves at most the rate (with the run
+ * API: at most its batches), inflates only
  * towards the goal and never into the MemAvailable reserve; the rate stays
  * within its bounds; the state is the one reported; every report value a
  * validated configuration produces passes the schema.
@@ -15,6 +16,25 @@
 
 #include "bcore.h"
 #include "fuzz_input.h"
+
+/* SCHEMA.md: CTL/rate-min and CTL/rate-max, KiB/s */
+#define RATE_MIN_KIB_S	4U
+#define RATE_MAX_KIB_S	16777216U
+
+/*
+ * The core's run API (token bucket, bounded runs: linux-frontend's rework)
+ * takes the time since the previous run and a batch bound; before it, a
+ * tick moved at most the rate.
+ */
+#ifdef BCORE_RUN_BATCHES
+#define TICK(c, ops, w, avail)	bcore_tick(c, ops, w, avail, (c)->cfg.tick_ms)
+#define DRAIN(c, ops, w)	bcore_drain(c, ops, w, BCORE_RUN_BATCHES)
+#define TICK_MAX_PAGES(c, rate)	((void)(rate), (uint64_t)BCORE_RUN_BATCHES * BCORE_BATCH_MAX)
+#else
+#define TICK(c, ops, w, avail)	bcore_tick(c, ops, w, avail)
+#define DRAIN(c, ops, w)	bcore_drain(c, ops, w)
+#define TICK_MAX_PAGES(c, rate)	((uint64_t)(rate))
+#endif
 
 struct world {
 	struct fuzz_in *in;
@@ -89,7 +109,8 @@ static void set_bounds(struct fuzz_in *in, struct bcore *c)
 	uint64_t min_kib = fuzz_u64(in, 4), max_kib = fuzz_u64(in, 4);
 	uint32_t rmin, rmax;
 
-	if (bcore_check_rate_kib_s(min_kib) || bcore_check_rate_kib_s(max_kib))
+	if (min_kib < RATE_MIN_KIB_S || min_kib > RATE_MAX_KIB_S ||
+	    max_kib < RATE_MIN_KIB_S || max_kib > RATE_MAX_KIB_S)
 		return;
 	rmin = bcore_kib_s_to_rate(c, min_kib);
 	rmax = bcore_kib_s_to_rate(c, max_kib);
@@ -117,13 +138,13 @@ static void tick(struct fuzz_in *in, struct world *w, struct bcore *c)
 	enum ballast_state st;
 
 	w->asked = 0;
-	st = bcore_tick(c, &ops, w, avail);
+	st = TICK(c, &ops, w, avail);
 	FUZZ_ASSERT(st == c->state && st < BALLAST_STATE__COUNT);
 	if (c->ballooned_pages > before) {
-		FUZZ_ASSERT(c->ballooned_pages - before <= rate);
+		FUZZ_ASSERT(c->ballooned_pages - before <= TICK_MAX_PAGES(c, rate));
 		FUZZ_ASSERT(c->ballooned_pages <= goal);
 	} else {
-		FUZZ_ASSERT(before - c->ballooned_pages <= rate);
+		FUZZ_ASSERT(before - c->ballooned_pages <= TICK_MAX_PAGES(c, rate));
 	}
 	FUZZ_ASSERT(w->asked <= (avail > reserve ? avail - reserve : 0));
 	FUZZ_ASSERT(c->rate >= c->cfg.rate_min && c->rate <= c->cfg.rate_max);
@@ -173,7 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (fuzz_bool(&in)) {
 				bcore_begin_unload(&c);
 				FUZZ_ASSERT(c.state == BALLAST_STATE_UNLOADING);
-				bcore_drain(&c, &ops, &w);
+				DRAIN(&c, &ops, &w);
 			}
 			break;
 		}

@@ -9,11 +9,14 @@
 #   make sim        run every simulator scenario, traces in build/sim/
 #   make plots      render the traces to PNG with gnuplot
 #   make bench      policy decision-time benchmark
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS each (tests/fuzz)
+#   make mutate     single-point mutations against the fast tests (tests/mutate)
 #   make install    DESTDIR= PREFIX=/usr/local
 #
 # Each part adds its objects, programs and tests from its own module.mk.
 # VARIANT=plain (default) or VARIANT=san (AddressSanitizer + UBSan) selects
-# the build directory build/$(VARIANT).
+# the build directory build/$(VARIANT); VARIANT=fuzz (clang, libFuzzer
+# coverage + ASan/UBSan) is what `make fuzz` builds.
 
 VARIANT ?= plain
 B := build/$(VARIANT)
@@ -24,6 +27,11 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -MMD -MP \
 ifeq ($(VARIANT),san)
 CFLAGS_VARIANT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
+LDFLAGS_VARIANT := -fsanitize=address,undefined
+else ifeq ($(VARIANT),fuzz)
+CC := clang
+CFLAGS_VARIANT := -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 LDFLAGS_VARIANT := -fsanitize=address,undefined
 else
 CFLAGS_VARIANT := -O2
@@ -42,7 +50,9 @@ DEB_TEST := libcunit1-dev gnuplot-nox
 DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev
 DEB_KERNEL := linux-headers-amd64 kmod
 DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
-DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL) $(DEB_LAB)
+DEB_FUZZ := clang libclang-rt-14-dev
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL) $(DEB_LAB) \
+	$(DEB_FUZZ)
 
 have = $(shell test -e $(1) && echo y)
 HAVE_CUNIT := $(call have,/usr/include/CUnit/CUnit.h)
@@ -63,6 +73,7 @@ LIBS :=
 BINS :=
 TEST_BINS :=
 BENCH_BINS :=
+FUZZ_BINS :=
 SIM_BIN :=
 INSTALL_TARGETS :=
 
@@ -85,7 +96,7 @@ $(B)/%.a:
 	$(AR) rcs $@ $^
 
 .PHONY: all deps check build-tests list-tests sim plots bench e2e demo \
-	bench-e2e install clean module check-missing
+	bench-e2e install clean module check-missing fuzz build-fuzz list-fuzz mutate
 
 all: $(LIBS) $(BINS) $(TEST_BINS) check-missing
 
@@ -126,6 +137,21 @@ plots: sim
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+# Not part of check: each harness runs FUZZ_SECONDS (CI: 20) and fails on
+# the first crash, leak or sanitizer report (tests/fuzz/README.md).
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) VARIANT=fuzz build-fuzz
+	tests/fuzz/run $(FUZZ_SECONDS) $$($(MAKE) -s VARIANT=fuzz list-fuzz)
+
+build-fuzz: check-missing $(FUZZ_BINS)
+
+list-fuzz:
+	@echo $(FUZZ_BINS)
+
+mutate:
+	tests/mutate/run
 
 e2e:
 	tests/e2e/run-e2e

@@ -64,10 +64,18 @@ uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib)
 	return ballast_default_floor_kib(total_pages * page_kib) / page_kib;
 }
 
+/* a * b, or UINT64_MAX if that does not fit */
+static uint64_t sat_mul(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
 static bool config_ok(const struct bcore_config *cfg)
 {
 	return cfg->page_kib && cfg->tick_ms && cfg->rate_min &&
-	       cfg->rate_max >= cfg->rate_min && cfg->rate_div >= 2;
+	       cfg->rate_max >= cfg->rate_min && cfg->rate_div >= 2 &&
+	       sat_mul(cfg->floor_pages, cfg->page_kib) <=
+	       ballast_keys[BALLAST_K_FLOOR].max;
 }
 
 bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
@@ -336,7 +344,7 @@ uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages)
 
 uint32_t bcore_kib_s_to_rate(const struct bcore *c, uint64_t kib_s)
 {
-	uint64_t per_tick_kib = kib_s * c->cfg.tick_ms / 1000;
+	uint64_t per_tick_kib = sat_mul(kib_s, c->cfg.tick_ms) / 1000;
 	uint64_t pages = per_tick_kib / c->cfg.page_kib;
 
 	if (pages < 1)
@@ -348,7 +356,8 @@ void bcore_report_into(const struct bcore *c, struct breport_stats *s)
 {
 	breport_set(s, BALLAST_K_BALLOONED,
 		    c->ballooned_pages * c->cfg.page_kib);
-	breport_set(s, BALLAST_K_FLOOR, c->cfg.floor_pages * c->cfg.page_kib);
+	/* saturated, never wrapped: too large a floor is refused by dom0 */
+	breport_set(s, BALLAST_K_FLOOR, sat_mul(c->cfg.floor_pages, c->cfg.page_kib));
 	breport_set(s, BALLAST_K_STATE, c->state);
 	breport_set(s, BALLAST_K_RATE, bcore_rate_kib_s(c, c->rate));
 	breport_set(s, BALLAST_K_ALLOC_FAILURES, c->cnt.alloc_failures);

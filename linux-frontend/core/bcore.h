@@ -103,7 +103,8 @@ uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib);
 
 /*
  * Returns false (and changes nothing) if @cfg is unusable: page_kib or
- * tick_ms 0, rate_min 0, rate_max < rate_min, rate_div < 2.
+ * tick_ms 0, rate_min 0, rate_max < rate_min, rate_div < 2, a floor
+ * whose KiB are outside DATA/floor's range (so every report of it is valid).
  */
 bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
 		uint64_t boot_pages);
@@ -164,7 +165,7 @@ uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx);
 /* The rate in KiB/s, for reports. */
 uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages);
 
-/* KiB/s (host keys, sysfs) to pages per tick, at least 1. */
+/* KiB/s (host keys, sysfs) to pages per tick, at least 1; never wraps. */
 uint32_t bcore_kib_s_to_rate(const struct bcore *c, uint64_t kib_s);
 
 /*

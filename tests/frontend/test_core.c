@@ -509,6 +509,65 @@ static void test_rate_bounds_and_units(void)
 	CU_ASSERT_EQUAL(bcore_rate_kib_s(&c, 128), 1024);
 }
 
+/*
+ * What root sets via module parameters or the agent's options: no
+ * conversion of it wraps, and a floor beyond DATA/floor's range is refused.
+ */
+static void test_root_values_validated_no_wrap(void)
+{
+	struct bcore_config cfg;
+	struct breport_stats s;
+	struct fake_world w;
+	struct bcore c;
+	uint64_t v;
+
+	setup(&c, &w);
+	/* (2^64 - 1) KiB/s * 1000 ms wrapped to a small rate */
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, UINT64_MAX), UINT32_MAX);
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, UINT64_MAX / 999), UINT32_MAX);
+	/* ceil(2^64 / 1000): * 1000 wrapped to 384, i.e. 1 page (corpus/batch/kib-s-wrap) */
+	CU_ASSERT_EQUAL(bcore_kib_s_to_rate(&c, 18446744073709552ULL), UINT32_MAX);
+	CU_ASSERT(bcore_kib_s_to_rate(&c, 1ULL << 62) >=
+		  bcore_kib_s_to_rate(&c, 1ULL << 40));
+
+	/* a floor whose KiB is beyond DATA/floor's range is refused at init */
+	small_config(&cfg);
+	cfg.floor_pages = BALLAST_MAX_MEMORY_KIB / PAGE_KIB + 1;
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	cfg.floor_pages = (1ULL << 62) + 1;	/* * 4 KiB wraps to 4 */
+	CU_ASSERT_FALSE(bcore_init(&c, &cfg, BOOT_PAGES));
+	cfg.floor_pages = BALLAST_MAX_MEMORY_KIB / PAGE_KIB;
+	CU_ASSERT_TRUE(bcore_init(&c, &cfg, BOOT_PAGES));
+
+	/* set behind the core's back, the reported floor saturates, and the
+	 * schema refuses it rather than dom0 reading a small wrapped floor */
+	memset(&s, 0, sizeof(s));
+	c.cfg.floor_pages = (1ULL << 62) + 1;
+	bcore_report_into(&c, &s);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_FLOOR], UINT64_MAX);
+	CU_ASSERT_NOT_EQUAL(ballast_parse_key(BALLAST_K_FLOOR, "18446744073709551615",
+					      20, &v), BALLAST_OK);
+}
+
+/*
+ * The defaults of bcore.h, as ballast-agent runs with them (the module's
+ * rate_div parameter defaults to the same 2): 4 MiB/s at first, +4 MiB/s
+ * per good tick, up to 256 MiB/s, halved on failure (rate_div 2; "failure
+ * divides rate" shows what the divisor does), 1 s tick.
+ */
+static void test_default_config(void)
+{
+	struct bcore_config cfg;
+
+	bcore_default_config(&cfg, PAGE_KIB);
+	CU_ASSERT_EQUAL(cfg.tick_ms, 1000);
+	CU_ASSERT_EQUAL(cfg.rate_min, 4 * MIB_PAGES);
+	CU_ASSERT_EQUAL(cfg.rate_step, 4 * MIB_PAGES);
+	CU_ASSERT_EQUAL(cfg.rate_max, 256 * MIB_PAGES);
+	CU_ASSERT_EQUAL(cfg.rate_div, 2);
+	CU_ASSERT_FALSE(cfg.constant_rate);
+}
+
 static void test_report_into(void)
 {
 	struct breport_stats s;
@@ -546,6 +605,8 @@ int main(void)
 		{ "partial populate", test_partial_populate_accepted },
 		{ "lying ops clamped", test_lying_ops_are_clamped },
 		{ "hostile targets", test_hostile_targets_keep_last },
+		{ "default config", test_default_config },
+		{ "root values, no wrap", test_root_values_validated_no_wrap },
 		{ "target rounding and offset", test_target_rounds_up_and_offsets },
 		{ "growth above boot", test_growth_above_boot_uses_stock },
 		{ "OOM relief", test_oom_relief },

@@ -45,6 +45,10 @@ static void test_config_rejected(void)
 	REJECT(faults, 1u << 20);
 	REJECT(slush_kib, UINT64_MAX);
 #undef REJECT
+	/* the boundaries themselves are valid: flagged as soon as stuck */
+	c = base;
+	c.uncooperative_after_ms = c.stuck_after_ms;
+	CU_ASSERT_EQUAL(bsched_config_validate(&c, &why), 0);
 	CU_ASSERT_EQUAL(bsched_config_validate(NULL, &why), -1);
 }
 

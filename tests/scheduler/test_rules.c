@@ -300,6 +300,48 @@ static void test_deadband(void)
 	fix_fini(&f);
 }
 
+/*
+ * One domain converged, then its use grows: is the next tick's change
+ * issued under a deadband of @deadband_kib? *@dist_kib: how far the ideal
+ * is from the target in force.
+ */
+static bool deadband_issues(uint64_t deadband_kib, uint64_t *dist_kib)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	const struct bsched_decision *dec;
+	uint64_t before;
+	bool issued;
+
+	fix_init(&f, 16 * GIB);
+	f.cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;
+	d = fix_dom(&f, 1, 256 * MIB, 8 * GIB, 100, 2 * GIB, 2 * GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 10), 0);
+	fix_used(d, 2 * GIB + 5 * MIB);
+	f.cfg.deadband_kib = deadband_kib;
+	before = d->target_kib;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	dec = fix_dec(&f, 1);
+	*dist_kib = dec->ideal_kib > before ? dec->ideal_kib - before :
+					      before - dec->ideal_kib;
+	issued = dec->target_changed;
+	fix_fini(&f);
+	return issued;
+}
+
+/* "smaller changes are not issued" (bsched.h): one of exactly the deadband is. */
+static void test_deadband_boundary(void)
+{
+	uint64_t dist, again;
+
+	CU_ASSERT_FALSE(deadband_issues(GIB, &dist));
+	CU_ASSERT_FATAL(dist > 1 && dist < GIB);
+	CU_ASSERT_TRUE(deadband_issues(dist, &again));
+	CU_ASSERT_EQUAL(again, dist);
+	CU_ASSERT_FALSE(deadband_issues(dist + 1, &again));
+	CU_ASSERT_TRUE(deadband_issues(dist - 1, &again));
+}
+
 /* The deadband never keeps memory a reservation needs. */
 static void test_deadband_yields_when_short(void)
 {
@@ -983,7 +1025,8 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "unreported: no ratchet", test_unreported_no_ratchet) ||
 	    !CU_add_test(s, "unreported: continuous", test_unreported_continuous) ||
 	    !CU_add_test(s, "unreported, all silent", test_unreported_all_silent) ||
-	    !CU_add_test(s, "unreported: stale reports", test_unreported_stale))
+	    !CU_add_test(s, "unreported: stale reports", test_unreported_stale) ||
+	    !CU_add_test(s, "deadband boundary", test_deadband_boundary))
 		return -1;
 	return 0;
 }

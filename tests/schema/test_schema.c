@@ -285,6 +285,31 @@ static void test_key_names_unique_per_place(void)
 	}
 }
 
+/*
+ * ballast_default_floor_kib(), band by band as ballast_schema.h gives it:
+ * 8 MiB + 1/2 below 128 MiB, 40 MiB + 1/4 below 512 MiB, 104 MiB + 1/8
+ * below 2 GiB, 232 MiB + 1/16 below 8 GiB, 488 MiB + 1/32 above; and
+ * continuous at every step.
+ */
+static void test_default_floor_bands(void)
+{
+	const uint64_t mib = 1024;
+	static const uint64_t steps_mib[] = { 128, 512, 2048, 8192 };
+
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(0), 8 * mib);
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(100 * mib), 58 * mib);
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(300 * mib), 115 * mib);
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(1000 * mib), 229 * mib);
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(4000 * mib), 482 * mib);
+	CU_ASSERT_EQUAL(ballast_default_floor_kib(16384 * mib), 1000 * mib);
+	for (size_t i = 0; i < sizeof(steps_mib) / sizeof(steps_mib[0]); i++) {
+		uint64_t at = steps_mib[i] * mib;
+
+		CU_ASSERT(ballast_default_floor_kib(at) -
+			  ballast_default_floor_kib(at - 1) <= 1);
+	}
+}
+
 static char *read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -419,6 +444,7 @@ int main(void)
 	    !CU_add_test(s, "vCPU keys", test_vcpu_keys) ||
 	    !CU_add_test(s, "cpu availability words", test_cpu_availability) ||
 	    !CU_add_test(s, "sequence numbers", test_seq) ||
+	    !CU_add_test(s, "default floor bands", test_default_floor_bands) ||
 	    !CU_add_test(s, "verdict strings distinct", test_verdict_strings_distinct) ||
 	    !CU_add_test(s, "key names unique per place", test_key_names_unique_per_place) ||
 	    !CU_add_test(s, "SCHEMA.md matches the header", test_doc_matches_header) ||

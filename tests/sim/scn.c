@@ -884,6 +884,8 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	char line[LINE_MAX_LEN];
 
 	memset(scn, 0, sizeof(*scn));
+	if (err_len)
+		err[0] = '\0';
 	snprintf(scn->name, sizeof(scn->name), "%s", name);
 	bsched_config_defaults(&scn->cfg);
 	bsched_vcpu_config_defaults(&scn->vcfg);
@@ -899,8 +901,12 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 		text += len + (nl ? 1 : 0);
 		if (tokenize(&p, line))
 			return -1;
-		if (p.n_tok && do_line(&p))
+		if (p.n_tok && do_line(&p)) {
+			/* every refusal says why, even one a check forgot */
+			if (err_len && !err[0])
+				fail(&p, "malformed '%s' line", p.tok[0]);
 			return -1;
+		}
 	}
 	p.line = 0;
 	if (!p.have_host || !p.have_run || !scn->n_guests)

@@ -370,6 +370,11 @@ static void test_parser_rejects_hostile(void)
 		"dom 1 max=4G actual=1G\nexpect reservation 1 maybe by 1s\n",
 		"dom 1 max=4G actual=1G\nexpect flagged 1 between 9s 3s\n",
 		"dom 1 max=4G actual=1G\nexpect\n",
+		/* found by tests/fuzz (fuzz-scn): refused without a reason */
+		"dom 1 max=4G actual=1G\nexpect actual\n",
+		"dom 1 max=4G actual=1G\nexpect target\n",
+		"dom 1 max=4G actual=1G\nexpect flagged\n",
+		"dom 1 max=4G actual=1G\nexpect never-flagged\n",
 		"dom 1 max=4G actual=1G\nconfig faults=no-brakes\n",
 		"dom 1 max=4G actual=1G\nconfig stuck_after=0s\n",
 		"dom 1 max=4G actual=1G\nconfig step=0\n",
@@ -426,6 +431,7 @@ static void test_parser_rejects_hostile(void)
 		err[0] = '\0';
 		if (parse_with_head(bad[i], err, sizeof(err)) != -1)
 			fprintf(stderr, "accepted: %s", bad[i]);
+		err[0] = '\0';	/* every refusal says why */
 		CU_ASSERT_EQUAL(parse_with_head(bad[i], err, sizeof(err)), -1);
 		CU_ASSERT(err[0] != '\0');
 	}

@@ -19,8 +19,8 @@ struct stat_key {
 
 enum stat_idx {
 	S_CURRENT, S_MEM_AVAILABLE, S_COMMITTED_AS, S_PSI_SOME, S_PSI_FULL,
-	S_SWAP_IN, S_SWAP_OUT, S_MAJOR_FAULTS, S_OOM_KILLS, S_FLOOR, S_STATE,
-	S_PROTOCOL, N_STAT_KEYS
+	S_SWAP_IN, S_SWAP_OUT, S_MAJOR_FAULTS, S_OOM_KILLS, S_FLOOR, S_BALLOONED,
+	S_STATE, S_PROTOCOL, N_STAT_KEYS
 };
 
 static const struct stat_key stat_keys[N_STAT_KEYS] = {
@@ -34,6 +34,7 @@ static const struct stat_key stat_keys[N_STAT_KEYS] = {
 	[S_MAJOR_FAULTS] = { BALLAST_K_MAJOR_FAULTS, BALLAST_KEY_MAJOR_FAULTS, false },
 	[S_OOM_KILLS] = { BALLAST_K_OOM_KILLS, BALLAST_KEY_OOM_KILLS, false },
 	[S_FLOOR] = { BALLAST_K_FLOOR, BALLAST_KEY_FLOOR, false },
+	[S_BALLOONED] = { BALLAST_K_BALLOONED, BALLAST_KEY_BALLOONED, false },
 	[S_STATE] = { BALLAST_K_STATE, BALLAST_KEY_STATE, false },
 	[S_PROTOCOL] = { BALLAST_K_PROTOCOL, BALLAST_KEY_PROTOCOL, false },
 };
@@ -258,6 +259,12 @@ void bd_guest_read_report(struct bd_env *env, const struct bd_who *who,
 		.major_faults = vals[S_MAJOR_FAULTS],
 		.oom_kills = vals[S_OOM_KILLS],
 		.floor_kib = vals[S_FLOOR],
+		.ballooned_kib = vals[S_BALLOONED],
 	};
 	g->state = got[S_STATE] ? (int)vals[S_STATE] : -1;
+	/* since the first report that said so: a report cannot restart it */
+	if (g->state != BALLAST_STATE_UNLOADING)
+		g->unloading_since_ms = 0;
+	else if (!g->unloading_since_ms)
+		g->unloading_since_ms = now_ms ? now_ms : 1;
 }

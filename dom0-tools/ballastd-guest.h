@@ -25,6 +25,7 @@ struct bd_guest {
 	bool took_report;		/* this process took one */
 	struct bsched_stats stats;
 	int state;			/* enum ballast_state, -1 unknown */
+	uint64_t unloading_since_ms;	/* first report saying "unloading", 0: none */
 
 	/* refusals */
 	uint64_t refused_reports;

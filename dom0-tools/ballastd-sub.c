@@ -76,6 +76,7 @@ static void resolve_subscription(struct bd_env *env, const struct bd_who *who,
 	s->min_kib = dc && dc->has_min ? dc->min_kib : env->cfg.default_min_kib;
 	s->max_kib = dc && dc->has_max ? dc->max_kib : s->static_max_kib;
 	s->shares = dc && dc->has_shares ? dc->shares : env->cfg.default_shares;
+	s->lift_above_max = dc && dc->lift_above_max;
 	read_overrides(env, who, s);
 	if (s->max_kib > s->static_max_kib)
 		s->max_kib = s->static_max_kib;
@@ -83,8 +84,12 @@ static void resolve_subscription(struct bd_env *env, const struct bd_who *who,
 		s->min_kib = s->max_kib;
 }
 
-/* The guest's ballast frontend if it runs one, else the stock balloon if
- * the configuration (stock-balloon) or the guest's feature flag allow it. */
+/*
+ * The admin's word first: [domain] frontend, or stock-balloon = yes (the
+ * guest has the stock balloon), whatever the guest writes; a guest's claim
+ * cannot change how much it may hold. Else the guest's ballast frontend if
+ * it runs one, else the stock balloon if its feature flag says so (auto).
+ */
 static enum bsched_frontend balloon_of(const struct bd_env *env,
 				       const struct bd_who *who,
 				       const struct bd_guest *g)
@@ -92,9 +97,23 @@ static enum bsched_frontend balloon_of(const struct bd_env *env,
 	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
 	enum bd_stock_mode mode = dc ? dc->stock : BD_STOCK_AUTO;
 
+	switch (dc ? dc->frontend : BD_FRONTEND_AUTO) {
+	case BD_FRONTEND_DRIVER:
+		return BSCHED_FE_DRIVER;
+	case BD_FRONTEND_AGENT:
+		return BSCHED_FE_AGENT;
+	case BD_FRONTEND_STOCK:
+		return BSCHED_FE_STOCK;
+	case BD_FRONTEND_NONE:
+		return BSCHED_FE_NONE;
+	case BD_FRONTEND_AUTO:
+		break;
+	}
+	if (mode == BD_STOCK_YES)
+		return BSCHED_FE_STOCK;
 	if (g->frontend == BSCHED_FE_DRIVER || g->frontend == BSCHED_FE_AGENT)
 		return g->frontend;
-	if (mode == BD_STOCK_YES || (mode == BD_STOCK_AUTO && g->stock_feature))
+	if (mode == BD_STOCK_AUTO && g->stock_feature)
 		return BSCHED_FE_STOCK;
 	return BSCHED_FE_NONE;
 }

@@ -17,6 +17,7 @@ struct bd_sub {
 	uint64_t static_max_kib;
 	uint64_t min_kib, max_kib;
 	uint32_t shares;
+	bool lift_above_max;		/* [domain] lift-above-max */
 	bool building;			/* paused or claiming: not steered yet */
 	bool managed;
 };

@@ -119,6 +119,9 @@ static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 		.maxmem_kib = info->max_kib,
 		.stats = d->guest.stats,
 		.releasing = d->guest.state == BALLAST_STATE_UNLOADING,
+		.releasing_ms = d->guest.unloading_since_ms ?
+				now_ms - d->guest.unloading_since_ms : 0,
+		.lift_above_max = d->sub.lift_above_max,
 		.resume_boost_pct = d->resume.boost_pct,
 	};
 	snprintf(out->name, sizeof(out->name), "%s", d->who.name);

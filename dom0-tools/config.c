@@ -48,6 +48,9 @@ static const struct host_key host_keys[] = {
 	HK("stuck-after-ms", KT_MS, policy.stuck_after_ms, 0),
 	HK("uncooperative-after-ms", KT_MS, policy.uncooperative_after_ms, 0),
 	HK("progress", KT_SIZE, policy.progress_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("frontend-allowance", KT_SIZE, policy.frontend_allowance_kib,
+	   BALLAST_MAX_MEMORY_KIB),
+	HK("release-limit-ms", KT_MS, policy.release_limit_ms, 0),
 	HK("rate-min", KT_SIZE, rate_min_kib_s, BALLAST_MAX_RATE_KIB_S),
 	HK("rate-max", KT_SIZE, rate_max_kib_s, BALLAST_MAX_RATE_KIB_S),
 	HK("manage-dom0", KT_BOOL, manage_dom0, 0),
@@ -241,6 +244,27 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 				    value, "");
 		return 1;
 	}
+	if (!strcmp(key, "frontend")) {
+		static const char *const words[] = {
+			[BD_FRONTEND_AUTO] = "auto", [BD_FRONTEND_DRIVER] = "driver",
+			[BD_FRONTEND_AGENT] = "agent", [BD_FRONTEND_STOCK] = "stock",
+			[BD_FRONTEND_NONE] = "none",
+		};
+
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!strcmp(value, words[i])) {
+				d->frontend = (enum bd_frontend_mode)i;
+				return 1;
+			}
+		return fail(pc, "frontend: expected auto, driver, agent, stock or none: %s",
+			    value, "");
+	}
+	if (!strcmp(key, "lift-above-max")) {
+		if (bd_parse_bool(value, &d->lift_above_max))
+			return fail(pc, "lift-above-max: expected yes or no: %s",
+				    value, "");
+		return 1;
+	}
 	return fail(pc, "unknown key '%s' in [%s]", key, section);
 }
 
@@ -294,6 +318,12 @@ static int check_config(struct bd_config *cfg, const char **why)
 
 		if (d->has_min && d->has_max && d->min_kib > d->max_kib) {
 			*why = "a [domain] has min above max";
+			return -1;
+		}
+		if ((d->stock == BD_STOCK_YES && d->frontend != BD_FRONTEND_AUTO &&
+		     d->frontend != BD_FRONTEND_STOCK) ||
+		    (d->stock == BD_STOCK_NO && d->frontend == BD_FRONTEND_STOCK)) {
+			*why = "a [domain] has frontend and stock-balloon disagreeing";
 			return -1;
 		}
 	}

@@ -49,6 +49,8 @@ struct bsched_stats {
 	uint64_t oom_kills;		/* cumulative */
 	/* data/ballast/floor: the guest will not shrink below it (0: none) */
 	uint64_t floor_kib;
+	/* data/ballast/ballooned: what the balloon says it holds (untrusted) */
+	uint64_t ballooned_kib;
 };
 
 struct bsched_domain {
@@ -70,10 +72,14 @@ struct bsched_domain {
 	struct bsched_stats stats;
 	/*
 	 * The guest's balloon is letting go (reported state "unloading"): not
-	 * counted on any more, and its maxmem lifted to the most the toolstack
-	 * allows (static_max_kib + 1024) so it can repopulate to its boot size.
+	 * counted on any more, and its maxmem lifted so that it can take back
+	 * what its balloon holds (stats.ballooned_kib), never above its max
+	 * (static max with lift_above_max); for releasing_ms, and after
+	 * cfg.release_limit_ms it is held as stuck (POLICY.md, maxmem).
 	 */
 	bool releasing;
+	uint64_t releasing_ms;	/* how long it has been releasing */
+	bool lift_above_max;	/* the admin lets a release go up to static max */
 	/*
 	 * The PSI boost to resume from: a previous process's last
 	 * decision.boost_pct for this domain (0: none). Read only when the
@@ -152,6 +158,9 @@ struct bsched_config {
 	uint64_t stuck_after_ms;	/* no progress this long: left out */
 	uint64_t uncooperative_after_ms; /* stuck this long: flagged */
 	uint64_t progress_kib;		/* movement that counts as progress */
+	/* maxmem (POLICY.md) */
+	uint64_t frontend_allowance_kib; /* a ballast frontend above its target */
+	uint64_t release_limit_ms;	/* longest "unloading", then held as stuck */
 	uint32_t faults;		/* enum bsched_fault bits, 0 in production */
 };
 

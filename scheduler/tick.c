@@ -102,6 +102,20 @@ static uint64_t silent_need_kib(const struct bsched_work *w,
 	return w->cur_kib;
 }
 
+/* A ballast frontend that said it is unloading (a stock balloon never is). */
+static bool releasing(const struct bsched_domain *d)
+{
+	return d->managed && d->releasing &&
+	       (d->frontend == BSCHED_FE_DRIVER || d->frontend == BSCHED_FE_AGENT);
+}
+
+/* ...for longer than it may: held as a stuck balloon from then on. */
+static bool release_expired(const struct bsched_domain *d,
+			    const struct bsched_config *cfg)
+{
+	return releasing(d) && d->releasing_ms >= cfg->release_limit_ms;
+}
+
 /* Bounds, current target, stuck verdict and demand of one domain. */
 static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 		     uint64_t now_ms)
@@ -109,7 +123,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	const struct bsched_domain *d = w->dom;
 
 	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE &&
-		     !d->releasing;
+		     (!releasing(d) || release_expired(d, cfg));
 	if (!w->balloon) {
 		w->bound = d->managed ? BSCHED_BOUND_NO_BALLOON :
 					BSCHED_BOUND_UNMANAGED;
@@ -130,7 +144,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 				      silent_need_kib(w, cfg), w->lo_kib,
 				      w->hi_kib);
 	w->reported = bsched_stats_fresh(&d->stats, cfg);
-	w->part = !w->rec->stuck;
+	w->part = !w->rec->stuck && !release_expired(d, cfg);
 	if (!w->part) {
 		w->bound = BSCHED_BOUND_STUCK;
 		w->cand_kib = w->ideal_kib = w->cur_kib;
@@ -432,7 +446,8 @@ static void hold_growth(size_t n, struct bsched_work *work)
 
 /* maxmem the libxl way for the stock balloon; a stuck balloon is pinned to
  * what it holds so that, waking up, it cannot take memory handed out. */
-static uint64_t maxmem_of(const struct bsched_work *w)
+static uint64_t maxmem_of(const struct bsched_work *w,
+			  const struct bsched_config *cfg)
 {
 	if (!w->part)
 		return bsched_clamp_u64(bsched_min_u64(w->cand_kib,
@@ -441,12 +456,29 @@ static uint64_t maxmem_of(const struct bsched_work *w)
 		       BSCHED_MAXMEM_SLACK_KIB;
 	if (w->dom->frontend == BSCHED_FE_STOCK)
 		return w->cand_kib + BSCHED_MAXMEM_SLACK_KIB;
-	/* ballast frontends follow their own target and may deflate up to
-	 * max without a round trip through dom0 */
-	return w->hi_kib + BSCHED_MAXMEM_SLACK_KIB;
+	/* ballast frontends follow their own target and may deflate a little
+	 * above it (OOM) without a round trip through dom0; no further: what
+	 * lies between that and its max is memory handed to others */
+	return bsched_min_u64(w->cand_kib + cfg->frontend_allowance_kib,
+			      w->hi_kib) + BSCHED_MAXMEM_SLACK_KIB;
 }
 
-static void decide(const struct bsched_work *w, struct bsched_decision *dec)
+/* A releasing balloon takes back what it says it holds, up to its max
+ * (its static max if the admin lets it): never what it only claims. */
+static uint64_t release_maxmem_of(const struct bsched_domain *d)
+{
+	uint64_t top_kib = d->static_max_kib ? d->static_max_kib : d->max_kib;
+	uint64_t cap_kib = d->lift_above_max ? top_kib :
+			   bsched_min_u64(d->max_kib, top_kib);
+	uint64_t held_kib = d->stats.present ?
+			    bsched_min_u64(d->stats.ballooned_kib, cap_kib) : 0;
+
+	return bsched_min_u64(d->actual_kib + held_kib, cap_kib) +
+	       BSCHED_MAXMEM_SLACK_KIB;
+}
+
+static void decide(const struct bsched_work *w, const struct bsched_config *cfg,
+		   struct bsched_decision *dec)
 {
 	const struct bsched_domain *d = w->dom;
 
@@ -461,9 +493,8 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 		.boost_pct = w->rec->boost_pct,
 	};
 	if (!w->balloon) {
-		if (d->managed && d->releasing && d->static_max_kib) {
-			dec->maxmem_kib = d->static_max_kib +
-					  BSCHED_MAXMEM_SLACK_KIB;
+		if (releasing(d)) {
+			dec->maxmem_kib = release_maxmem_of(d);
 			dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
 			dec->uncooperative = false;
 			dec->uncooperative_changed = d->uncooperative;
@@ -471,7 +502,7 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 		return;
 	}
 	dec->target_changed = w->cand_kib != d->target_kib;
-	dec->maxmem_kib = maxmem_of(w);
+	dec->maxmem_kib = maxmem_of(w, cfg);
 	dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
 	dec->uncooperative = w->rec->flagged;
 	dec->uncooperative_changed = dec->uncooperative != d->uncooperative;
@@ -523,7 +554,7 @@ static int policy(const struct bsched_snapshot *snap,
 		return -ENOMEM;
 	out->n_decisions = n;
 	for (size_t i = 0; i < n; i++)
-		decide(&s->work[i], &out->decisions[i]);
+		decide(&s->work[i], cfg, &out->decisions[i]);
 	return 0;
 }
 

@@ -27,6 +27,7 @@ struct fdom {
 	uint64_t maxmem_kib;
 	uint64_t rate_kib_s;
 	enum fake_balloon balloon;
+	bool greedy;		/* takes every page maxmem lets it */
 	unsigned int vanish_at_txn;	/* 0: never */
 };
 
@@ -157,6 +158,14 @@ void fake_set_rate(struct fake *f, uint32_t domid, uint64_t rate_kib_s)
 		d->rate_kib_s = rate_kib_s;
 }
 
+void fake_set_greedy(struct fake *f, uint32_t domid, bool greedy)
+{
+	struct fdom *d = dom_find(f, domid);
+
+	if (d)
+		d->greedy = greedy;
+}
+
 void fake_set_dying(struct fake *f, uint32_t domid, bool dying)
 {
 	struct fdom *d = dom_find(f, domid);
@@ -205,6 +214,10 @@ static bool dom_target(const struct fake *f, const struct fdom *d,
 	const char *val;
 	char *end;
 
+	if (d->greedy) {
+		*target_kib = d->maxmem_kib;
+		return true;
+	}
 	if (d->balloon == FAKE_BALLOON_NONE)
 		return false;
 	dom_path(path, d->domid,

@@ -45,6 +45,8 @@ void fake_remove_domain(struct fake *f, uint32_t domid);
 /* The domain disappears when the @nth next transaction starts (1 = next). */
 void fake_vanish_at_txn(struct fake *f, uint32_t domid, unsigned int nth);
 void fake_set_rate(struct fake *f, uint32_t domid, uint64_t rate_kib_s);
+/* A hostile guest: its memory grows to maxmem, whatever its target says. */
+void fake_set_greedy(struct fake *f, uint32_t domid, bool greedy);
 void fake_set_dying(struct fake *f, uint32_t domid, bool dying);
 /* Paused with an outstanding claim, as libxl holds a domain it is building. */
 void fake_set_building(struct fake *f, uint32_t domid, bool building);

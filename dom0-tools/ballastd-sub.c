@@ -8,14 +8,40 @@
 
 #include "ballastd-sub.h"
 
+/*
+ * memory/static-max, else the value known from before, else the configured
+ * max, else maxmem as first seen: never maxmem later, which is what ballastd
+ * set itself (read back as a bound, it would ratchet up a slack a tick).
+ */
+static void read_static_max(struct bd_env *env, const struct bd_who *who,
+			    struct bd_sub *s, const struct bio_dominfo *info)
+{
+	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
+	char path[BALLAST_PATH_MAX];
+	uint64_t v;
+
+	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, who->domid,
+			  BALLAST_STOCK_STATIC_MAX, NULL) &&
+	    !bd_read_u64(env, path, &v)) {
+		s->static_max_kib = v;
+		return;
+	}
+	if (s->static_max_kib)
+		return;
+	s->static_max_kib = dc && dc->has_max ? dc->max_kib : info->max_kib;
+}
+
 int bd_sub_identify(struct bd_env *env, struct bd_who *who, struct bd_sub *s,
 		    const struct bio_dominfo *info)
 {
 	char path[BALLAST_PATH_MAX], *name = NULL;
+	int rc;
 
-	if (ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, who->domid,
-			 BALLAST_STOCK_NAME, NULL) == 0 &&
-	    bio_read(&env->io, BIO_TXN_NONE, path, &name, NULL) == 0) {
+	rc = ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, who->domid,
+			  BALLAST_STOCK_NAME, NULL);
+	if (!rc)
+		rc = bio_read(&env->io, BIO_TXN_NONE, path, &name, NULL);
+	if (!rc) {
 		snprintf(who->name, sizeof(who->name), "%s", name);
 		free(name);
 		/* It ends up in logs, JSON and metrics labels: printable only. */
@@ -23,13 +49,11 @@ int bd_sub_identify(struct bd_env *env, struct bd_who *who, struct bd_sub *s,
 			if (*c < 0x21 || *c > 0x7e || *c == '"' || *c == '\\')
 				*c = '_';
 	} else if (who->domid != 0) {
-		/* xl writes the name before the domain runs: no tree, gone. */
-		return -ESRCH;
+		/* xl writes the name before the domain runs: no tree, gone.
+		 * Any other error says nothing about the domain. */
+		return rc == -ENOENT ? -ESRCH : rc < 0 ? rc : -EIO;
 	}
-	if (ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, who->domid,
-			 BALLAST_STOCK_STATIC_MAX, NULL) ||
-	    bd_read_u64(env, path, &s->static_max_kib))
-		s->static_max_kib = info->max_kib;
+	read_static_max(env, who, s, info);
 	/* dom0's max_pages is "unlimited": cap it so sums stay meaningful. */
 	if (s->static_max_kib > BALLAST_MAX_MEMORY_KIB)
 		s->static_max_kib = info->tot_kib;

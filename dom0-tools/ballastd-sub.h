@@ -22,7 +22,8 @@ struct bd_sub {
 	bool managed;
 };
 
-/* The name (into @who) and static-max. -ESRCH: the domain has no tree, gone. */
+/* The name (into @who) and static-max. -ESRCH: the domain has no tree,
+ * gone; another -errno: its name could not be read this time. */
 int bd_sub_identify(struct bd_env *env, struct bd_who *who, struct bd_sub *s,
 		    const struct bio_dominfo *info);
 

@@ -168,6 +168,32 @@ static void test_frontend_config(void)
 	fx_teardown(&x);
 }
 
+/*
+ * Defect 3: without memory/static-max, the bound is the first maxmem seen
+ * (or the configured max), never the maxmem ballastd set last tick.
+ */
+static void test_no_static_max_no_ratchet(void)
+{
+	const char *path;
+	uint64_t maxmem;
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 8 * GIB, NULL, false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 1, "a", 1 * GIB, 2 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	path = fx_path(&x, BALLAST_AT_DOMAIN, 1, BALLAST_STOCK_STATIC_MAX, NULL, NULL);
+	CU_ASSERT_FATAL(x.bd.env.io.ops->rm(x.f, BIO_TXN_NONE, path) == 0);
+	fx_report(&x, 1, 1, 1 * GIB, 800 * MIB);
+	fx_run(&x, 5, 1000);
+	maxmem = fake_maxmem_kib(x.f, 1);
+	CU_ASSERT_EQUAL(maxmem, 2 * GIB + 1024);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET), 2 * GIB);
+	fx_run(&x, 20, 1000);
+	CU_ASSERT_EQUAL(fake_maxmem_kib(x.f, 1), maxmem);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET), 2 * GIB);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -183,6 +209,7 @@ int main(void)
 	CU_add_test(s, "a driver's allowance above its target is bounded",
 		    test_driver_allowance_bounded);
 	CU_add_test(s, "frontend = in ballastd.conf", test_frontend_config);
+	CU_add_test(s, "no static-max: no ratchet", test_no_static_max_no_ratchet);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

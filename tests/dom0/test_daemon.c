@@ -747,6 +747,45 @@ static void test_overrides_and_metrics(void)
 	fx_teardown(&x);
 }
 
+/*
+ * Issue 14, defect 4: a failed read of a domain's name (not "not found")
+ * leaves it alone for the tick: not forgotten, its restart state kept. A
+ * domain listed before its name exists says nothing until it joins.
+ */
+static void test_unreadable_name_is_not_gone(void)
+{
+	char path[BALLAST_PATH_MAX], state[BALLAST_PATH_MAX];
+	struct fx x;
+
+	setup_one(&x, NULL);
+	snprintf(state, sizeof(state), "%s",
+		 fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 1, NULL, NULL, NULL));
+	fx_run(&x, 2, 1000);
+	CU_ASSERT_FATAL(fake_value(x.f, state) != NULL);
+	fake_inject_failure(x.f, FAKE_OP_READ, -EIO, 1);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_FALSE(fx_logged(&x, "a (1): left"));
+	CU_ASSERT(fx_logged(&x, "a (1): unreadable, left alone this tick"));
+	CU_ASSERT(fake_value(x.f, state) != NULL);
+	CU_ASSERT_EQUAL(x.bd.doms.n, 1);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(fx_log_count(&x, "a (1): joined"), 1);
+
+	/* domain 2 has no name yet: nothing is said, every tick */
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 2, "b", 512 * MIB, 1 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&x, BALLAST_AT_DOMAIN, 2, BALLAST_STOCK_NAME, NULL, NULL));
+	CU_ASSERT_FATAL(x.bd.env.io.ops->rm(x.f, BIO_TXN_NONE, path) == 0);
+	fx_run(&x, 3, 1000);
+	CU_ASSERT_FALSE(fx_logged(&x, "(2): left"));
+	CU_ASSERT_FALSE(fx_logged(&x, "(2): joined"));
+	CU_ASSERT(x.bd.env.io.ops->write(x.f, BIO_TXN_NONE, path, "b", 1) == 0);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(fx_log_count(&x, "b (2): joined"), 1);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -777,6 +816,8 @@ int main(void)
 	CU_add_test(s, "domain vanishing mid-transaction", test_vanish_mid_transaction);
 	CU_add_test(s, "dry-run writes nothing", test_dry_run_writes_nothing);
 	CU_add_test(s, "runtime overrides and metrics", test_overrides_and_metrics);
+	CU_add_test(s, "an unreadable name is not a domain gone",
+		    test_unreadable_name_is_not_gone);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

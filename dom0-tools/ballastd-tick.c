@@ -109,7 +109,7 @@ static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 
 	if (rc)
 		return rc;
-	bd_guest_read_frontend(env, &d->who, &d->guest, now_ms);
+	bd_guest_read_frontend(env, &d->who, &d->guest);
 	if (!d->resume.state_read)
 		bd_resume_read(env, &d->who, &d->resume, now_ms);
 	bd_guest_read_report(env, &d->who, &d->guest, &d->resume.resumed, now_ms);
@@ -243,7 +243,7 @@ static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 		d->last = result->decisions[i];
 		bd_txn_apply(&bd->env, &d->who, &d->pub, &d->resume,
 			     d->guest.stats.present ? &d->guest.used : NULL,
-			     &snap[i], &result->decisions[i]);
+			     &snap[i], &result->decisions[i], &d->guest.lines);
 	}
 	for (size_t i = 0; i < bd->doms.n; i++)
 		bd_publish_status(&bd->env, &bd->doms.d[i], &bd->doms.d[i].status_json);

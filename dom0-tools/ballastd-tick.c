@@ -191,12 +191,12 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 		if (one) {
 			/* kept, with its restart state, and left alone this tick */
 			d->present = true;
-			bd_log_failure(&bd->env, &d->read_log, LOG_WARNING,
+			bd_log_failure(&bd->env, &d->broken_log, LOG_WARNING,
 				       "%s (%" PRIu32 "): unreadable, left alone this tick: %s",
 				       d->who.name, d->who.domid, strerror(-one));
 			continue;
 		}
-		bd_log_recovered(&bd->env, &d->read_log, "%s (%" PRIu32 "): reads",
+		bd_log_recovered(&bd->env, &d->broken_log, "%s (%" PRIu32 "): reads",
 				 d->who.name, d->who.domid);
 		d->present = true;
 		if (!d->joined)
@@ -241,6 +241,12 @@ static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 		if (!d)
 			continue;
 		d->last = result->decisions[i];
+		if (d->last.bound == BSCHED_BOUND_INVALID)
+			bd_log_failure(&bd->env, &d->broken_log, LOG_WARNING,
+				       "%s (%" PRIu32 "): inconsistent (min %" PRIu64 ", max %" PRIu64
+				       ", static-max %" PRIu64 " KiB, shares %" PRIu32 "): left alone",
+				       d->who.name, d->who.domid, snap[i].min_kib,
+				       snap[i].max_kib, snap[i].static_max_kib, snap[i].shares);
 		bd_txn_apply(&bd->env, &d->who, &d->pub, &d->resume,
 			     d->guest.stats.present ? &d->guest.used : NULL,
 			     &snap[i], &result->decisions[i], &d->guest.lines);

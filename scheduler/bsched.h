@@ -180,6 +180,9 @@ enum bsched_bound {
 	BSCHED_BOUND_FLOOR,		/* held at the floor the guest reports */
 	BSCHED_BOUND_UNREPORTED,	/* contention, no fresh stats: reporting
 					 * balloons were served first */
+	BSCHED_BOUND_INVALID,		/* its values are inconsistent (min >
+					 * max, no shares, absurd sizes): left
+					 * alone, the others are decided */
 	BSCHED_BOUND__COUNT
 };
 
@@ -236,9 +239,11 @@ void bsched_state_free(struct bsched_state *st);
 
 /*
  * One policy iteration. Fills @out (call bsched_result_free() after).
- * Domains missing from @snap that were in the state are forgotten.
+ * Domains missing from @snap that were in the state are forgotten. A
+ * domain that is not consistent (min > max, shares out of range, absurd
+ * sizes, unknown frontend) is left alone, bound BSCHED_BOUND_INVALID.
  * Returns 0; -EINVAL for an invalid snapshot or config (duplicate domid,
- * min > max, time going backwards); -ENOMEM. On error @out is empty.
+ * time going backwards); -ENOMEM. On error @out is empty.
  * O(n log n) in the number of domains.
  */
 int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,

@@ -118,6 +118,7 @@ static const char *const bound_names[BSCHED_BOUND__COUNT] = {
 	[BSCHED_BOUND_STUCK] = "stuck",
 	[BSCHED_BOUND_FLOOR] = "floor",
 	[BSCHED_BOUND_UNREPORTED] = "unreported",
+	[BSCHED_BOUND_INVALID] = "invalid",
 };
 
 const char *bsched_bound_str(enum bsched_bound b)

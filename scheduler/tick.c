@@ -18,6 +18,7 @@ static uint64_t slush_of(const struct bsched_config *cfg)
 	return (cfg->faults & BSCHED_FAULT_NO_SLUSH) ? 0 : cfg->slush_kib;
 }
 
+/* A domain whose values cannot be steered: left alone (BOUND_INVALID). */
 static bool domain_valid(const struct bsched_domain *d)
 {
 	if (d->frontend > BSCHED_FE_DRIVER)
@@ -49,9 +50,7 @@ static bool snapshot_valid(const struct bsched_state *st,
 	    snap->host.scrub_kib > BSCHED_KIB_LIMIT ||
 	    snap->host.outstanding_kib > BSCHED_KIB_LIMIT)
 		return false;
-	for (size_t i = 0; i < snap->n_domains; i++)
-		if (!domain_valid(&snap->domains[i]))
-			return false;
+	/* an inconsistent domain costs that domain alone (classify) */
 	for (size_t i = 0; i < snap->n_reservations; i++)
 		if (snap->reservations[i].size_kib > BSCHED_KIB_LIMIT)
 			return false;
@@ -122,6 +121,11 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 {
 	const struct bsched_domain *d = w->dom;
 
+	if (!domain_valid(d)) {
+		w->bound = BSCHED_BOUND_INVALID;
+		w->cand_kib = w->ideal_kib = d->target_kib;
+		return;
+	}
 	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE &&
 		     (!releasing(d) || release_expired(d, cfg));
 	if (!w->balloon) {
@@ -493,7 +497,7 @@ static void decide(const struct bsched_work *w, const struct bsched_config *cfg,
 		.boost_pct = w->rec->boost_pct,
 	};
 	if (!w->balloon) {
-		if (releasing(d)) {
+		if (w->bound != BSCHED_BOUND_INVALID && releasing(d)) {
 			dec->maxmem_kib = release_maxmem_of(d);
 			dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
 			dec->uncooperative = false;

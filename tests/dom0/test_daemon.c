@@ -825,6 +825,26 @@ static void test_guest_lines_budgeted(void)
 	fx_teardown(&x);
 }
 
+/*
+ * Issue 14: a domain smaller than the default min has its min clamped to
+ * its max and is steered; the others are steered whatever one domain is.
+ */
+static void test_small_domain_steered(void)
+{
+	struct fx x;
+
+	setup_one(&x, NULL);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 2, "tiny", 128 * MIB, 128 * MIB,
+					FAKE_BALLOON_BALLAST, 64 * MIB) == 0);
+	fx_report(&x, 2, 1, 128 * MIB, 100 * MIB);
+	fx_run(&x, 3, 1000);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 2, TARGET_REL), 128 * MIB);
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) != UINT64_MAX);
+	CU_ASSERT_FALSE(fx_logged(&x, "inconsistent"));
+	CU_ASSERT_FALSE(fx_logged(&x, "tick failed"));
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -859,6 +879,8 @@ int main(void)
 		    test_unreadable_name_is_not_gone);
 	CU_add_test(s, "lines a guest causes: one budget, after commit",
 		    test_guest_lines_budgeted);
+	CU_add_test(s, "a domain below the default min is steered",
+		    test_small_domain_steered);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -845,6 +845,44 @@ static void test_small_domain_steered(void)
 	fx_teardown(&x);
 }
 
+/*
+ * memory/ballast gets n0 r<id> even where its parent is the guest's (a new
+ * node inherits its parent's permissions): the guest can never own it.
+ */
+static void test_ctl_perms_under_guest_owned_parent(void)
+{
+	const struct bio_perm guest_owned[1] = { { 1, BIO_PERM_NONE } };
+	struct bio_perm perms[BIO_PERMS_MAX];
+	unsigned int n = BIO_PERMS_MAX;
+	char path[BALLAST_PATH_MAX];
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, NULL, false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 1, "a", 1 * GIB, 2 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&x, BALLAST_AT_DOMAIN, 1, "memory", NULL, NULL));
+	CU_ASSERT_FATAL(x.bd.env.io.ops->set_perms(x.f, BIO_TXN_NONE, path,
+						   guest_owned, 1) == 0);
+	fx_report(&x, 1, 1, 1 * GIB, 800 * MIB);
+	fx_run(&x, 2, 1000);
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&x, BALLAST_AT_DOMAIN, 1, BALLAST_CTL_DIR, NULL, NULL));
+	CU_ASSERT(x.bd.env.io.ops->get_perms(x.f, BIO_TXN_NONE, path, perms, &n) == 0);
+	CU_ASSERT(n == 2 && perms[0].domid == 0 && perms[0].access == BIO_PERM_NONE &&
+		  perms[1].domid == 1 && perms[1].access == BIO_PERM_READ);
+	CU_ASSERT(fx_guest(&x, 1, TARGET_REL, "999999999") == -EACCES);
+	CU_ASSERT(fx_guest(&x, 1, BALLAST_CTL_DIR "/new", "1") == -EACCES);
+	/* what the guest creates in its own corner it owns, as in xenstored */
+	CU_ASSERT(fx_guest(&x, 1, BALLAST_DATA_DIR "/x/y", "1") == 0);
+	n = BIO_PERMS_MAX;
+	snprintf(path, sizeof(path), "%s",
+		 fx_path(&x, BALLAST_AT_DOMAIN, 1, BALLAST_DATA_DIR, "x", NULL));
+	CU_ASSERT(x.bd.env.io.ops->get_perms(x.f, BIO_TXN_NONE, path, perms, &n) == 0);
+	CU_ASSERT(n >= 1 && perms[0].domid == 1);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -881,6 +919,8 @@ int main(void)
 		    test_guest_lines_budgeted);
 	CU_add_test(s, "a domain below the default min is steered",
 		    test_small_domain_steered);
+	CU_add_test(s, "memory/ballast perms under a guest-owned parent",
+		    test_ctl_perms_under_guest_owned_parent);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -502,6 +502,8 @@ static void test_garbage_refused(void)
 		{ BALLAST_KEY_STATE, "exploding", BALLAST_E_UNKNOWN_WORD, NULL },
 		{ BALLAST_KEY_FRONTEND, "rootkit", BALLAST_E_UNKNOWN_WORD, NULL },
 		{ BALLAST_KEY_PROTOCOL, "0", BALLAST_E_BELOW_MIN, NULL },
+		/* in the schema's range, but a protocol this ballastd does not know */
+		{ BALLAST_KEY_PROTOCOL, "2", BALLAST_E_ABOVE_MAX, "1" },
 		{ BALLAST_KEY_SEQ, "0", BALLAST_E_BELOW_MIN, NULL },
 	};
 	uint64_t seq = 10, target;
@@ -883,6 +885,52 @@ static void test_ctl_perms_under_guest_owned_parent(void)
 	fx_teardown(&x);
 }
 
+/* The guest writes a new report while the daemon reads the old one. */
+struct rewrite {
+	struct fx *x;
+	uint64_t seq;
+	bool done;
+};
+
+static void rewrite_on_read(struct fake *f, const char *path, void *arg)
+{
+	struct rewrite *rw = arg;
+	char seq[24];
+
+	if (rw->done || !strstr(path, "/" BALLAST_KEY_CURRENT))
+		return;
+	rw->done = true;
+	snprintf(seq, sizeof(seq), "%" PRIu64, rw->seq);
+	fake_guest_write(f, 1, fx_path(rw->x, BALLAST_AT_DOMAIN, 1, BALLAST_DATA_DIR,
+				       BALLAST_KEY_MEM_AVAILABLE, NULL), "102400");
+	fake_guest_write(f, 1, fx_path(rw->x, BALLAST_AT_DOMAIN, 1, SEQ_REL, NULL, NULL),
+			 seq);
+}
+
+/* A report rewritten while it is read is not taken; the next tick takes
+ * the new one whole. */
+static void test_report_rewritten_while_read(void)
+{
+	struct rewrite rw;
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 2, 1000);
+	CU_ASSERT_FATAL(x.bd.doms.d[0].guest.last_seq == 1);
+	rw = (struct rewrite){ .x = &x, .seq = 3 };
+	fx_report(&x, 1, 2, 1 * GIB, 900 * MIB);
+	fake_on_read(x.f, rewrite_on_read, &rw);
+	fx_run(&x, 1, 1000);
+	fake_on_read(x.f, NULL, NULL);
+	CU_ASSERT(rw.done);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.last_seq, 1);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.stats.mem_available_kib, 800 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.last_seq, 3);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.stats.mem_available_kib, 100 * MIB);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -921,6 +969,8 @@ int main(void)
 		    test_small_domain_steered);
 	CU_add_test(s, "memory/ballast perms under a guest-owned parent",
 		    test_ctl_perms_under_guest_owned_parent);
+	CU_add_test(s, "a report rewritten while it is read is refused",
+		    test_report_rewritten_while_read);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

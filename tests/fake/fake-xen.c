@@ -41,6 +41,8 @@ struct fake {
 	unsigned int maxmem_calls;
 	void (*on_sleep)(void *arg);
 	void *on_sleep_arg;
+	void (*on_read)(struct fake *f, const char *path, void *arg);
+	void *on_read_arg;
 };
 
 /* --- injected failures ------------------------------------------------------ */
@@ -254,6 +256,14 @@ void fake_advance(struct fake *f, uint64_t ms)
 	}
 }
 
+void fake_on_read(struct fake *f,
+		  void (*fn)(struct fake *f, const char *path, void *arg),
+		  void *arg)
+{
+	f->on_read = fn;
+	f->on_read_arg = arg;
+}
+
 void fake_on_sleep(struct fake *f, void (*fn)(void *arg), void *arg)
 {
 	f->on_sleep = fn;
@@ -381,7 +391,12 @@ static int op_read(void *ctx, bio_txn t, const char *path, char **val,
 	struct fake *f = ctx;
 	int rc = injected(f, FAKE_OP_READ);
 
-	return rc ? rc : fxs_read(f->xs, t, path, val, len);
+	if (rc)
+		return rc;
+	rc = fxs_read(f->xs, t, path, val, len);
+	if (f->on_read)
+		f->on_read(f, path, f->on_read_arg);
+	return rc;
 }
 
 static int op_write(void *ctx, bio_txn t, const char *path, const char *val,

@@ -58,6 +58,12 @@ void fake_advance(struct fake *f, uint64_t ms);
 /* Called by sleep_ms() after the clock moved (lets a test run a daemon). */
 void fake_on_sleep(struct fake *f, void (*fn)(void *arg), void *arg);
 
+/* Called after each read by the bio, with its path: lets a test play a
+ * guest that writes between two reads of the daemon. NULL: none. */
+void fake_on_read(struct fake *f,
+		  void (*fn)(struct fake *f, const char *path, void *arg),
+		  void *arg);
+
 /* The next @count commits fail with -EAGAIN. */
 void fake_inject_eagain(struct fake *f, unsigned int count);
 /* The next @count calls of @op fail with @err (negative errno). */

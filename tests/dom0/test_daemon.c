@@ -931,6 +931,33 @@ static void test_report_rewritten_while_read(void)
 	fx_teardown(&x);
 }
 
+/*
+ * The flood limit's exact boundary: flood-limit updates per second since
+ * the report last taken are allowed, one more is a flood.
+ */
+static void test_flood_boundary(void)
+{
+	uint64_t seq = 2, limit;
+	struct fx x;
+
+	setup_one(&x, NULL);
+	limit = x.bd.env.cfg.flood_limit;
+	fx_run(&x, 1, 1000);
+	fx_report(&x, 1, seq, 1 * GIB, 800 * MIB);
+	fx_run(&x, 1, 1000);		/* taken; a second passes */
+	CU_ASSERT_FATAL(x.bd.doms.d[0].guest.last_seq == seq);
+	seq += 2 * limit;		/* a second and the one it is in */
+	fx_report(&x, 1, seq, 1 * GIB, 800 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.flood_refused, 0);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.last_seq, seq);
+	seq += 2 * limit + 1;
+	fx_report(&x, 1, seq, 1 * GIB, 800 * MIB);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT_EQUAL(x.bd.doms.d[0].guest.flood_refused, 1);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -971,6 +998,7 @@ int main(void)
 		    test_ctl_perms_under_guest_owned_parent);
 	CU_add_test(s, "a report rewritten while it is read is refused",
 		    test_report_rewritten_while_read);
+	CU_add_test(s, "flood limit: the exact boundary", test_flood_boundary);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

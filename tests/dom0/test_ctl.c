@@ -219,8 +219,20 @@ static void test_parse_set(void)
 	char *shares0[] = { "set", "web", "shares=0", NULL };
 	char *slash[] = { "set", "../x", "min=1G", NULL };
 	char *nothing[] = { "set", "web", NULL };
+	char name63[64], name64[65];
+	char *longest[] = { "set", name63, "min=1G", NULL };
+	char *too_long[] = { "set", name64, "min=1G", NULL };
 	struct bctl_set_args a;
 	char err[BCTL_ERR_MAX];
+
+	memset(name63, 'n', 63);
+	name63[63] = '\0';
+	memset(name64, 'n', 64);
+	name64[64] = '\0';
+	/* as long as ballastd's names, and not one byte more (it would be cut) */
+	CU_ASSERT(bctl_parse_set(ARGC(longest), longest, &a, err, sizeof(err)) == 0);
+	CU_ASSERT(bctl_parse_set(ARGC(too_long), too_long, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "not a domain name") != NULL);
 
 	CU_ASSERT(bctl_parse_set(ARGC(ok), ok, &a, err, sizeof(err)) == 0);
 	CU_ASSERT_STRING_EQUAL(a.domain, "web");
@@ -257,6 +269,11 @@ static void test_parse_reserve_and_view(void)
 	char *view[] = { "top", "--iterations", "3", "--delay", "2", NULL };
 	char *json[] = { "status", "--json", NULL };
 	char *bad_view[] = { "top", "--iterations", "0", NULL };
+	/* seconds that would wrap (or nearly) in ms */
+	char *wrap_to[] = { "reserve", "1G", "--timeout", "18446744073709552", NULL };
+	char *day_to[] = { "reserve", "1G", "--timeout", "86400", NULL };
+	char *long_to[] = { "reserve", "1G", "--timeout", "86401", NULL };
+	char *wrap_delay[] = { "top", "--delay", "18446744073709552", NULL };
 	struct bctl_reserve_args r;
 	struct bctl_view_args v;
 	char err[BCTL_ERR_MAX];
@@ -279,6 +296,11 @@ static void test_parse_reserve_and_view(void)
 	CU_ASSERT(bctl_parse_view(ARGC(json), json, &v, err, sizeof(err)) == 0);
 	CU_ASSERT(v.json && v.iterations == 0);
 	CU_ASSERT(bctl_parse_view(ARGC(bad_view), bad_view, &v, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(wrap_to), wrap_to, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(day_to), day_to, &r, err, sizeof(err)) == 0);
+	CU_ASSERT(r.timeout_s == BCTL_MAX_SECONDS);
+	CU_ASSERT(bctl_parse_reserve(ARGC(long_to), long_to, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_view(ARGC(wrap_delay), wrap_delay, &v, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_find_verb("status") != NULL);
 	CU_ASSERT(bctl_find_verb("reserve") != NULL);
 	CU_ASSERT(bctl_find_verb("destroy") == NULL);
@@ -472,6 +494,32 @@ static void test_explain_and_set(void)
 	ctl_teardown(&c);
 }
 
+/* `set` changes every setting it names or none (issue 14). */
+static void test_set_all_or_nothing(void)
+{
+	char *first[] = { "set", "a", "min=1G", "max=2G", NULL };
+	char *second[] = { "set", "a", "min=default", "max=3G", "shares=7", NULL };
+	struct ctl_fx c;
+	char min_path[BALLAST_PATH_MAX];
+
+	ctl_setup(&c, 0, false);
+	snprintf(min_path, sizeof(min_path), "%s",
+		 fx_path(&c.x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY, "a", BALLAST_KEY_MIN));
+	CU_ASSERT(ctl_run(&c, ARGC(first), first) == 0);
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, min_path), "1048576");
+	/* the min's removal goes through, the max's write fails: nothing changes */
+	fake_inject_failure(c.x.f, FAKE_OP_WRITE, -EIO, 1);
+	CU_ASSERT(ctl_run(&c, ARGC(second), second) == 1);
+	CU_ASSERT(strstr(c.err, "nothing changed") != NULL);
+	CU_ASSERT(fake_value(c.x.f, min_path) != NULL &&
+		  !strcmp(fake_value(c.x.f, min_path), "1048576"));
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, POLICY_MAX_A(&c.x)), "2097152");
+	CU_ASSERT(ctl_run(&c, ARGC(second), second) == 0);
+	CU_ASSERT(fake_value(c.x.f, min_path) == NULL);
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, POLICY_MAX_A(&c.x)), "3145728");
+	ctl_teardown(&c);
+}
+
 static void test_reserve_granted(void)
 {
 	char *reserve[] = { "reserve", "2G", "--timeout", "60", NULL };
@@ -565,6 +613,7 @@ int main(void)
 	CU_add_test(s, "reserve -- CMD", test_reserve_with_command);
 	CU_add_test(s, "reserve refused names the domains", test_reserve_refused_names_domains);
 	CU_add_test(s, "reserve without ballastd", test_reserve_without_daemon);
+	CU_add_test(s, "set: all or nothing", test_set_all_or_nothing);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

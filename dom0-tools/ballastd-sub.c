@@ -5,8 +5,17 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ballastd-sub.h"
+
+/* Its [domain] section; none for a name cut to fit (it would be another's). */
+static const struct bd_domain_conf *conf_of(const struct bd_env *env,
+					    const struct bd_who *who,
+					    const struct bd_sub *s)
+{
+	return s->name_cut ? NULL : bd_config_domain(&env->cfg, who->name);
+}
 
 /*
  * memory/static-max, else the value known from before, else the configured
@@ -16,7 +25,7 @@
 static void read_static_max(struct bd_env *env, const struct bd_who *who,
 			    struct bd_sub *s, const struct bio_dominfo *info)
 {
-	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
+	const struct bd_domain_conf *dc = conf_of(env, who, s);
 	char path[BALLAST_PATH_MAX];
 	uint64_t v;
 
@@ -42,6 +51,7 @@ int bd_sub_identify(struct bd_env *env, struct bd_who *who, struct bd_sub *s,
 	if (!rc)
 		rc = bio_read(&env->io, BIO_TXN_NONE, path, &name, NULL);
 	if (!rc) {
+		s->name_cut = strlen(name) >= sizeof(who->name);
 		snprintf(who->name, sizeof(who->name), "%s", name);
 		free(name);
 		/* It ends up in logs, JSON and metrics labels: printable only. */
@@ -75,7 +85,7 @@ static void read_overrides(struct bd_env *env, const struct bd_who *who,
 	char path[BALLAST_PATH_MAX];
 	uint64_t v;
 
-	if (!who->name[0])
+	if (!who->name[0] || s->name_cut)
 		return;
 	for (size_t i = 0; i < 3; i++) {
 		if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0,
@@ -95,7 +105,7 @@ static void read_overrides(struct bd_env *env, const struct bd_who *who,
 static void resolve_subscription(struct bd_env *env, const struct bd_who *who,
 				 struct bd_sub *s)
 {
-	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
+	const struct bd_domain_conf *dc = conf_of(env, who, s);
 
 	s->min_kib = dc && dc->has_min ? dc->min_kib : env->cfg.default_min_kib;
 	s->max_kib = dc && dc->has_max ? dc->max_kib : s->static_max_kib;
@@ -116,9 +126,10 @@ static void resolve_subscription(struct bd_env *env, const struct bd_who *who,
  */
 static enum bsched_frontend balloon_of(const struct bd_env *env,
 				       const struct bd_who *who,
+				       const struct bd_sub *s,
 				       const struct bd_guest *g)
 {
-	const struct bd_domain_conf *dc = bd_config_domain(&env->cfg, who->name);
+	const struct bd_domain_conf *dc = conf_of(env, who, s);
 	enum bd_stock_mode mode = dc ? dc->stock : BD_STOCK_AUTO;
 
 	switch (dc ? dc->frontend : BD_FRONTEND_AUTO) {
@@ -148,7 +159,7 @@ void bd_sub_resolve(struct bd_env *env, const struct bd_who *who,
 {
 	bool was_building = s->building;
 
-	s->frontend = balloon_of(env, who, g);
+	s->frontend = balloon_of(env, who, s, g);
 	resolve_subscription(env, who, s);
 	/*
 	 * libxl builds a domain paused, with a claim on the memory it is about

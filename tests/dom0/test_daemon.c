@@ -958,6 +958,30 @@ static void test_flood_boundary(void)
 	fx_teardown(&x);
 }
 
+/* A name too long to keep is not matched to the [domain] of its prefix. */
+static void test_long_name_not_matched(void)
+{
+	char name[2][80], conf[200];
+	struct fx x;
+
+	memset(name[0], 'n', 63);
+	name[0][63] = '\0';
+	memcpy(name[1], name[0], 63);
+	memcpy(name[1] + 63, "x", 2);
+	snprintf(conf, sizeof(conf), "[domain %s]\nmax = 1G\n", name[0]);
+	CU_ASSERT_FATAL(fx_setup(&x, 8 * GIB, conf, false) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 1, name[0], 1536 * MIB, 2 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	CU_ASSERT_FATAL(fake_add_domain(x.f, 2, name[1], 1536 * MIB, 2 * GIB,
+					FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(&x, 1, 1, 1536 * MIB, 1200 * MIB);
+	fx_report(&x, 2, 1, 1536 * MIB, 1200 * MIB);
+	fx_run(&x, 3, 1000);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 1, TARGET_REL), 1 * GIB);
+	CU_ASSERT_EQUAL(fx_dom_u64(&x, 2, TARGET_REL), 2 * GIB);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -999,6 +1023,8 @@ int main(void)
 	CU_add_test(s, "a report rewritten while it is read is refused",
 		    test_report_rewritten_while_read);
 	CU_add_test(s, "flood limit: the exact boundary", test_flood_boundary);
+	CU_add_test(s, "a long name is not its prefix's [domain]",
+		    test_long_name_not_matched);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

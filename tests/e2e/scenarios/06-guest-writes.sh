@@ -11,6 +11,7 @@ need_ballastctl
 need_frontend d2
 
 BALLOON_SYSFS=/sys/devices/system/xen_memory/xen_memory0/target_kib
+FLOOR_SYSFS=/sys/kernel/ballast/floor_kib
 cleanup() { ballastctl set d2 max=default > /dev/null 2>&1; }
 trap cleanup EXIT
 
@@ -70,28 +71,29 @@ never_above() {
 	done
 	log "$name peaked at $peak MiB (max $max MiB)"
 }
-# greedy NAME: the guest's stock balloon asks Xen for every page up to its
-# boot size; only maxmem stops it.
+# greedy NAME KNOB: the guest's root asks for every page up to its boot
+# size through KNOB (the stock balloon's target, or ballast.ko's floor: a
+# floor at the boot size gives every ballooned page back); only maxmem
+# stops it. ungreedy NAME KNOB VALUE puts it back.
 greedy() {
-	guest_run "$1" "echo $((384 * 1024)) > $BALLOON_SYSFS" > /dev/null ||
-		fail "cannot test: $1 cannot set its own $BALLOON_SYSFS"
+	guest_run "$1" "echo $((384 * 1024)) > $2" > /dev/null ||
+		fail "cannot test: $1 cannot set its own $2"
 }
-# ungreedy NAME: back to the target the toolstack's key says.
-ungreedy() {
-	guest_run "$1" "echo \$(xenstore-read $XS_STOCK_TARGET) > $BALLOON_SYSFS" > /dev/null
-}
+ungreedy() { guest_run "$1" "echo $3 > $2" > /dev/null; }
 
 # d2 (ballast.ko) with a max below its static max says its driver unloads
-# and holds its whole boot size in the balloon: it may take back up to its
-# max, not to its static max.
+# and holds its whole boot size in the balloon, and raises its driver's
+# floor to its boot size: it may take back up to its max, not to its
+# static max.
 out=$(ballastctl set d2 max=320M 2>&1) || fail "ballastctl set d2 max=320M: $out"
 wait_for 30 '[ "$(xl_mem_mib d2)" -le 321 ]' || fail "d2 did not come down to its max 320 MiB"
+guest_run d2 "cat $FLOOR_SYSFS" > /dev/null || fail "cannot test: d2 has no $FLOOR_SYSFS"
 seq=$(data_get d2 "$XS_DATA_SEQ")
 guest_run d2 "xenstore-write -- $D/$XS_DATA_BALLOONED $((384 * 1024)) $D/$XS_DATA_STATE unloading $D/$XS_DATA_SEQ $((seq + 1))" > /dev/null ||
 	fail "d2 cannot write its own report"
-greedy d2
+greedy d2 "$FLOOR_SYSFS"
 never_above d2 320 10
-ungreedy d2
+ungreedy d2 "$FLOOR_SYSFS" 0		# 0: the driver's own floor again
 ballastctl set d2 max=default > /dev/null || fail "ballastctl set d2 max=default failed"
 log "d2 writing unloading stayed within its max"
 
@@ -101,11 +103,12 @@ st_id=$(domid st)
 [ -n "$st_id" ] || fail "guest st is not running"
 guest_run st "xenstore-write -- $D/$XS_DATA_FRONTEND driver $D/$XS_DATA_PROTOCOL $XS_PROTOCOL_VERSION $D/$XS_DATA_CURRENT $((320 * 1024)) $D/$XS_DATA_BALLOONED $((64 * 1024)) $D/$XS_DATA_STATE unloading $D/$XS_DATA_SEQ 1" > /dev/null ||
 	fail "st cannot write its own $D"
-greedy st
+st_target=$(xs_get st "$XS_STOCK_TARGET")
+greedy st "$BALLOON_SYSFS"
 never_above st 320 10
 [ -z "$(xenstore-read "/local/domain/$st_id/$XS_CTL_DIR/$XS_CTL_TARGET" 2>/dev/null)" ] ||
 	fail "ballastd took st's claim: it has a $XS_CTL_DIR/$XS_CTL_TARGET"
-ungreedy st
+ungreedy st "$BALLOON_SYSFS" "$st_target"
 guest_run st "xenstore-rm $D" > /dev/null
 log "st claiming a driver stayed a stock guest within its max"
 pass

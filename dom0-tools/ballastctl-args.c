@@ -5,6 +5,7 @@
 
 #include "ballast_schema.h"
 #include "ballastctl.h"
+#include "bsched.h"		/* BSCHED_NAME_MAX: the names ballastd knows */
 #include "size.h"
 
 #define CLEAR_WORD	"default"
@@ -25,9 +26,16 @@ static bool in_range(enum ballast_key_id id, uint64_t v)
 	return ballast_parse_key(id, buf, (size_t)n, &ignored) == BALLAST_OK;
 }
 
+/* 1 to BCTL_MAX_SECONDS: in ms, a number of seconds must not wrap. */
 static int parse_seconds(const char *s, uint64_t *out)
 {
-	return ballast_parse_u64(s, strlen(s), out) == BALLAST_OK ? 0 : -1;
+	uint64_t v;
+
+	if (ballast_parse_u64(s, strlen(s), &v) != BALLAST_OK || v == 0 ||
+	    v > BCTL_MAX_SECONDS)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
@@ -37,8 +45,11 @@ int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 	if (argc < 3)
 		return bad(err, err_len, "usage", "set DOMAIN min=SIZE max=SIZE shares=N");
 	out->domain = argv[1];
-	if (!out->domain[0] || strchr(out->domain, '/'))
-		return bad(err, err_len, "not a domain name", out->domain);
+	/* as ballastd knows names: a longer one would be another domain's */
+	if (!out->domain[0] || strchr(out->domain, '/') ||
+	    strlen(out->domain) >= BSCHED_NAME_MAX)
+		return bad(err, err_len, "not a domain name (1 to 63 bytes, no '/')",
+			   out->domain);
 	for (int i = 2; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
 		const char *val = eq ? eq + 1 : NULL;
@@ -92,9 +103,8 @@ int bctl_parse_reserve(int argc, char **argv, struct bctl_reserve_args *out,
 			break;
 		}
 		if (!strcmp(argv[i], "--timeout") || !strcmp(argv[i], "-t")) {
-			if (i + 1 == argc || parse_seconds(argv[i + 1], &out->timeout_s) ||
-			    out->timeout_s == 0)
-				return bad(err, err_len, "--timeout: seconds expected",
+			if (i + 1 == argc || parse_seconds(argv[i + 1], &out->timeout_s))
+				return bad(err, err_len, "--timeout: seconds (1 to 86400) expected",
 					   i + 1 < argc ? argv[i + 1] : "(nothing)");
 			i++;
 			continue;
@@ -119,6 +129,7 @@ int bctl_parse_view(int argc, char **argv, struct bctl_view_args *out,
 	*out = (struct bctl_view_args){ .delay_s = 1 };
 	for (int i = 1; i < argc; i++) {
 		uint64_t *target = NULL;
+		int rc;
 
 		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
 			out->json = true;
@@ -130,8 +141,17 @@ int bctl_parse_view(int argc, char **argv, struct bctl_view_args *out,
 			target = &out->delay_s;
 		else
 			return bad(err, err_len, "unknown argument", argv[i]);
-		if (i + 1 == argc || parse_seconds(argv[i + 1], target) || *target == 0)
+		if (i + 1 == argc)
 			return bad(err, err_len, "a positive number expected after", argv[i]);
+		if (target == &out->delay_s)
+			rc = parse_seconds(argv[i + 1], target);
+		else
+			rc = ballast_parse_u64(argv[i + 1], strlen(argv[i + 1]), target) !=
+			     BALLAST_OK || *target == 0;
+		if (rc)
+			return bad(err, err_len, target == &out->delay_s ?
+				   "seconds (1 to 86400) expected after" :
+				   "a positive number expected after", argv[i]);
 		i++;
 	}
 	return 0;

@@ -509,8 +509,8 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 
 /* --- set ------------------------------------------------------------------------------ */
 
-static int set_one(struct bctl *ctl, const char *domain, const char *key,
-		   bool has, bool clear, uint64_t v)
+static int set_one(const struct bio *io, bio_txn t, const char *domain,
+		   const char *key, bool has, bool clear, uint64_t v)
 {
 	char path[BALLAST_PATH_MAX];
 	int rc;
@@ -519,16 +519,26 @@ static int set_one(struct bctl *ctl, const char *domain, const char *key,
 		return 0;
 	rc = ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0,
 			  BALLAST_TOOL_POLICY, domain, key, NULL);
-	if (rc) {
-		fprintf(ctl->err, "ballastctl set: %s: %s\n", domain, strerror(-rc));
-		return rc;
-	}
-	rc = clear ? ctl->io.ops->rm(ctl->io.ctx, BIO_TXN_NONE, path) :
-		     bio_write_u64(&ctl->io, BIO_TXN_NONE, path, v);
-	if (rc == -ENOENT && clear)
-		rc = 0;
 	if (rc)
-		fprintf(ctl->err, "ballastctl set: %s: %s\n", path, strerror(-rc));
+		return rc;
+	rc = clear ? io->ops->rm(io->ctx, t, path) : bio_write_u64(io, t, path, v);
+	return rc == -ENOENT && clear ? 0 : rc;
+}
+
+/* Every setting of one `set`, or none of them: one transaction. */
+static int set_all(const struct bio *io, bio_txn t, void *arg)
+{
+	const struct bctl_set_args *a = arg;
+	int rc;
+
+	rc = set_one(io, t, a->domain, BALLAST_KEY_MIN, a->has_min, a->clear_min,
+		     a->min_kib);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_MAX, a->has_max,
+			     a->clear_max, a->max_kib);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_SHARES, a->has_shares,
+			     a->clear_shares, a->shares);
 	return rc;
 }
 
@@ -537,15 +547,18 @@ static int cmd_set(struct bctl *ctl, int argc, char **argv)
 	struct bctl_set_args a;
 	char err[BCTL_ERR_MAX];
 	bool dry = false;
+	int rc;
 
 	if (bctl_parse_set(argc, argv, &a, err, sizeof(err))) {
 		fprintf(ctl->err, "ballastctl set: %s\n", err);
 		return 2;
 	}
-	if (set_one(ctl, a.domain, BALLAST_KEY_MIN, a.has_min, a.clear_min, a.min_kib) ||
-	    set_one(ctl, a.domain, BALLAST_KEY_MAX, a.has_max, a.clear_max, a.max_kib) ||
-	    set_one(ctl, a.domain, BALLAST_KEY_SHARES, a.has_shares, a.clear_shares, a.shares))
+	rc = bio_txn_run(&ctl->io, BCTL_XS_TRIES, set_all, &a, NULL);
+	if (rc) {
+		fprintf(ctl->err, "ballastctl set: %s: %s (nothing changed)\n",
+			a.domain, strerror(-rc));
 		return 1;
+	}
 	if (!daemon_running(ctl, &dry))
 		fprintf(ctl->err, "ballastctl set: stored, but ballastd is not running\n");
 	else if (dry)

@@ -15,6 +15,8 @@
 #define BCTL_ERR_MAX		256
 #define BCTL_DEFAULT_HOLD_S	30	/* see ballastctl(8): reserve */
 #define BCTL_DEFAULT_TIMEOUT_S	60
+#define BCTL_MAX_SECONDS	86400	/* --timeout, --delay: a day; in ms no wrap */
+#define BCTL_XS_TRIES		16	/* a transaction that keeps conflicting */
 
 struct bctl {
 	struct bio io;

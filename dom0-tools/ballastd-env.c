@@ -82,6 +82,29 @@ void bd_log_recovered(struct bd_env *env, struct bd_log_limit *lim,
 	*lim = (struct bd_log_limit){ 0 };
 }
 
+void bd_log_guest(struct bd_env *env, struct bd_log_budget *b, int prio,
+		  const char *fmt, ...)
+{
+	uint64_t now_ms = env->io.ops->now_ms(env->io.ctx);
+	char msg[512];
+	va_list ap;
+
+	if (!b->said || now_ms - b->window_start_ms >= BD_LOG_QUIET_MS) {
+		b->window_start_ms = now_ms;
+		b->said = 0;
+	}
+	if (b->said >= BD_GUEST_LINES) {
+		b->held_back++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_counted(env, prio, msg, "lines about this guest held back", b->held_back);
+	b->held_back = 0;
+	b->said++;
+}
+
 enum ballast_verdict bd_read_key(struct bd_env *env, const char *path,
 				 enum ballast_key_id id, uint64_t *out)
 {

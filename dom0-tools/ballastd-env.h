@@ -100,6 +100,24 @@ bool bd_log_held_back(struct bd_log_limit *lim, uint64_t now_ms);
 /* The line was said now: the count and the quiet minute start again. */
 void bd_log_said(struct bd_log_limit *lim, uint64_t now_ms);
 
+/*
+ * Lines a guest can cause, by what it writes or how often (its refused
+ * values and floods, the targets its reports move, its frontend claims, the
+ * conflicts its writes make): one budget per domain for all of them,
+ * BD_GUEST_LINES per BD_LOG_QUIET_MS; the rest are counted and the count is
+ * said with the next line let through.
+ */
+#define BD_GUEST_LINES		8
+
+struct bd_log_budget {
+	uint64_t window_start_ms;
+	uint32_t said;			/* in this window */
+	uint64_t held_back;
+};
+
+void bd_log_guest(struct bd_env *env, struct bd_log_budget *b, int prio,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Reads and validates the key @id at @path; BALLAST_E_MISSING when absent
  * or unreadable. */
 enum ballast_verdict bd_read_key(struct bd_env *env, const char *path,

@@ -2,8 +2,8 @@
 /*
  * Untrusted guest input. Everything under data/ballast is written by the
  * guest and goes through the schema validators before the policy sees it;
- * a refusal is counted, kept for `ballastctl status` and logged at most
- * once a minute per domain.
+ * a refusal is counted, kept for `ballastctl status` and logged within
+ * the guest's line budget (bd_log_guest).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +19,8 @@ struct stat_key {
 
 enum stat_idx {
 	S_CURRENT, S_MEM_AVAILABLE, S_COMMITTED_AS, S_PSI_SOME, S_PSI_FULL,
-	S_SWAP_IN, S_SWAP_OUT, S_MAJOR_FAULTS, S_OOM_KILLS, S_FLOOR, S_STATE,
-	S_PROTOCOL, N_STAT_KEYS
+	S_SWAP_IN, S_SWAP_OUT, S_MAJOR_FAULTS, S_OOM_KILLS, S_FLOOR, S_BALLOONED,
+	S_STATE, S_PROTOCOL, N_STAT_KEYS
 };
 
 static const struct stat_key stat_keys[N_STAT_KEYS] = {
@@ -34,6 +34,7 @@ static const struct stat_key stat_keys[N_STAT_KEYS] = {
 	[S_MAJOR_FAULTS] = { BALLAST_K_MAJOR_FAULTS, BALLAST_KEY_MAJOR_FAULTS, false },
 	[S_OOM_KILLS] = { BALLAST_K_OOM_KILLS, BALLAST_KEY_OOM_KILLS, false },
 	[S_FLOOR] = { BALLAST_K_FLOOR, BALLAST_KEY_FLOOR, false },
+	[S_BALLOONED] = { BALLAST_K_BALLOONED, BALLAST_KEY_BALLOONED, false },
 	[S_STATE] = { BALLAST_K_STATE, BALLAST_KEY_STATE, false },
 	[S_PROTOCOL] = { BALLAST_K_PROTOCOL, BALLAST_KEY_PROTOCOL, false },
 };
@@ -55,29 +56,25 @@ static enum ballast_verdict read_data_key(struct bd_env *env, uint32_t domid,
 	return bd_read_key(env, path, id, out);
 }
 
-/* A refused guest value, logged at most once per BD_LOG_QUIET_MS per domain. */
+/* A refused guest value, logged within the guest's line budget. */
 static void log_refusal(struct bd_env *env, const struct bd_who *who,
-			struct bd_guest *g, uint64_t now_ms, const char *what,
-			const char *why)
+			struct bd_guest *g, const char *what, const char *why)
 {
-	if (bd_log_held_back(&g->refusal_log, now_ms))
-		return;
-	bd_log(env, LOG_WARNING, "%s (%" PRIu32 "): refused guest value %s: %s"
-	       " (%" PRIu64 " more suppressed; %" PRIu64 " refused so far)",
-	       who->name, who->domid, what, why, g->refusal_log.held_back,
-	       g->refused_reports + g->flood_refused);
-	bd_log_said(&g->refusal_log, now_ms);
+	bd_log_guest(env, &g->lines, LOG_WARNING,
+		     "%s (%" PRIu32 "): refused guest value %s: %s (%" PRIu64 " refused so far)",
+		     who->name, who->domid, what, why,
+		     g->refused_reports + g->flood_refused);
 }
 
 static void refuse(struct bd_env *env, const struct bd_who *who,
-		   struct bd_guest *g, uint64_t now_ms, const char *key,
+		   struct bd_guest *g, const char *key,
 		   enum ballast_verdict v)
 {
 	g->refused_reports++;
 	env->count.refused_reports++;
 	snprintf(g->last_refusal, sizeof(g->last_refusal), "%s: %s", key,
 		 ballast_verdict_str(v));
-	log_refusal(env, who, g, now_ms, key, ballast_verdict_str(v));
+	log_refusal(env, who, g, key, ballast_verdict_str(v));
 }
 
 static bool over_limit(const struct bd_env *env, const struct bd_guest *g)
@@ -141,7 +138,7 @@ static bool flood_check(struct bd_env *env, const struct bd_who *who,
 	env->count.flood_refused++;
 	snprintf(g->last_refusal, sizeof(g->last_refusal),
 		 "more than %" PRIu32 " updates per second", env->cfg.flood_limit);
-	log_refusal(env, who, g, now_ms, BALLAST_KEY_SEQ, "flooding");
+	log_refusal(env, who, g, BALLAST_KEY_SEQ, "flooding");
 	g->last_seq = seq;	/* the flood itself is not held against it later */
 	return true;
 }
@@ -163,7 +160,7 @@ static void read_stock_feature(struct bd_env *env, uint32_t domid,
 }
 
 void bd_guest_read_frontend(struct bd_env *env, const struct bd_who *who,
-			    struct bd_guest *g, uint64_t now_ms)
+			    struct bd_guest *g)
 {
 	enum ballast_verdict v;
 	uint64_t fe;
@@ -173,7 +170,7 @@ void bd_guest_read_frontend(struct bd_env *env, const struct bd_who *who,
 	if (v == BALLAST_E_MISSING)
 		g->frontend = BSCHED_FE_NONE;	/* none, or the agent went away */
 	else if (v != BALLAST_OK)
-		refuse(env, who, g, now_ms, BALLAST_KEY_FRONTEND, v);
+		refuse(env, who, g, BALLAST_KEY_FRONTEND, v);
 	else
 		g->frontend = fe == BALLAST_FRONTEND_DRIVER ? BSCHED_FE_DRIVER :
 							      BSCHED_FE_AGENT;
@@ -183,8 +180,8 @@ void bd_guest_read_frontend(struct bd_env *env, const struct bd_who *who,
 
 /* Reads the report's values; false (one of them refused) if any is invalid. */
 static bool read_values(struct bd_env *env, const struct bd_who *who,
-			struct bd_guest *g, uint64_t now_ms,
-			uint64_t vals[N_STAT_KEYS], bool got[N_STAT_KEYS])
+			struct bd_guest *g, uint64_t vals[N_STAT_KEYS],
+			bool got[N_STAT_KEYS])
 {
 	enum ballast_verdict v;
 
@@ -194,13 +191,13 @@ static bool read_values(struct bd_env *env, const struct bd_who *who,
 		if (v == BALLAST_E_MISSING && !stat_keys[i].required)
 			continue;
 		if (v != BALLAST_OK) {
-			refuse(env, who, g, now_ms, stat_keys[i].name, v);
+			refuse(env, who, g, stat_keys[i].name, v);
 			return false;
 		}
 		got[i] = true;
 	}
 	if (got[S_PROTOCOL] && vals[S_PROTOCOL] != BALLAST_PROTOCOL_VERSION) {
-		refuse(env, who, g, now_ms, BALLAST_KEY_PROTOCOL, BALLAST_E_ABOVE_MAX);
+		refuse(env, who, g, BALLAST_KEY_PROTOCOL, BALLAST_E_ABOVE_MAX);
 		return false;
 	}
 	return true;
@@ -221,18 +218,18 @@ void bd_guest_read_report(struct bd_env *env, const struct bd_who *who,
 	if (v == BALLAST_E_MISSING)
 		return;
 	if (v != BALLAST_OK) {
-		refuse(env, who, g, now_ms, BALLAST_KEY_SEQ, v);
+		refuse(env, who, g, BALLAST_KEY_SEQ, v);
 		return;
 	}
 	if (seq == g->last_seq && g->used.taken_ms)
 		return;		/* nothing new */
 	v = ballast_check_seq(g->last_seq, seq);
 	if (v != BALLAST_OK) {
-		refuse(env, who, g, now_ms, BALLAST_KEY_SEQ, v);
+		refuse(env, who, g, BALLAST_KEY_SEQ, v);
 		return;
 	}
 	if (flood_check(env, who, g, now_ms, seq) ||
-	    !read_values(env, who, g, now_ms, vals, got))
+	    !read_values(env, who, g, vals, got))
 		return;
 	/* A report rewritten while we read it is taken next tick instead. */
 	v = read_data_key(env, who->domid, BALLAST_KEY_SEQ, BALLAST_K_SEQ, &seq_after);
@@ -258,6 +255,12 @@ void bd_guest_read_report(struct bd_env *env, const struct bd_who *who,
 		.major_faults = vals[S_MAJOR_FAULTS],
 		.oom_kills = vals[S_OOM_KILLS],
 		.floor_kib = vals[S_FLOOR],
+		.ballooned_kib = vals[S_BALLOONED],
 	};
 	g->state = got[S_STATE] ? (int)vals[S_STATE] : -1;
+	/* since the first report that said so: a report cannot restart it */
+	if (g->state != BALLAST_STATE_UNLOADING)
+		g->unloading_since_ms = 0;
+	else if (!g->unloading_since_ms)
+		g->unloading_since_ms = now_ms ? now_ms : 1;
 }

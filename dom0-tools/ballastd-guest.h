@@ -25,12 +25,14 @@ struct bd_guest {
 	bool took_report;		/* this process took one */
 	struct bsched_stats stats;
 	int state;			/* enum ballast_state, -1 unknown */
+	uint64_t unloading_since_ms;	/* first report saying "unloading", 0: none */
 
 	/* refusals */
 	uint64_t refused_reports;
 	uint64_t flood_refused;
 	char last_refusal[96];
-	struct bd_log_limit refusal_log;
+	/* every line this guest can cause, here and in ballastd-txn.c */
+	struct bd_log_budget lines;
 
 	/* the flood window */
 	uint32_t events_in_window;	/* seq writes */
@@ -44,7 +46,7 @@ void bd_guest_init(struct bd_guest *g);
 /* data/ballast/frontend (the last valid word is kept against scribbling),
  * and, without a ballast frontend, control/feature-balloon. */
 void bd_guest_read_frontend(struct bd_env *env, const struct bd_who *who,
-			    struct bd_guest *g, uint64_t now_ms);
+			    struct bd_guest *g);
 
 /*
  * Takes a new report if there is one and every value of it is valid. The

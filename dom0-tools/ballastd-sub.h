@@ -17,11 +17,14 @@ struct bd_sub {
 	uint64_t static_max_kib;
 	uint64_t min_kib, max_kib;
 	uint32_t shares;
+	bool lift_above_max;		/* [domain] lift-above-max */
+	bool name_cut;			/* longer than a bd_who holds: no [domain], no override */
 	bool building;			/* paused or claiming: not steered yet */
 	bool managed;
 };
 
-/* The name (into @who) and static-max. -ESRCH: the domain has no tree, gone. */
+/* The name (into @who) and static-max. -ESRCH: the domain has no tree,
+ * gone; another -errno: its name could not be read this time. */
 int bd_sub_identify(struct bd_env *env, struct bd_who *who, struct bd_sub *s,
 		    const struct bio_dominfo *info);
 

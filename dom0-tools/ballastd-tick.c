@@ -86,8 +86,12 @@ static void forget_absent(struct ballastd *bd)
 			i++;
 			continue;
 		}
-		bd_log(env, LOG_INFO, "%s (%" PRIu32 "): left", d->who.name, d->who.domid);
-		if (!ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN,
+		/* one that never joined (no name yet) leaves without a word */
+		if (d->joined)
+			bd_log(env, LOG_INFO, "%s (%" PRIu32 "): left", d->who.name,
+			       d->who.domid);
+		if (d->joined &&
+		    !ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN,
 				  d->who.domid, NULL))
 			env->io.ops->rm(env->io.ctx, BIO_TXN_NONE, path);
 		bd_unwatch_guest(env, d->who.domid, &d->watched);
@@ -95,14 +99,17 @@ static void forget_absent(struct ballastd *bd)
 	}
 }
 
-/* Each topic file's part of one domain, into @out. -ESRCH: it is gone. */
+/* Each topic file's part of one domain, into @out. -ESRCH: it is gone;
+ * another -errno: it could not be read this tick. */
 static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 			const struct bio_dominfo *info, uint64_t now_ms,
 			struct bsched_domain *out)
 {
-	if (bd_sub_identify(env, &d->who, &d->sub, info))
-		return -ESRCH;
-	bd_guest_read_frontend(env, &d->who, &d->guest, now_ms);
+	int rc = bd_sub_identify(env, &d->who, &d->sub, info);
+
+	if (rc)
+		return rc;
+	bd_guest_read_frontend(env, &d->who, &d->guest);
 	if (!d->resume.state_read)
 		bd_resume_read(env, &d->who, &d->resume, now_ms);
 	bd_guest_read_report(env, &d->who, &d->guest, &d->resume.resumed, now_ms);
@@ -119,6 +126,9 @@ static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 		.maxmem_kib = info->max_kib,
 		.stats = d->guest.stats,
 		.releasing = d->guest.state == BALLAST_STATE_UNLOADING,
+		.releasing_ms = d->guest.unloading_since_ms ?
+				now_ms - d->guest.unloading_since_ms : 0,
+		.lift_above_max = d->sub.lift_above_max,
 		.resume_boost_pct = d->resume.boost_pct,
 	};
 	snprintf(out->name, sizeof(out->name), "%s", d->who.name);
@@ -163,8 +173,8 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 	for (size_t i = 0; i < bd->doms.n; i++)
 		bd->doms.d[i].present = false;
 	for (size_t i = 0; i < n; i++) {
-		bool known = bd_dom_get(&bd->doms, info[i].domid, false) != NULL;
 		struct bd_dom *d;
+		int one;
 
 		if (info[i].dying || info[i].shutdown)
 			continue;
@@ -173,13 +183,25 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 			rc = -ENOMEM;
 			break;
 		}
-		if (snapshot_one(&bd->env, d, &info[i], now_ms, &snap[count])) {
+		one = snapshot_one(&bd->env, d, &info[i], now_ms, &snap[count]);
+		if (one == -ESRCH) {
 			bd->env.count.vanished++;	/* gone between list and read */
 			continue;
 		}
+		if (one) {
+			/* kept, with its restart state, and left alone this tick */
+			d->present = true;
+			bd_log_failure(&bd->env, &d->broken_log, LOG_WARNING,
+				       "%s (%" PRIu32 "): unreadable, left alone this tick: %s",
+				       d->who.name, d->who.domid, strerror(-one));
+			continue;
+		}
+		bd_log_recovered(&bd->env, &d->broken_log, "%s (%" PRIu32 "): reads",
+				 d->who.name, d->who.domid);
 		d->present = true;
-		if (!known)
+		if (!d->joined)
 			log_join(&bd->env, d, &info[i]);
+		d->joined = true;
 		bd_watch_guest(&bd->env, d->who.domid, &d->watched);
 		(*ids)[count] = d->who.domid;
 		count++;
@@ -219,9 +241,15 @@ static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 		if (!d)
 			continue;
 		d->last = result->decisions[i];
+		if (d->last.bound == BSCHED_BOUND_INVALID)
+			bd_log_failure(&bd->env, &d->broken_log, LOG_WARNING,
+				       "%s (%" PRIu32 "): inconsistent (min %" PRIu64 ", max %" PRIu64
+				       ", static-max %" PRIu64 " KiB, shares %" PRIu32 "): left alone",
+				       d->who.name, d->who.domid, snap[i].min_kib,
+				       snap[i].max_kib, snap[i].static_max_kib, snap[i].shares);
 		bd_txn_apply(&bd->env, &d->who, &d->pub, &d->resume,
 			     d->guest.stats.present ? &d->guest.used : NULL,
-			     &snap[i], &result->decisions[i]);
+			     &snap[i], &result->decisions[i], &d->guest.lines);
 	}
 	for (size_t i = 0; i < bd->doms.n; i++)
 		bd_publish_status(&bd->env, &bd->doms.d[i], &bd->doms.d[i].status_json);

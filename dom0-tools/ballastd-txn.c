@@ -18,6 +18,7 @@ struct write_plan {
 	char ctl_path[BALLAST_PATH_MAX];
 	struct bd_item items[PLAN_MAX];
 	unsigned int n;
+	struct bd_log_budget *lines;	/* the guest's: conflicts it may cause */
 };
 
 static void plan_add(struct write_plan *p, const char *dir, const char *key,
@@ -99,15 +100,17 @@ static int plan_commit(struct bd_env *env, const struct bd_who *who,
 	bd_log_recovered(env, &pub->write_log, "%s (%" PRIu32 "): xenstore writes",
 			 who->name, who->domid);
 	if (tries > 1)
-		bd_log(env, LOG_NOTICE, "%s (%" PRIu32 "): xenstore conflict, committed after %u tries",
-		       who->name, who->domid, tries);
+		bd_log_guest(env, p->lines, LOG_NOTICE,
+			     "%s (%" PRIu32 "): xenstore conflict, committed after %u tries",
+			     who->name, who->domid, tries);
 	env->count.writes += p->n;
 	return 0;
 }
 
-static bool plan_start(struct write_plan *p, uint32_t domid)
+static bool plan_start(struct write_plan *p, uint32_t domid,
+		       struct bd_log_budget *lines)
 {
-	*p = (struct write_plan){ .domid = domid };
+	*p = (struct write_plan){ .domid = domid, .lines = lines };
 	return ballast_path(p->dom_path, sizeof(p->dom_path), BALLAST_AT_DOMAIN,
 			    domid, NULL) == 0 &&
 	       ballast_path(p->ctl_path, sizeof(p->ctl_path), BALLAST_AT_DOMAIN,
@@ -118,11 +121,12 @@ static bool plan_start(struct write_plan *p, uint32_t domid)
 static void apply_state(struct bd_env *env, const struct bd_who *who,
 			struct bd_pub *pub, struct bd_resume *r,
 			const struct bd_report_ref *used,
-			const struct bsched_decision *dec)
+			const struct bsched_decision *dec,
+			struct bd_log_budget *lines)
 {
 	struct write_plan p;
 
-	if (!plan_start(&p, who->domid))
+	if (!plan_start(&p, who->domid, lines))
 		return;
 	plan_state(r, used, dec, &p);
 	if (plan_commit(env, who, pub, &p) == 0)
@@ -193,19 +197,25 @@ static void adopt_ctl(struct bd_env *env, uint32_t domid, struct bd_pub *pub,
 					BALLAST_K_RATE_MAX, pub->rate_max_kib_s);
 }
 
-static void apply_ballast(struct bd_env *env, const struct bd_who *who,
-			  struct bd_pub *pub, struct bd_resume *r,
-			  const struct bd_report_ref *used,
-			  const struct bsched_domain *in,
-			  const struct bsched_decision *dec)
+/* 0 once the decision is carried out (or printed, in dry-run). */
+static int apply_ballast(struct bd_env *env, const struct bd_who *who,
+			 struct bd_pub *pub, struct bd_resume *r,
+			 const struct bd_report_ref *used,
+			 const struct bsched_domain *in,
+			 const struct bsched_decision *dec,
+			 struct bd_log_budget *lines)
 {
 	bool first_target = in->target_kib == 0 && dec->target_kib;
 	struct write_plan p;
+	int rc;
 
-	if (maxmem_first(in, dec) && set_maxmem(env, who, pub, dec->maxmem_kib))
-		return;
-	if (!plan_start(&p, who->domid))
-		return;
+	if (maxmem_first(in, dec)) {
+		rc = set_maxmem(env, who, pub, dec->maxmem_kib);
+		if (rc)
+			return rc;
+	}
+	if (!plan_start(&p, who->domid, lines))
+		return -ENAMETOOLONG;
 	if (!pub->ctl_ready)
 		adopt_ctl(env, who->domid, pub, p.ctl_path);
 	p.make_ctl = !pub->ctl_ready;
@@ -221,79 +231,97 @@ static void apply_ballast(struct bd_env *env, const struct bd_who *who,
 		plan_add(&p, BALLAST_CTL_DIR, BALLAST_KEY_UNCOOPERATIVE,
 			 dec->uncooperative);
 	plan_state(r, used, dec, &p);
-	if (plan_commit(env, who, pub, &p))
-		return;
+	rc = plan_commit(env, who, pub, &p);
+	if (rc)
+		return rc;
 	maxmem_after(env, who, pub, in, dec);
 	bd_resume_saved(r, dec, used);
 	pub->ctl_ready = true;
 	pub->rate_min_kib_s = env->cfg.rate_min_kib_s;
 	pub->rate_max_kib_s = env->cfg.rate_max_kib_s;
 	pub->uncooperative = dec->uncooperative;
+	return 0;
 }
 
 /* The stock balloon: memory/target, and maxmem = target + slack (libxl). */
-static void apply_stock(struct bd_env *env, const struct bd_who *who,
-			struct bd_pub *pub, struct bd_resume *r,
-			const struct bd_report_ref *used,
-			const struct bsched_domain *in,
-			const struct bsched_decision *dec)
+static int apply_stock(struct bd_env *env, const struct bd_who *who,
+		       struct bd_pub *pub, struct bd_resume *r,
+		       const struct bd_report_ref *used,
+		       const struct bsched_domain *in,
+		       const struct bsched_decision *dec,
+		       struct bd_log_budget *lines)
 {
 	struct write_plan p;
+	int rc;
 
-	if (!plan_start(&p, who->domid))
-		return;
-	if (maxmem_first(in, dec) && set_maxmem(env, who, pub, dec->maxmem_kib))
-		return;
+	if (!plan_start(&p, who->domid, lines))
+		return -ENAMETOOLONG;
+	if (maxmem_first(in, dec)) {
+		rc = set_maxmem(env, who, pub, dec->maxmem_kib);
+		if (rc)
+			return rc;
+	}
 	if (dec->target_changed)
 		plan_add(&p, NULL, BALLAST_STOCK_TARGET, dec->target_kib);
 	plan_state(r, used, dec, &p);
-	if (plan_commit(env, who, pub, &p))
-		return;
+	rc = plan_commit(env, who, pub, &p);
+	if (rc)
+		return rc;
 	bd_resume_saved(r, dec, used);
 	maxmem_after(env, who, pub, in, dec);
 	pub->uncooperative = dec->uncooperative;
+	return 0;
 }
 
+/* Said once it is done: what is not committed is decided again next tick. */
 static void log_decision(struct bd_env *env, const struct bd_who *who,
 			 const struct bsched_domain *in,
-			 const struct bsched_decision *dec)
+			 const struct bsched_decision *dec,
+			 struct bd_log_budget *lines)
 {
 	if (dec->target_changed)
-		bd_log(env, LOG_INFO, "%s (%" PRIu32 "): target %" PRIu64 " -> %" PRIu64
-		       " KiB (%s; actual %" PRIu64 " KiB)%s", who->name, who->domid,
-		       in->target_kib, dec->target_kib, bsched_bound_str(dec->bound),
-		       in->actual_kib, env->dry_run ? " [dry-run]" : "");
+		bd_log_guest(env, lines, LOG_INFO, "%s (%" PRIu32 "): target %" PRIu64
+			     " -> %" PRIu64 " KiB (%s; actual %" PRIu64 " KiB)%s",
+			     who->name, who->domid, in->target_kib, dec->target_kib,
+			     bsched_bound_str(dec->bound), in->actual_kib,
+			     env->dry_run ? " [dry-run]" : "");
 	if (dec->uncooperative_changed)
-		bd_log(env, dec->uncooperative ? LOG_WARNING : LOG_INFO,
-		       "%s (%" PRIu32 "): %s", who->name, who->domid,
-		       dec->uncooperative ? "balloon makes no progress: flagged uncooperative" :
-					    "balloon moves again: no longer uncooperative");
+		bd_log_guest(env, lines, dec->uncooperative ? LOG_WARNING : LOG_INFO,
+			     "%s (%" PRIu32 "): %s", who->name, who->domid,
+			     dec->uncooperative ?
+			     "balloon makes no progress: flagged uncooperative" :
+			     "balloon moves again: no longer uncooperative");
 }
 
 void bd_txn_apply(struct bd_env *env, const struct bd_who *who,
 		  struct bd_pub *pub, struct bd_resume *r,
 		  const struct bd_report_ref *used,
 		  const struct bsched_domain *in,
-		  const struct bsched_decision *dec)
+		  const struct bsched_decision *dec,
+		  struct bd_log_budget *lines)
 {
+	int rc;
+
 	if (!in->managed) {
-		apply_state(env, who, pub, r, used, dec);
+		apply_state(env, who, pub, r, used, dec, lines);
 		return;
 	}
 	if (in->frontend == BSCHED_FE_NONE) {
 		if (!pub->no_balloon_reported)
-			bd_log(env, LOG_NOTICE, "%s (%" PRIu32 "): no balloon (no ballast frontend, stock-balloon not enabled): left alone",
-			       who->name, who->domid);
+			bd_log_guest(env, lines, LOG_NOTICE,
+				     "%s (%" PRIu32 "): no balloon (no ballast frontend, stock-balloon not enabled): left alone",
+				     who->name, who->domid);
 		pub->no_balloon_reported = true;
-		apply_state(env, who, pub, r, used, dec);
+		apply_state(env, who, pub, r, used, dec, lines);
 		return;
 	}
 	pub->no_balloon_reported = false;
-	log_decision(env, who, in, dec);
 	if (in->frontend == BSCHED_FE_STOCK)
-		apply_stock(env, who, pub, r, used, in, dec);
+		rc = apply_stock(env, who, pub, r, used, in, dec, lines);
 	else
-		apply_ballast(env, who, pub, r, used, in, dec);
+		rc = apply_ballast(env, who, pub, r, used, in, dec, lines);
+	if (!rc)
+		log_decision(env, who, in, dec, lines);
 }
 
 void bd_pub_read(struct bd_env *env, struct bd_pub *pub,

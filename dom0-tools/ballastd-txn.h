@@ -31,12 +31,14 @@ void bd_pub_read(struct bd_env *env, struct bd_pub *pub,
 
 /*
  * Carries out @dec for the domain @in describes: the balloon's keys, maxmem,
- * and the restart state of @r (with the report @used, NULL if none).
+ * and the restart state of @r (with the report @used, NULL if none). What
+ * it says, once committed, goes through the guest's line budget @lines.
  */
 void bd_txn_apply(struct bd_env *env, const struct bd_who *who,
 		  struct bd_pub *pub, struct bd_resume *r,
 		  const struct bd_report_ref *used,
 		  const struct bsched_domain *in,
-		  const struct bsched_decision *dec);
+		  const struct bsched_decision *dec,
+		  struct bd_log_budget *lines);
 
 #endif /* BALLASTD_TXN_H */

@@ -5,12 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ballast_schema.h"
 #include "config.h"
 #include "size.h"
 
 #define DOMAIN_PREFIX	"domain "
+/* A section line as written: longer than libinih keeps (it cuts at 49). */
+#define SECTION_MAX	(sizeof(DOMAIN_PREFIX) + BSCHED_NAME_MAX + 1)
+#define NO_SCHEMA_KEY	BALLAST_K__COUNT
 
 enum key_type {
 	KT_MS,		/* milliseconds, plain number */
@@ -28,10 +32,14 @@ struct host_key {
 	enum key_type type;
 	size_t offset;
 	uint64_t max;	/* for numbers; 0: none beyond the type */
+	/* published to guests as (or a bound of) this key: its range holds */
+	enum ballast_key_id schema;
 };
 
 #define HK(name_, type_, field_, max_) \
-	{ name_, type_, offsetof(struct bd_config, field_), max_ }
+	{ name_, type_, offsetof(struct bd_config, field_), max_, NO_SCHEMA_KEY }
+#define HKS(name_, field_, schema_) \
+	{ name_, KT_SIZE, offsetof(struct bd_config, field_), 0, schema_ }
 
 static const struct host_key host_keys[] = {
 	HK("tick-ms", KT_MS, tick_ms, 60000),
@@ -48,10 +56,13 @@ static const struct host_key host_keys[] = {
 	HK("stuck-after-ms", KT_MS, policy.stuck_after_ms, 0),
 	HK("uncooperative-after-ms", KT_MS, policy.uncooperative_after_ms, 0),
 	HK("progress", KT_SIZE, policy.progress_kib, BALLAST_MAX_MEMORY_KIB),
-	HK("rate-min", KT_SIZE, rate_min_kib_s, BALLAST_MAX_RATE_KIB_S),
-	HK("rate-max", KT_SIZE, rate_max_kib_s, BALLAST_MAX_RATE_KIB_S),
+	HK("frontend-allowance", KT_SIZE, policy.frontend_allowance_kib,
+	   BALLAST_MAX_MEMORY_KIB),
+	HK("release-limit-ms", KT_MS, policy.release_limit_ms, 0),
+	HKS("rate-min", rate_min_kib_s, BALLAST_K_RATE_MIN),
+	HKS("rate-max", rate_max_kib_s, BALLAST_K_RATE_MAX),
 	HK("manage-dom0", KT_BOOL, manage_dom0, 0),
-	HK("default-min", KT_SIZE, default_min_kib, BALLAST_MAX_MEMORY_KIB),
+	HKS("default-min", default_min_kib, BALLAST_K_POLICY_MIN),
 	HK("default-shares", KT_U32, default_shares, BALLAST_MAX_SHARES),
 	HK("flood-limit", KT_U32, flood_limit, 100000),
 	HK("xs-tries", KT_U32, xs_tries, 1000),
@@ -65,18 +76,31 @@ struct parse_ctx {
 	struct bd_config *cfg;
 	FILE *file;
 	unsigned int line;
-	unsigned int err_line;
+	bool failed;
+	unsigned int err_line;		/* 0: not at a line */
 	char err[BD_ERR_MAX];
+	char section[SECTION_MAX];	/* the last [section] line, uncut */
 };
 
 static int fail(struct parse_ctx *pc, const char *fmt, const char *a,
 		const char *b)
 {
-	if (!pc->err_line) {
+	if (!pc->failed) {
+		pc->failed = true;
 		pc->err_line = pc->line;
 		snprintf(pc->err, sizeof(pc->err), fmt, a, b);
 	}
 	return 0;	/* inih: error */
+}
+
+/* @v in the range of the schema key @id. */
+static bool in_schema_range(enum ballast_key_id id, uint64_t v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	uint64_t ignored;
+
+	return ballast_parse_key(id, buf, (size_t)n, &ignored) == BALLAST_OK;
 }
 
 static int parse_number(const char *value, uint64_t max, uint64_t *out)
@@ -108,6 +132,9 @@ static int set_host_key(struct parse_ctx *pc, const struct host_key *k,
 	case KT_SIZE:
 		if (ballast_parse_size(value, &v) || (k->max && v > k->max))
 			return fail(pc, "%s: not a size (K/M/G/T suffix, KiB by default): %s",
+				    k->name, value);
+		if (k->schema != NO_SCHEMA_KEY && !in_schema_range(k->schema, v))
+			return fail(pc, "%s: %s is outside what the schema accepts (SCHEMA.md)",
 				    k->name, value);
 		memcpy(field, &v, sizeof(v));
 		return 1;
@@ -209,9 +236,9 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 	if (!d)
 		return fail(pc, "out of memory%s%s", "", "");
 	if (!strcmp(key, "min") || !strcmp(key, "max")) {
-		if (ballast_parse_size(value, &v) || v > BALLAST_MAX_MEMORY_KIB)
-			return fail(pc, "%s: not a size (K/M/G/T suffix, KiB by default): %s",
-				    key, value);
+		if (ballast_parse_size(value, &v) ||
+		    !in_schema_range(BALLAST_K_POLICY_MIN, v))
+			return fail(pc, "%s: not a size from 16M to 16T: %s", key, value);
 		if (key[1] == 'i') {
 			d->min_kib = v;
 			d->has_min = true;
@@ -241,6 +268,27 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 				    value, "");
 		return 1;
 	}
+	if (!strcmp(key, "frontend")) {
+		static const char *const words[] = {
+			[BD_FRONTEND_AUTO] = "auto", [BD_FRONTEND_DRIVER] = "driver",
+			[BD_FRONTEND_AGENT] = "agent", [BD_FRONTEND_STOCK] = "stock",
+			[BD_FRONTEND_NONE] = "none",
+		};
+
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (!strcmp(value, words[i])) {
+				d->frontend = (enum bd_frontend_mode)i;
+				return 1;
+			}
+		return fail(pc, "frontend: expected auto, driver, agent, stock or none: %s",
+			    value, "");
+	}
+	if (!strcmp(key, "lift-above-max")) {
+		if (bd_parse_bool(value, &d->lift_above_max))
+			return fail(pc, "lift-above-max: expected yes or no: %s",
+				    value, "");
+		return 1;
+	}
 	return fail(pc, "unknown key '%s' in [%s]", key, section);
 }
 
@@ -248,9 +296,13 @@ static int on_entry(void *user, const char *section, const char *key,
 		    const char *value)
 {
 	struct parse_ctx *pc = user;
+	size_t cut = strlen(section);
 
-	if (pc->err_line)
+	if (pc->failed)
 		return 0;
+	/* libinih cuts a long section name: the line as written decides */
+	if (!strncmp(pc->section, section, cut) && pc->section[cut])
+		section = pc->section;
 	if (!strcmp(section, "host")) {
 		for (size_t i = 0; i < sizeof(host_keys) / sizeof(host_keys[0]); i++)
 			if (!strcmp(key, host_keys[i].name))
@@ -262,15 +314,58 @@ static int on_entry(void *user, const char *section, const char *key,
 	return fail(pc, "unknown section [%s]%s", section, "");
 }
 
-/* inih's reader: one line per call, so the handler knows the line number. */
+/* The name of a [section] line, uncut, into pc->section. */
+static void note_section(struct parse_ctx *pc, const char *line)
+{
+	const char *start = line + strspn(line, " \t"), *end;
+
+	if (*start != '[')
+		return;
+	end = strchr(start, ']');
+	if (!end)
+		return;		/* inih says so */
+	if ((size_t)(end - start - 1) >= sizeof(pc->section)) {
+		fail(pc, "a section name too long%s%s", "", "");
+		return;
+	}
+	memcpy(pc->section, start + 1, (size_t)(end - start - 1));
+	pc->section[end - start - 1] = '\0';
+}
+
+/*
+ * inih's reader: one line per call, so the handler knows the line number.
+ * A line libinih would split (its buffer is @size) is refused rather than
+ * let its tail become a setting; a read error is an error, not the end.
+ */
 static char *read_line(char *buf, int size, void *stream)
 {
 	struct parse_ctx *pc = stream;
-	char *s = fgets(buf, size, pc->file);
+	char *s;
+	size_t len;
+	int c;
 
-	if (s)
-		pc->line++;
-	return s;
+	if (pc->failed)
+		return NULL;
+	s = fgets(buf, size, pc->file);
+	if (!s) {
+		if (ferror(pc->file))
+			fail(pc, "read error: %s%s", strerror(errno), "");
+		return NULL;
+	}
+	pc->line++;
+	len = strlen(buf);
+	if (len + 1 == (size_t)size && buf[len - 1] != '\n') {
+		c = fgetc(pc->file);
+		if (c != '\n' && c != EOF) {
+			char limit[16];
+
+			snprintf(limit, sizeof(limit), "%d", size - 2);
+			fail(pc, "line longer than %s bytes%s", limit, "");
+			return NULL;
+		}
+	}
+	note_section(pc, buf);
+	return pc->failed ? NULL : s;
 }
 
 static int check_config(struct bd_config *cfg, const char **why)
@@ -294,6 +389,12 @@ static int check_config(struct bd_config *cfg, const char **why)
 
 		if (d->has_min && d->has_max && d->min_kib > d->max_kib) {
 			*why = "a [domain] has min above max";
+			return -1;
+		}
+		if ((d->stock == BD_STOCK_YES && d->frontend != BD_FRONTEND_AUTO &&
+		     d->frontend != BD_FRONTEND_STOCK) ||
+		    (d->stock == BD_STOCK_NO && d->frontend == BD_FRONTEND_STOCK)) {
+			*why = "a [domain] has frontend and stock-balloon disagreeing";
 			return -1;
 		}
 	}
@@ -322,6 +423,7 @@ int bd_config_load(const char *path, struct bd_config *cfg, char *err,
 	struct bd_config next;
 	struct parse_ctx pc = { .cfg = &next };
 	const char *why = NULL;
+	struct stat st;
 	int r;
 
 	bd_config_defaults(&next);
@@ -330,10 +432,20 @@ int bd_config_load(const char *path, struct bd_config *cfg, char *err,
 		snprintf(err, err_len, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	/* a directory opens, and reads as nothing: that is not an empty file */
+	if (fstat(fileno(pc.file), &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, err_len, "%s: not a regular file", path);
+		fclose(pc.file);
+		goto out_free;
+	}
 	r = ini_parse_stream(read_line, &pc, on_entry, &pc);
 	fclose(pc.file);
-	if (r && pc.err_line) {
+	if (pc.failed && pc.err_line) {
 		snprintf(err, err_len, "%s:%u: %s", path, pc.err_line, pc.err);
+		goto out_free;
+	}
+	if (pc.failed) {
+		snprintf(err, err_len, "%s: %s", path, pc.err);
 		goto out_free;
 	}
 	if (r) {

@@ -23,6 +23,15 @@ enum bd_stock_mode {
 	BD_STOCK_NO,
 };
 
+/* [domain] frontend: the admin's word on the balloon, over the guest's. */
+enum bd_frontend_mode {
+	BD_FRONTEND_AUTO = 0,	/* what the guest says it runs (see stock) */
+	BD_FRONTEND_DRIVER,
+	BD_FRONTEND_AGENT,
+	BD_FRONTEND_STOCK,
+	BD_FRONTEND_NONE,
+};
+
 enum bd_log_target {
 	BD_LOG_STDERR = 0,
 	BD_LOG_SYSLOG,
@@ -35,6 +44,8 @@ struct bd_domain_conf {
 	uint64_t max_kib;
 	uint32_t shares;
 	enum bd_stock_mode stock;
+	enum bd_frontend_mode frontend;
+	bool lift_above_max;	/* an unloading balloon may go up to static max */
 };
 
 struct bd_config {

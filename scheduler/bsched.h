@@ -51,6 +51,8 @@ struct bsched_stats {
 	uint64_t oom_kills;		/* cumulative */
 	/* data/ballast/floor: the guest will not shrink below it (0: none) */
 	uint64_t floor_kib;
+	/* data/ballast/ballooned: what the balloon says it holds (untrusted) */
+	uint64_t ballooned_kib;
 };
 
 struct bsched_domain {
@@ -72,10 +74,14 @@ struct bsched_domain {
 	struct bsched_stats stats;
 	/*
 	 * The guest's balloon is letting go (reported state "unloading"): not
-	 * counted on any more, and its maxmem lifted to the most the toolstack
-	 * allows (static_max_kib + 1024) so it can repopulate to its boot size.
+	 * counted on any more, and its maxmem lifted so that it can take back
+	 * what its balloon holds (stats.ballooned_kib), never above its max
+	 * (static max with lift_above_max); for releasing_ms, and after
+	 * cfg.release_limit_ms it is held as stuck (POLICY.md, maxmem).
 	 */
 	bool releasing;
+	uint64_t releasing_ms;	/* how long it has been releasing */
+	bool lift_above_max;	/* the admin lets a release go up to static max */
 	/*
 	 * The PSI boost to resume from: a previous process's last
 	 * decision.boost_pct for this domain (0: none). Read only when the
@@ -149,6 +155,9 @@ struct bsched_config {
 	uint64_t stuck_after_ms;	/* no progress this long: left out */
 	uint64_t uncooperative_after_ms; /* stuck this long: flagged */
 	uint64_t progress_kib;		/* movement that counts as progress */
+	/* maxmem (POLICY.md) */
+	uint64_t frontend_allowance_kib; /* a ballast frontend above its target */
+	uint64_t release_limit_ms;	/* longest "unloading", then held as stuck */
 	uint32_t faults;		/* enum bsched_fault bits, 0 in production */
 };
 
@@ -168,6 +177,9 @@ enum bsched_bound {
 	BSCHED_BOUND_FLOOR,		/* held at the floor the guest reports */
 	BSCHED_BOUND_UNREPORTED,	/* contention, no fresh stats: reporting
 					 * balloons were served first */
+	BSCHED_BOUND_INVALID,		/* its values are inconsistent (min >
+					 * max, no shares, absurd sizes): left
+					 * alone, the others are decided */
 	BSCHED_BOUND__COUNT
 };
 
@@ -230,9 +242,11 @@ void bsched_state_free(struct bsched_state *st);
 
 /*
  * One policy iteration. Fills @out (call bsched_result_free() after).
- * Domains missing from @snap that were in the state are forgotten.
+ * Domains missing from @snap that were in the state are forgotten. A
+ * domain that is not consistent (min > max, shares out of range, absurd
+ * sizes, unknown frontend) is left alone, bound BSCHED_BOUND_INVALID.
  * Returns 0; -EINVAL for an invalid snapshot or config (duplicate domid,
- * min > max, time going backwards); -ENOMEM. On error @out is empty.
+ * time going backwards); -ENOMEM. On error @out is empty.
  * O(n log n) in the number of domains.
  */
 int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,

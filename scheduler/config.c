@@ -18,6 +18,9 @@
 #define DEFAULT_STUCK_AFTER_MS		5000ULL		/* squeezed */
 #define DEFAULT_UNCOOPERATIVE_AFTER_MS	20000ULL	/* squeezed */
 #define DEFAULT_PROGRESS_KIB		(1 * MIB)
+/* 4 of the driver's OOM deflations (oom_pages = 512 pages each) */
+#define DEFAULT_FRONTEND_ALLOWANCE_KIB	(8 * MIB)
+#define DEFAULT_RELEASE_LIMIT_MS	120000ULL
 
 #define MAX_BUFFER_PCT			1000u
 #define MAX_PSI_BOOST_PCT		100u
@@ -42,6 +45,8 @@ void bsched_config_defaults(struct bsched_config *cfg)
 		.stuck_after_ms = DEFAULT_STUCK_AFTER_MS,
 		.uncooperative_after_ms = DEFAULT_UNCOOPERATIVE_AFTER_MS,
 		.progress_kib = DEFAULT_PROGRESS_KIB,
+		.frontend_allowance_kib = DEFAULT_FRONTEND_ALLOWANCE_KIB,
+		.release_limit_ms = DEFAULT_RELEASE_LIMIT_MS,
 		.faults = 0,
 	};
 }
@@ -84,6 +89,10 @@ int bsched_config_validate(const struct bsched_config *cfg, const char **why)
 		return invalid(why, "uncooperative_after_ms below stuck_after_ms");
 	if (cfg->progress_kib == 0 || cfg->progress_kib > BSCHED_KIB_LIMIT)
 		return invalid(why, "progress_kib out of range");
+	if (cfg->frontend_allowance_kib > BSCHED_KIB_LIMIT)
+		return invalid(why, "frontend_allowance_kib absurdly large");
+	if (cfg->release_limit_ms == 0)
+		return invalid(why, "release_limit_ms is 0");
 	if (cfg->faults & ~(uint32_t)KNOWN_FAULTS)
 		return invalid(why, "unknown fault bits");
 	return 0;
@@ -109,6 +118,7 @@ static const char *const bound_names[BSCHED_BOUND__COUNT] = {
 	[BSCHED_BOUND_STUCK] = "stuck",
 	[BSCHED_BOUND_FLOOR] = "floor",
 	[BSCHED_BOUND_UNREPORTED] = "unreported",
+	[BSCHED_BOUND_INVALID] = "invalid",
 };
 
 const char *bsched_bound_str(enum bsched_bound b)

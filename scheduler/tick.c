@@ -13,6 +13,7 @@
 #include "ballast_schema.h"
 #include "bsched_int.h"
 
+/* A domain whose values cannot be steered: left alone (BOUND_INVALID). */
 static bool domain_valid(const struct bsched_domain *d)
 {
 	if (d->frontend > BSCHED_FE_DRIVER)
@@ -44,9 +45,7 @@ static bool snapshot_valid(const struct bsched_state *st,
 	    snap->host.scrub_kib > BSCHED_KIB_LIMIT ||
 	    snap->host.outstanding_kib > BSCHED_KIB_LIMIT)
 		return false;
-	for (size_t i = 0; i < snap->n_domains; i++)
-		if (!domain_valid(&snap->domains[i]))
-			return false;
+	/* an inconsistent domain costs that domain alone (classify) */
 	for (size_t i = 0; i < snap->n_reservations; i++)
 		if (snap->reservations[i].size_kib > BSCHED_KIB_LIMIT)
 			return false;
@@ -102,14 +101,39 @@ static uint64_t current_kib(const struct bsched_work *w)
 	return bsched_clamp_u64(base_kib, reach_kib, w->hi_kib);
 }
 
+/* A ballast frontend that said it is unloading (a stock balloon never is). */
+static bool releasing(const struct bsched_domain *d)
+{
+	return d->managed && d->releasing &&
+	       (d->frontend == BSCHED_FE_DRIVER || d->frontend == BSCHED_FE_AGENT);
+}
+
+/* ...for longer than it may: held as a stuck balloon from then on. */
+static bool release_expired(const struct bsched_domain *d,
+			    const struct bsched_config *cfg)
+{
+	return releasing(d) && d->releasing_ms >= cfg->release_limit_ms;
+}
+
 /* Bounds, current target, stuck verdict and demand of one domain. */
 static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 		     uint64_t host_free_kib, uint64_t now_ms)
 {
 	const struct bsched_domain *d = w->dom;
 
+	if (!domain_valid(d)) {
+		w->bound = BSCHED_BOUND_INVALID;
+		w->cand_kib = w->ideal_kib = d->target_kib;
+		return;
+	}
+	if (release_expired(d, cfg)) {
+		/* out of the pool, target held, maxmem pinned (decide) */
+		w->bound = BSCHED_BOUND_STUCK;
+		w->cand_kib = w->ideal_kib = d->target_kib;
+		return;
+	}
 	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE &&
-		     !d->releasing;
+		     !releasing(d);
 	if (!w->balloon) {
 		w->bound = d->managed ? BSCHED_BOUND_NO_BALLOON :
 					BSCHED_BOUND_UNMANAGED;
@@ -137,7 +161,8 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 
 /* maxmem the libxl way for the stock balloon; a stuck balloon is pinned to
  * what it holds so that, waking up, it cannot take memory handed out. */
-static uint64_t maxmem_of(const struct bsched_work *w)
+static uint64_t maxmem_of(const struct bsched_work *w,
+			  const struct bsched_config *cfg)
 {
 	if (w->stuck)
 		return bsched_clamp_u64(bsched_min_u64(w->cand_kib,
@@ -146,12 +171,45 @@ static uint64_t maxmem_of(const struct bsched_work *w)
 		       BSCHED_MAXMEM_SLACK_KIB;
 	if (w->dom->frontend == BSCHED_FE_STOCK)
 		return w->cand_kib + BSCHED_MAXMEM_SLACK_KIB;
-	/* ballast frontends follow their own target and may deflate up to
-	 * max without a round trip through dom0 */
-	return w->hi_kib + BSCHED_MAXMEM_SLACK_KIB;
+	/* ballast frontends follow their own target and may deflate a little
+	 * above it (OOM) without a round trip through dom0; no further: what
+	 * lies between that and its max is memory handed to others */
+	return bsched_min_u64(w->cand_kib + cfg->frontend_allowance_kib,
+			      w->hi_kib) + BSCHED_MAXMEM_SLACK_KIB;
 }
 
-static void decide(const struct bsched_work *w, struct bsched_decision *dec)
+static uint64_t top_kib(const struct bsched_domain *d)
+{
+	return d->static_max_kib ? bsched_min_u64(d->max_kib, d->static_max_kib) :
+				   d->max_kib;
+}
+
+/* A releasing balloon takes back what it says it holds, up to its max
+ * (its static max if the admin lets it): never what it only claims. */
+static uint64_t release_maxmem_of(const struct bsched_domain *d)
+{
+	uint64_t cap_kib = d->lift_above_max && d->static_max_kib ?
+			   d->static_max_kib : top_kib(d);
+	uint64_t held_kib = d->stats.present ?
+			    bsched_min_u64(d->stats.ballooned_kib, cap_kib) : 0;
+
+	return bsched_min_u64(d->actual_kib + held_kib, cap_kib) +
+	       BSCHED_MAXMEM_SLACK_KIB;
+}
+
+/* An unload that went on too long: pinned to what it holds, as a stuck
+ * balloon is, so that it cannot take memory handed out. */
+static uint64_t expired_maxmem_of(const struct bsched_domain *d)
+{
+	uint64_t held_kib = d->target_kib ?
+			    bsched_min_u64(d->target_kib, d->actual_kib) :
+			    d->actual_kib;
+
+	return bsched_min_u64(held_kib, top_kib(d)) + BSCHED_MAXMEM_SLACK_KIB;
+}
+
+static void decide(const struct bsched_work *w, const struct bsched_config *cfg,
+		   struct bsched_decision *dec)
 {
 	const struct bsched_domain *d = w->dom;
 
@@ -166,17 +224,21 @@ static void decide(const struct bsched_work *w, struct bsched_decision *dec)
 		.boost_pct = w->rec->boost_pct,
 	};
 	if (!w->balloon) {
-		if (d->managed && d->releasing && d->static_max_kib) {
-			dec->maxmem_kib = d->static_max_kib +
-					  BSCHED_MAXMEM_SLACK_KIB;
-			dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
+		if (w->bound == BSCHED_BOUND_INVALID || !releasing(d))
+			return;
+		if (release_expired(d, cfg)) {
+			dec->maxmem_kib = expired_maxmem_of(d);
+			dec->stuck = true;
+		} else {
+			dec->maxmem_kib = release_maxmem_of(d);
 			dec->uncooperative = false;
 			dec->uncooperative_changed = d->uncooperative;
 		}
+		dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
 		return;
 	}
 	dec->target_changed = w->cand_kib != d->target_kib;
-	dec->maxmem_kib = maxmem_of(w);
+	dec->maxmem_kib = maxmem_of(w, cfg);
 	dec->maxmem_changed = dec->maxmem_kib != d->maxmem_kib;
 	dec->uncooperative = w->rec->flagged;
 	dec->uncooperative_changed = dec->uncooperative != d->uncooperative;
@@ -223,7 +285,7 @@ static int policy(struct bsched_state *st, const struct bsched_snapshot *snap,
 		return -ENOMEM;
 	out->n_decisions = n;
 	for (size_t i = 0; i < n; i++)
-		decide(&s->work[i], &out->decisions[i]);
+		decide(&s->work[i], cfg, &out->decisions[i]);
 	return 0;
 }
 

@@ -135,6 +135,14 @@ static void test_config_bad(void)
 		{ "[host]\nrate-min = 2G\nrate-max = 1G\n", ": rate-min above rate-max" },
 		{ "[host]\nstuck-after-ms = 30000\nuncooperative-after-ms = 1000\n", ": uncooperative" },
 		{ "[host]\ntick-ms = 5\n", ": tick-ms below 10" },
+		/* below what the schema accepts: refused here, not by the guest */
+		{ "[host]\ndefault-min = 1M\n", ":2: default-min: 1M is outside what the schema accepts" },
+		{ "[host]\nrate-min = 2\n", ":2: rate-min: 2 is outside what the schema accepts" },
+		{ "[domain web]\nmin = 8M\n", ":2: min: not a size from 16M to 16T" },
+		{ "[domain web]\nmax = 17T\n", ":2: max: not a size from 16M to 16T" },
+		{ "[domain web]\nfrontend = yes\n", ":2: frontend: expected auto, driver" },
+		{ "[domain web]\nlift-above-max = 2\n", ":2: lift-above-max: expected yes or no" },
+		{ "[host]\nrelease-limit-ms = 0\n", ": release_limit_ms is 0" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -149,6 +157,69 @@ static void test_config_bad(void)
 		CU_ASSERT(cfg.tick_ms == 1000);	/* untouched */
 		bd_config_free(&cfg);
 	}
+}
+
+/*
+ * A line libinih would split is refused, so the tail of a long comment
+ * never becomes a setting; a long [domain NAME] is not cut (two names that
+ * share 42 bytes stay two domains); a directory is not an empty file.
+ */
+static void test_config_long_lines(void)
+{
+	char text[1024], err[BD_ERR_MAX] = "", name[2][64];
+	struct bd_config cfg;
+	int n;
+
+	bd_config_defaults(&cfg);
+	n = snprintf(text, sizeof(text), "[host]\n#%0198d", 0);
+	snprintf(text + n, sizeof(text) - (size_t)n, "tick-ms = 20\n");
+	CU_ASSERT(load(text, &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, ":2: line longer than 198 bytes") != NULL);
+	CU_ASSERT_EQUAL(cfg.tick_ms, 1000);
+	/* 198 bytes and its newline fit */
+	snprintf(text, sizeof(text), "[host]\n#%0197d\ntick-ms = 20\n", 0);
+	CU_ASSERT(load(text, &cfg, err, sizeof(err)) == 0);
+	CU_ASSERT_EQUAL(cfg.tick_ms, 20);
+	bd_config_free(&cfg);
+
+	for (int i = 0; i < 2; i++) {
+		memset(name[i], 'n', 62);
+		name[i][62] = (char)('a' + i);
+		name[i][63] = '\0';
+	}
+	bd_config_defaults(&cfg);
+	snprintf(text, sizeof(text), "[domain %s]\nmax = 1G\n[domain %s]\nmax = 2G\n",
+		 name[0], name[1]);
+	CU_ASSERT(load(text, &cfg, err, sizeof(err)) == 0);
+	CU_ASSERT_EQUAL(cfg.n_domains, 2);
+	CU_ASSERT(bd_config_domain(&cfg, name[0]) &&
+		  bd_config_domain(&cfg, name[0])->max_kib == 1 * GIB);
+	CU_ASSERT(bd_config_domain(&cfg, name[1]) &&
+		  bd_config_domain(&cfg, name[1])->max_kib == 2 * GIB);
+	bd_config_free(&cfg);
+	bd_config_defaults(&cfg);
+	snprintf(text, sizeof(text), "[domain %sx]\nmax = 1G\n", name[0]);
+	CU_ASSERT(load(text, &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "a domain name of 1 to 63 bytes expected") != NULL);
+	bd_config_free(&cfg);
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT(bd_config_load("/tmp", &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "/tmp: not a regular file") != NULL);
+	bd_config_free(&cfg);
+}
+
+/* A reload from a directory keeps the old configuration. */
+static void test_reload_directory(void)
+{
+	struct fx x;
+
+	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, "[host]\ntick-ms = 500\n", false) == 0);
+	x.bd.config_path = "/tmp";
+	CU_ASSERT(bd_reload(&x.bd) == -1);
+	CU_ASSERT_EQUAL(x.bd.env.cfg.tick_ms, 500);
+	CU_ASSERT(fx_logged(&x, "not a regular file; keeping the previous configuration"));
+	fx_teardown(&x);
 }
 
 /* The shipped example, every key uncommented, is a valid configuration. */
@@ -219,8 +290,20 @@ static void test_parse_set(void)
 	char *shares0[] = { "set", "web", "shares=0", NULL };
 	char *slash[] = { "set", "../x", "min=1G", NULL };
 	char *nothing[] = { "set", "web", NULL };
+	char name63[64], name64[65];
+	char *longest[] = { "set", name63, "min=1G", NULL };
+	char *too_long[] = { "set", name64, "min=1G", NULL };
 	struct bctl_set_args a;
 	char err[BCTL_ERR_MAX];
+
+	memset(name63, 'n', 63);
+	name63[63] = '\0';
+	memset(name64, 'n', 64);
+	name64[64] = '\0';
+	/* as long as ballastd's names, and not one byte more (it would be cut) */
+	CU_ASSERT(bctl_parse_set(ARGC(longest), longest, &a, err, sizeof(err)) == 0);
+	CU_ASSERT(bctl_parse_set(ARGC(too_long), too_long, &a, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "not a domain name") != NULL);
 
 	CU_ASSERT(bctl_parse_set(ARGC(ok), ok, &a, err, sizeof(err)) == 0);
 	CU_ASSERT_STRING_EQUAL(a.domain, "web");
@@ -257,6 +340,11 @@ static void test_parse_reserve_and_view(void)
 	char *view[] = { "top", "--iterations", "3", "--delay", "2", NULL };
 	char *json[] = { "status", "--json", NULL };
 	char *bad_view[] = { "top", "--iterations", "0", NULL };
+	/* seconds that would wrap (or nearly) in ms */
+	char *wrap_to[] = { "reserve", "1G", "--timeout", "18446744073709552", NULL };
+	char *day_to[] = { "reserve", "1G", "--timeout", "86400", NULL };
+	char *long_to[] = { "reserve", "1G", "--timeout", "86401", NULL };
+	char *wrap_delay[] = { "top", "--delay", "18446744073709552", NULL };
 	struct bctl_reserve_args r;
 	struct bctl_view_args v;
 	char err[BCTL_ERR_MAX];
@@ -279,6 +367,11 @@ static void test_parse_reserve_and_view(void)
 	CU_ASSERT(bctl_parse_view(ARGC(json), json, &v, err, sizeof(err)) == 0);
 	CU_ASSERT(v.json && v.iterations == 0);
 	CU_ASSERT(bctl_parse_view(ARGC(bad_view), bad_view, &v, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(wrap_to), wrap_to, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_reserve(ARGC(day_to), day_to, &r, err, sizeof(err)) == 0);
+	CU_ASSERT(r.timeout_s == BCTL_MAX_SECONDS);
+	CU_ASSERT(bctl_parse_reserve(ARGC(long_to), long_to, &r, err, sizeof(err)) == -1);
+	CU_ASSERT(bctl_parse_view(ARGC(wrap_delay), wrap_delay, &v, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_find_verb("status") != NULL);
 	CU_ASSERT(bctl_find_verb("reserve") != NULL);
 	CU_ASSERT(bctl_find_verb("destroy") == NULL);
@@ -472,6 +565,32 @@ static void test_explain_and_set(void)
 	ctl_teardown(&c);
 }
 
+/* `set` changes every setting it names or none (issue 14). */
+static void test_set_all_or_nothing(void)
+{
+	char *first[] = { "set", "a", "min=1G", "max=2G", NULL };
+	char *second[] = { "set", "a", "min=default", "max=3G", "shares=7", NULL };
+	struct ctl_fx c;
+	char min_path[BALLAST_PATH_MAX];
+
+	ctl_setup(&c, 0, false);
+	snprintf(min_path, sizeof(min_path), "%s",
+		 fx_path(&c.x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY, "a", BALLAST_KEY_MIN));
+	CU_ASSERT(ctl_run(&c, ARGC(first), first) == 0);
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, min_path), "1048576");
+	/* the min's removal goes through, the max's write fails: nothing changes */
+	fake_inject_failure(c.x.f, FAKE_OP_WRITE, -EIO, 1);
+	CU_ASSERT(ctl_run(&c, ARGC(second), second) == 1);
+	CU_ASSERT(strstr(c.err, "nothing changed") != NULL);
+	CU_ASSERT(fake_value(c.x.f, min_path) != NULL &&
+		  !strcmp(fake_value(c.x.f, min_path), "1048576"));
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, POLICY_MAX_A(&c.x)), "2097152");
+	CU_ASSERT(ctl_run(&c, ARGC(second), second) == 0);
+	CU_ASSERT(fake_value(c.x.f, min_path) == NULL);
+	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, POLICY_MAX_A(&c.x)), "3145728");
+	ctl_teardown(&c);
+}
+
 static void test_reserve_granted(void)
 {
 	char *reserve[] = { "reserve", "2G", "--timeout", "60", NULL };
@@ -552,6 +671,8 @@ int main(void)
 	CU_add_test(s, "sizes with K/M/G/T suffixes", test_sizes);
 	CU_add_test(s, "config: every key", test_config_good);
 	CU_add_test(s, "config: errors name file:line", test_config_bad);
+	CU_add_test(s, "config: long lines and names", test_config_long_lines);
+	CU_add_test(s, "config: reload from a directory", test_reload_directory);
 	CU_add_test(s, "config: the shipped example", test_config_example);
 	CU_add_test(s, "config: missing file", test_config_missing_file);
 	CU_add_test(s, "config: bad reload keeps the old", test_reload_keeps_old);
@@ -565,6 +686,7 @@ int main(void)
 	CU_add_test(s, "reserve -- CMD", test_reserve_with_command);
 	CU_add_test(s, "reserve refused names the domains", test_reserve_refused_names_domains);
 	CU_add_test(s, "reserve without ballastd", test_reserve_without_daemon);
+	CU_add_test(s, "set: all or nothing", test_set_all_or_nothing);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -27,6 +27,7 @@ struct fdom {
 	uint64_t maxmem_kib;
 	uint64_t rate_kib_s;
 	enum fake_balloon balloon;
+	bool greedy;		/* takes every page maxmem lets it */
 	unsigned int vanish_at_txn;	/* 0: never */
 };
 
@@ -40,6 +41,8 @@ struct fake {
 	unsigned int maxmem_calls;
 	void (*on_sleep)(void *arg);
 	void *on_sleep_arg;
+	void (*on_read)(struct fake *f, const char *path, void *arg);
+	void *on_read_arg;
 };
 
 /* --- injected failures ------------------------------------------------------ */
@@ -157,6 +160,14 @@ void fake_set_rate(struct fake *f, uint32_t domid, uint64_t rate_kib_s)
 		d->rate_kib_s = rate_kib_s;
 }
 
+void fake_set_greedy(struct fake *f, uint32_t domid, bool greedy)
+{
+	struct fdom *d = dom_find(f, domid);
+
+	if (d)
+		d->greedy = greedy;
+}
+
 void fake_set_dying(struct fake *f, uint32_t domid, bool dying)
 {
 	struct fdom *d = dom_find(f, domid);
@@ -205,6 +216,10 @@ static bool dom_target(const struct fake *f, const struct fdom *d,
 	const char *val;
 	char *end;
 
+	if (d->greedy) {
+		*target_kib = d->maxmem_kib;
+		return true;
+	}
 	if (d->balloon == FAKE_BALLOON_NONE)
 		return false;
 	dom_path(path, d->domid,
@@ -239,6 +254,14 @@ void fake_advance(struct fake *f, uint64_t ms)
 			d->actual_kib += step < room ? step : room;
 		}
 	}
+}
+
+void fake_on_read(struct fake *f,
+		  void (*fn)(struct fake *f, const char *path, void *arg),
+		  void *arg)
+{
+	f->on_read = fn;
+	f->on_read_arg = arg;
 }
 
 void fake_on_sleep(struct fake *f, void (*fn)(void *arg), void *arg)
@@ -368,7 +391,12 @@ static int op_read(void *ctx, bio_txn t, const char *path, char **val,
 	struct fake *f = ctx;
 	int rc = injected(f, FAKE_OP_READ);
 
-	return rc ? rc : fxs_read(f->xs, t, path, val, len);
+	if (rc)
+		return rc;
+	rc = fxs_read(f->xs, t, path, val, len);
+	if (f->on_read)
+		f->on_read(f, path, f->on_read_arg);
+	return rc;
 }
 
 static int op_write(void *ctx, bio_txn t, const char *path, const char *val,

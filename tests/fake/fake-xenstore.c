@@ -2,7 +2,11 @@
 /*
  * The fake xenstore. Transactions work on a full copy of the tree and
  * commit only if nothing was committed since they started (stricter than
- * xenstored, which is what a retry loop must survive).
+ * xenstored, which is what a retry loop must survive). Permissions as
+ * xenstored has them (docs/misc/xenstore.txt): a new node inherits its
+ * parent's, and a guest that creates one becomes its owner; the owner and
+ * dom0 may do anything, others get their entry or else the owner entry's
+ * access; the nearest existing ancestor decides whether a guest may create.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -298,6 +302,26 @@ static bool may_write(const struct fnode *n, uint32_t domid)
 	       n->perms[0].access == BIO_PERM_BOTH;
 }
 
+/* Every node from @path up to (not including) its first @keep bytes. */
+static void own_created(struct ftree *t, const char *path, size_t keep,
+			uint32_t domid)
+{
+	char buf[FXS_PATH_MAX];
+	struct fnode *n;
+	char *slash;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	while (strlen(buf) > keep) {
+		n = tree_find(t, buf);
+		if (n)
+			n->perms[0].domid = domid;
+		slash = strrchr(buf, '/');
+		if (!slash)
+			return;
+		*slash = '\0';
+	}
+}
+
 int fxs_guest_write(struct fxs *s, uint32_t domid, const char *path,
 		    const char *val)
 {
@@ -319,12 +343,13 @@ int fxs_guest_write(struct fxs *s, uint32_t domid, const char *path,
 	rc = tree_set(&s->tree, path, val, strlen(val));
 	if (rc)
 		return rc;
-	if (strcmp(buf, path)) {	/* created: the guest owns it */
-		struct fnode *made = tree_find(&s->tree, path);
-
-		made->perms[0] = (struct bio_perm){ domid, BIO_PERM_NONE };
-		made->n_perms = 1;
-	}
+	/*
+	 * What it created (the node and any missing parents) inherited its
+	 * parent's permissions, as every new node does in xenstored; an
+	 * unprivileged creator then owns it: the owner entry becomes the guest,
+	 * the rest of the list stays the parent's.
+	 */
+	own_created(&s->tree, path, strlen(buf), domid);
 	s->gen++;
 	fire(s, path);
 	return 0;

@@ -45,6 +45,8 @@ void fake_remove_domain(struct fake *f, uint32_t domid);
 /* The domain disappears when the @nth next transaction starts (1 = next). */
 void fake_vanish_at_txn(struct fake *f, uint32_t domid, unsigned int nth);
 void fake_set_rate(struct fake *f, uint32_t domid, uint64_t rate_kib_s);
+/* A hostile guest: its memory grows to maxmem, whatever its target says. */
+void fake_set_greedy(struct fake *f, uint32_t domid, bool greedy);
 void fake_set_dying(struct fake *f, uint32_t domid, bool dying);
 /* Paused with an outstanding claim, as libxl holds a domain it is building. */
 void fake_set_building(struct fake *f, uint32_t domid, bool building);
@@ -55,6 +57,12 @@ uint64_t fake_maxmem_kib(const struct fake *f, uint32_t domid);
 void fake_advance(struct fake *f, uint64_t ms);
 /* Called by sleep_ms() after the clock moved (lets a test run a daemon). */
 void fake_on_sleep(struct fake *f, void (*fn)(void *arg), void *arg);
+
+/* Called after each read by the bio, with its path: lets a test play a
+ * guest that writes between two reads of the daemon. NULL: none. */
+void fake_on_read(struct fake *f,
+		  void (*fn)(struct fake *f, const char *path, void *arg),
+		  void *arg);
 
 /* The next @count commits fail with -EAGAIN. */
 void fake_inject_eagain(struct fake *f, unsigned int count);

@@ -76,6 +76,30 @@ static void expect_einval_then_ok(struct fix *f, struct bsched_domain saved[],
 	CU_ASSERT_EQUAL(fix_tick(f), 0);
 }
 
+/*
+ * An inconsistent domain 2 costs domain 2 alone (issue 14): it is left
+ * alone, bound "invalid", out of every sum, and domain 1 is decided.
+ */
+static void expect_alone(struct fix *f, struct bsched_domain saved[], size_t n)
+{
+	uint64_t free_kib = bsched_host_free_kib(&(struct bsched_host){
+		.free_kib = fix_free(f) });
+
+	CU_ASSERT_EQUAL_FATAL(fix_tick(f), 0);
+	CU_ASSERT_EQUAL(f->res.n_decisions, n);
+	CU_ASSERT_EQUAL(fix_dec(f, 2)->bound, BSCHED_BOUND_INVALID);
+	CU_ASSERT_FALSE(fix_dec(f, 2)->target_changed);
+	CU_ASSERT_FALSE(fix_dec(f, 2)->maxmem_changed);
+	CU_ASSERT_NOT_EQUAL(fix_dec(f, 1)->bound, BSCHED_BOUND_INVALID);
+	CU_ASSERT(fix_dec(f, 1)->target_kib >= 512 * MIB &&
+		  fix_dec(f, 1)->target_kib <= 4 * GIB);
+	/* the pool: free memory and domain 1, never domain 2 */
+	CU_ASSERT(f->res.supply_kib <= free_kib + f->d[0].actual_kib);
+	memcpy(f->d, saved, n * sizeof(*saved));
+	f->n = n;
+	CU_ASSERT_EQUAL(fix_tick(f), 0);
+}
+
 static void test_hostile_snapshots(void)
 {
 	struct bsched_domain saved[2];
@@ -88,15 +112,15 @@ static void test_hostile_snapshots(void)
 	memcpy(saved, f.d, sizeof(saved));
 
 	f.d[1].min_kib = 5 * GIB;			/* min > max */
-	expect_einval_then_ok(&f, saved, 2);
+	expect_alone(&f, saved, 2);
 	f.d[1].domid = 1;				/* duplicate domid */
 	expect_einval_then_ok(&f, saved, 2);
-	f.d[0].shares = 0;				/* no weight */
-	expect_einval_then_ok(&f, saved, 2);
-	f.d[0].actual_kib = UINT64_MAX;			/* absurd size */
-	expect_einval_then_ok(&f, saved, 2);
-	f.d[0].frontend = (enum bsched_frontend)9;
-	expect_einval_then_ok(&f, saved, 2);
+	f.d[1].shares = 0;				/* no weight */
+	expect_alone(&f, saved, 2);
+	f.d[1].actual_kib = UINT64_MAX;			/* absurd size */
+	expect_alone(&f, saved, 2);
+	f.d[1].frontend = (enum bsched_frontend)9;
+	expect_alone(&f, saved, 2);
 	f.now_ms -= 2 * TICK_MS;			/* time going backwards */
 	CU_ASSERT_EQUAL(fix_tick(&f), -EINVAL);
 	f.now_ms += 2 * TICK_MS;

@@ -518,11 +518,36 @@ static void test_maxmem(void)
 	none->frontend = BSCHED_FE_NONE;
 	none->maxmem_kib = 3 * GIB;
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 3), 0);
-	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib, 4 * GIB + 1024);
+	/* a ballast frontend: its target plus the allowance, not its max */
+	CU_ASSERT(fix_dec(&f, 1)->target_kib + f.cfg.frontend_allowance_kib < 4 * GIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib, fix_dec(&f, 1)->target_kib +
+			f.cfg.frontend_allowance_kib + 1024);
 	CU_ASSERT_EQUAL(fix_dec(&f, 2)->maxmem_kib,
 			fix_dec(&f, 2)->target_kib + 1024);
 	CU_ASSERT_EQUAL(fix_dec(&f, 3)->maxmem_kib, 3 * GIB);
 	CU_ASSERT_FALSE(fix_dec(&f, 3)->maxmem_changed);
+	fix_fini(&f);
+}
+
+/*
+ * Issue 14, defect 2: the allowance of a ballast frontend above its target
+ * is an OOM allowance, never its whole max; an agent has the same.
+ */
+static void test_maxmem_allowance(void)
+{
+	struct fix f;
+
+	fix_init(&f, 16 * GIB);
+	f.cfg.frontend_allowance_kib = 64 * MIB;
+	fix_dom(&f, 1, 256 * MIB, 4 * GIB, 100, 2 * GIB, GIB);
+	fix_dom(&f, 2, 256 * MIB, 1 * GIB, 100, 1 * GIB, 1 * GIB - 8 * MIB)->frontend =
+		BSCHED_FE_AGENT;
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 3), 0);
+	CU_ASSERT(fix_dec(&f, 1)->target_kib < 3 * GIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib,
+			fix_dec(&f, 1)->target_kib + 64 * MIB + 1024);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, 1 * GIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->maxmem_kib, 1 * GIB + 1024);
 	fix_fini(&f);
 }
 
@@ -596,8 +621,8 @@ static void test_reported_floor(void)
 
 /*
  * A balloon that is unloading is not counted on: its memory is outside the
- * pool, its target is left alone, its flag cleared, and it gets back the
- * toolstack's maxmem so it can repopulate.
+ * pool, its target is left alone, its flag cleared, and it gets the maxmem
+ * to take back what its balloon holds (here its max, 4 GiB).
  */
 static void test_releasing(void)
 {
@@ -612,6 +637,7 @@ static void test_releasing(void)
 	d->target_kib = GIB;
 	d->uncooperative = true;
 	d->releasing = true;
+	d->stats.ballooned_kib = 2 * GIB;
 	fix_dom(&f, 2, 256 * MIB, 4 * GIB, 100, 2 * GIB, GIB);
 	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
 	dec = fix_dec(&f, 1);
@@ -623,6 +649,60 @@ static void test_releasing(void)
 	CU_ASSERT(dec->uncooperative_changed);
 	/* only domain 2's memory and the free memory are shared */
 	CU_ASSERT_EQUAL(f.res.supply_kib, 8 * GIB - 2 * GIB - 72 * MIB);
+	fix_fini(&f);
+}
+
+/*
+ * Issue 14, defect 1: "unloading" lifts maxmem by what the balloon says it
+ * holds, never above the configured max (unless the admin lets it go to
+ * static max), and only for release-limit: then the domain is held as a
+ * stuck balloon, maxmem pinned to what it holds. A stock balloon is never
+ * releasing, whatever its data/ballast says.
+ */
+static void test_releasing_bounded(void)
+{
+	struct fix f;
+	struct bsched_domain *d, *up, *st;
+	const struct bsched_decision *dec;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 256 * MIB, 1 * GIB, 100, 512 * MIB, 256 * MIB);
+	d->static_max_kib = 4 * GIB;
+	d->target_kib = 512 * MIB;
+	d->releasing = true;
+	d->stats.ballooned_kib = 3584 * MIB;	/* boot size 4 GiB */
+	up = fix_dom(&f, 2, 256 * MIB, 1 * GIB, 100, 512 * MIB, 256 * MIB);
+	*up = *d;
+	up->domid = 2;
+	up->lift_above_max = true;
+	st = fix_dom(&f, 3, 256 * MIB, 1 * GIB, 100, 512 * MIB, 256 * MIB);
+	*st = *d;
+	st->domid = 3;
+	st->frontend = BSCHED_FE_STOCK;
+	st->maxmem_kib = 512 * MIB + 1024;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib, 1 * GIB + 1024);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->maxmem_kib, 4 * GIB + 1024);
+	CU_ASSERT_EQUAL(fix_dec(&f, 3)->maxmem_kib, fix_dec(&f, 3)->target_kib + 1024);
+	CU_ASSERT_NOT_EQUAL(fix_dec(&f, 3)->bound, BSCHED_BOUND_NO_BALLOON);
+
+	/* it claims less: it gets only that */
+	d->stats.ballooned_kib = 100 * MIB;
+	up->stats.ballooned_kib = 100 * MIB;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->maxmem_kib, 612 * MIB + 1024);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->maxmem_kib, 612 * MIB + 1024);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_NO_BALLOON);
+
+	/* past the limit: stuck, maxmem pinned to what it holds */
+	d->actual_kib = 700 * MIB;
+	d->releasing_ms = f.cfg.release_limit_ms;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	dec = fix_dec(&f, 1);
+	CU_ASSERT(dec->stuck);
+	CU_ASSERT_EQUAL(dec->bound, BSCHED_BOUND_STUCK);
+	CU_ASSERT_EQUAL(dec->target_kib, 512 * MIB);
+	CU_ASSERT_EQUAL(dec->maxmem_kib, 512 * MIB + 1024);
 	fix_fini(&f);
 }
 
@@ -1014,10 +1094,12 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "pool counts by actual",
 			 test_pool_counts_by_actual) ||
 	    !CU_add_test(s, "maxmem", test_maxmem) ||
+	    !CU_add_test(s, "maxmem: a frontend's allowance", test_maxmem_allowance) ||
 	    !CU_add_test(s, "no balloon", test_no_balloon) ||
 	    !CU_add_test(s, "static max", test_static_max) ||
 	    !CU_add_test(s, "reported floor", test_reported_floor) ||
 	    !CU_add_test(s, "releasing balloon", test_releasing) ||
+	    !CU_add_test(s, "releasing balloon: bounded", test_releasing_bounded) ||
 	    !CU_add_test(s, "unreported yields", test_unreported_yields) ||
 	    !CU_add_test(s, "unreported = share", test_unreported_share) ||
 	    !CU_add_test(s, "unreported, no contention",

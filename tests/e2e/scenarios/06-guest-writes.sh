@@ -1,10 +1,19 @@
 #!/bin/bash
 # 6. A guest cannot write its own target (xenstore refuses); garbage in its
-# guest-writable keys is reported by ballastd and changes nothing else.
+# guest-writable keys is reported by ballastd and changes nothing else; and
+# what it may write (state=unloading, frontend=driver) never gets it above
+# its configured max + the 1 MiB slack (issue 14), even when it lets its
+# stock balloon take every page Xen gives it.
 . /e2e/lib.sh
 scenario guest-writes
 need_ballastd
+need_ballastctl
 need_frontend d2
+
+BALLOON_SYSFS=/sys/devices/system/xen_memory/xen_memory0/target_kib
+FLOOR_SYSFS=/sys/kernel/ballast/floor_kib
+cleanup() { ballastctl set d2 max=default > /dev/null 2>&1; }
+trap cleanup EXIT
 
 guest_run d2 "xenstore-write -- $E2E_CHAN/probe 1" > /dev/null ||
 	fail "cannot test: the guest cannot write even its own $E2E_CHAN/probe"
@@ -48,4 +57,58 @@ for g in $E2E_GUESTS; do
 	within "$(mib "${t:-0}")" "$(mib "${before[$g]:-0}")" 16 ||
 		fail "$g's target moved ${before[$g]} -> $t KiB after d2's garbage"
 done
+
+# never_above NAME MAX_MIB SECONDS: xl list's memory of NAME stays at or
+# below MAX_MIB + 1 (the maxmem slack), sampled every half second.
+never_above() {
+	local name=$1 max=$2 end=$(($(date +%s) + $3)) m peak=0
+	while [ "$(date +%s)" -lt "$end" ]; do
+		m=$(xl_mem_mib "$name")
+		[ "${m:-0}" -le "$peak" ] || peak=$m
+		[ "${m:-0}" -le $((max + 1)) ] ||
+			fail "$name holds $m MiB, above its max $max MiB + 1 (maxmem $(xl list -l "$name" 2>/dev/null | grep -m1 '"max_memkb"'))"
+		sleep 0.5
+	done
+	log "$name peaked at $peak MiB (max $max MiB)"
+}
+# greedy NAME KNOB: the guest's root asks for every page up to its boot
+# size through KNOB (the stock balloon's target, or ballast.ko's floor: a
+# floor at the boot size gives every ballooned page back); only maxmem
+# stops it. ungreedy NAME KNOB VALUE puts it back.
+greedy() {
+	guest_run "$1" "echo $((384 * 1024)) > $2" > /dev/null ||
+		fail "cannot test: $1 cannot set its own $2"
+}
+ungreedy() { guest_run "$1" "echo $3 > $2" > /dev/null; }
+
+# d2 (ballast.ko) with a max below its static max says its driver unloads
+# and holds its whole boot size in the balloon, and raises its driver's
+# floor to its boot size: it may take back up to its max, not to its
+# static max.
+out=$(ballastctl set d2 max=320M 2>&1) || fail "ballastctl set d2 max=320M: $out"
+wait_for 30 '[ "$(xl_mem_mib d2)" -le 321 ]' || fail "d2 did not come down to its max 320 MiB"
+guest_run d2 "cat $FLOOR_SYSFS" > /dev/null || fail "cannot test: d2 has no $FLOOR_SYSFS"
+seq=$(data_get d2 "$XS_DATA_SEQ")
+guest_run d2 "xenstore-write -- $D/$XS_DATA_BALLOONED $((384 * 1024)) $D/$XS_DATA_STATE unloading $D/$XS_DATA_SEQ $((seq + 1))" > /dev/null ||
+	fail "d2 cannot write its own report"
+greedy d2 "$FLOOR_SYSFS"
+never_above d2 320 10
+ungreedy d2 "$FLOOR_SYSFS" 0		# 0: the driver's own floor again
+ballastctl set d2 max=default > /dev/null || fail "ballastctl set d2 max=default failed"
+log "d2 writing unloading stayed within its max"
+
+# st, stock balloon by the admin's word (stock-balloon = yes, max 320 MiB,
+# boot 384), claims a ballast driver that unloads.
+st_id=$(domid st)
+[ -n "$st_id" ] || fail "guest st is not running"
+guest_run st "xenstore-write -- $D/$XS_DATA_FRONTEND driver $D/$XS_DATA_PROTOCOL $XS_PROTOCOL_VERSION $D/$XS_DATA_CURRENT $((320 * 1024)) $D/$XS_DATA_BALLOONED $((64 * 1024)) $D/$XS_DATA_STATE unloading $D/$XS_DATA_SEQ 1" > /dev/null ||
+	fail "st cannot write its own $D"
+st_target=$(xs_get st "$XS_STOCK_TARGET")
+greedy st "$BALLOON_SYSFS"
+never_above st 320 10
+[ -z "$(xenstore-read "/local/domain/$st_id/$XS_CTL_DIR/$XS_CTL_TARGET" 2>/dev/null)" ] ||
+	fail "ballastd took st's claim: it has a $XS_CTL_DIR/$XS_CTL_TARGET"
+ungreedy st "$BALLOON_SYSFS" "$st_target"
+guest_run st "xenstore-rm $D" > /dev/null
+log "st claiming a driver stayed a stock guest within its max"
 pass

@@ -238,6 +238,17 @@ static void report(struct agent *a, bool force)
 	breport_sent(&a->report, &s, seq, t);
 }
 
+/* Since the previous tick (the core's budget refills over it). */
+static uint32_t tick_elapsed_ms(struct agent *a)
+{
+	uint64_t t = now_ms(), d = t - a->last_run_ms;
+
+	if (!a->last_run_ms || t < a->last_run_ms)
+		d = 0;
+	a->last_run_ms = t;
+	return d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+}
+
 static bool settled(enum ballast_state st)
 {
 	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
@@ -352,7 +363,8 @@ int agent_run(struct agent *a)
 			bcore_note_stock(&a->core, stock_kib / PAGE_KIB);
 		/* Down to the boot size first: the balloon works below it. */
 		sync_above_boot(a);
-		st = bcore_tick(&a->core, &agent_ops, a, avail_pages);
+		st = bcore_tick(&a->core, &agent_ops, a, avail_pages,
+				tick_elapsed_ms(a));
 		sync_above_boot(a);
 		report(a, false);
 		if (a->cfg.once)

@@ -46,6 +46,7 @@ struct agent {
 	uint64_t stock_target_kib;	/* last written to target_kb */
 	uint64_t host_rate_min_kib_s, host_rate_max_kib_s;
 	uint64_t default_rate_min_kib_s, default_rate_max_kib_s;
+	uint64_t last_run_ms;		/* of the previous tick, for the budget */
 	uint64_t last_bad_log_ms;	/* rate limit of refused-value lines */
 	bool report_failed_logged;
 };

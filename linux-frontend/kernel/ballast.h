@@ -15,8 +15,10 @@
 #ifndef BALLAST_KMOD_H
 #define BALLAST_KMOD_H
 
+#include <linux/atomic.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/notifier.h>
 #include <linux/ratelimit.h>
 #include <linux/sizes.h>
@@ -52,14 +54,19 @@ struct ballast_host_wish {
 /* Xen resumed us (save/restore, migration): we may be a new domain whose
  * data/ballast is empty, so report everything at once. */
 #define BALLAST_F_RESUMED	1
-/* An OOM came while the worker held the lock: stop taking pages at once and
- * give back oom_pages as soon as the lock is ours. */
-#define BALLAST_F_OOM_MISSED	2
+/* An OOM came since the worker's run began: stop taking pages at once (the
+ * batch in hand goes back to the guest, not to Xen); cleared at run end. */
+#define BALLAST_F_OOM		2
 
 struct ballast {
 	struct kobject kobj;		/* /sys/kernel/ballast; release frees us */
 
-	/* lock guards everything below up to the end of the struct. */
+	/*
+	 * lock guards everything below up to "Not under lock". Held only for
+	 * short steps that never allocate memory (a decision, one batch's
+	 * hypercall and splice, a report's preparation), so the OOM path
+	 * never waits behind reclaim; the OOM notifier does not take it.
+	 */
 	struct mutex lock;
 	struct bcore core;
 	struct breport report;
@@ -68,9 +75,8 @@ struct ballast {
 	u64 default_rate_min_kib_s, default_rate_max_kib_s;
 	u64 default_floor_kib;
 	unsigned long stock_target_pages; /* last handed to the stock balloon */
-	struct list_head pages;		/* ballooned, linked through page->lru */
-	struct page *batch_pages[BCORE_BATCH_MAX];	/* scratch of one batch */
-	xen_pfn_t batch_frames[BCORE_BATCH_MAX];
+	u64 last_run_ms;		/* the worker's previous run */
+	u64 last_read_ms;		/* memory/ballast last read */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];	/* scratch for stats */
 	struct breport_stats report_scratch;	/* worker's; written unlocked */
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
@@ -78,6 +84,21 @@ struct ballast {
 	bool psi_failure_logged;	/* worker's (or unload's, after it) */
 
 	/* Not under lock. */
+	/* The worker's scratch of one batch (and unload's, after it). */
+	struct page *batch_pages[BCORE_BATCH_MAX];
+	xen_pfn_t batch_frames[BCORE_BATCH_MAX];
+
+	/* pages_lock guards the list only; see mem.c. */
+	spinlock_t pages_lock;
+	struct list_head pages;		/* ballooned, linked through page->lru */
+
+	/* The OOM notifier's: see oom.c. */
+	struct mutex oom_scratch_lock;	/* guards the two arrays */
+	struct page *oom_batch_pages[BCORE_BATCH_MAX];
+	xen_pfn_t oom_batch_frames[BCORE_BATCH_MAX];
+	atomic_long_t oom_returned_pages;	/* not yet told to the core */
+	atomic_long_t oom_events;
+
 	unsigned long flags;		/* BALLAST_F_*, atomic bitops */
 	struct workqueue_struct *wq;
 	struct delayed_work work;
@@ -87,12 +108,44 @@ struct ballast {
 	struct notifier_block xen_resume_nb;
 };
 
+/*
+ * Run the worker now: @reread, memory/ballast changed. A kick moves no
+ * memory by itself: the core's budget refills only with elapsed time.
+ * Any context that may sleep; it only queues work.
+ */
+static inline void ballast_kick(struct ballast *b, bool reread)
+{
+	if (reread)
+		set_bit(BALLAST_F_REREAD, &b->flags);
+	mod_delayed_work(b->wq, &b->work, 0);
+}
+
 /* main.c */
-void ballast_kick(struct ballast *b, bool reread);
 void ballast_apply_knobs(struct ballast *b);
 
 /* mem.c */
-extern const struct bcore_ops ballast_mem_ops;
+/*
+ * Up to @nr fresh pages into b->batch_pages, scrubbed; stops early when
+ * an OOM came. No lock (it allocates): the worker's, or unload's.
+ */
+u32 ballast_alloc_batch(struct ballast *b, u32 nr);
+void ballast_free_batch(struct ballast *b, u32 from, u32 to);
+/*
+ * b->lock held: the first @n of b->batch_pages go to Xen (TLBs flushed
+ * first) and onto the ballooned list; refused ones are freed. Returns how
+ * many Xen took.
+ */
+u32 ballast_give_batch(struct ballast *b, u32 n);
+/* Up to @nr ballooned pages off the list into @pages (pages_lock inside). */
+u32 ballast_take_listed(struct ballast *b, struct page **pages, u32 nr);
+/*
+ * Frames back from Xen for @n pages taken off the list; those pages go to
+ * the guest, refused ones back onto the list. Returns how many came back.
+ * No lock needed: the pages are the caller's.
+ */
+u32 ballast_return_frames(struct ballast *b, struct page **pages,
+			  xen_pfn_t *frames, u32 n);
+extern const struct bcore_ops ballast_drain_ops;	/* b->lock held */
 void ballast_sync_stock(struct ballast *b);
 void ballast_restore_stock(struct ballast *b);
 u64 ballast_current_kib(struct ballast *b);
@@ -142,6 +195,7 @@ extern const struct kobj_type ballast_ktype;
 /* oom.c */
 int ballast_oom_start(struct ballast *b);
 void ballast_oom_stop(struct ballast *b);
-void ballast_oom_deferred(struct ballast *b);
+/* b->lock held: what the notifier gave back, told to the core. */
+void ballast_oom_fold(struct ballast *b);
 
 #endif /* BALLAST_KMOD_H */

@@ -92,13 +92,6 @@ static u64 kib_to_pages_up(const struct ballast *b, u64 kib)
 	return kib / pk + (kib % pk != 0);
 }
 
-void ballast_kick(struct ballast *b, bool reread)
-{
-	if (reread)
-		set_bit(BALLAST_F_REREAD, &b->flags);
-	mod_delayed_work(b->wq, &b->work, 0);
-}
-
 /* Effective bounds: sysfs/parameter override, else the host's, else default. */
 void ballast_apply_knobs(struct ballast *b)
 {
@@ -150,6 +143,79 @@ static u64 now_ms(void)
 	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
 }
 
+/* Since @*last (then now), for the core's budget; 0 the first time. */
+static u32 elapsed_ms(u64 *last, u64 now)
+{
+	u64 d = *last && now > *last ? now - *last : 0;
+
+	*last = now;
+	return (u32)min_t(u64, d, U32_MAX);
+}
+
+/*
+ * One inflate batch: pages allocated and scrubbed without the lock, then
+ * under it only what is still wanted (an OOM may have come meanwhile)
+ * goes to Xen.
+ */
+static void inflate_batch(struct ballast *b, u32 nr)
+{
+	struct bcore_xfer x = { 0, 0 };
+	u32 taken, keep;
+
+	taken = ballast_alloc_batch(b, nr);
+	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
+	keep = test_bit(BALLAST_F_OOM, &b->flags) ? 0 :
+	       bcore_inflate_wanted(&b->core, taken);
+	x.taken = keep;
+	x.done = ballast_give_batch(b, keep);
+	bcore_run_inflated(&b->core, nr, &x);
+	mutex_unlock(&b->lock);
+	ballast_free_batch(b, keep, taken);
+}
+
+static void deflate_batch(struct ballast *b, u32 nr)
+{
+	u32 n, got;
+
+	mutex_lock(&b->lock);
+	n = ballast_take_listed(b, b->batch_pages, nr);
+	got = ballast_return_frames(b, b->batch_pages, b->batch_frames, n);
+	/*
+	 * Fewer on the list than asked: the OOM notifier took them; fold its
+	 * count so the core does not see a refusal. None at all: a short
+	 * batch, so the run ends.
+	 */
+	ballast_oom_fold(b);
+	bcore_run_deflated(&b->core, n ? n : nr, got);
+	mutex_unlock(&b->lock);
+}
+
+/*
+ * The batches of one run, each under the lock for its hypercall only, with
+ * a scheduling point between them; at most BCORE_RUN_BATCHES (the core
+ * stops there and asks for another run).
+ */
+static void run_batches(struct ballast *b)
+{
+	struct bcore_batch bt;
+	bool next;
+
+	for (;;) {
+		mutex_lock(&b->lock);
+		ballast_oom_fold(b);
+		next = bcore_run_next(&b->core, &bt);
+		mutex_unlock(&b->lock);
+		if (!next)
+			break;
+		if (bt.inflate)
+			inflate_batch(b, bt.nr);
+		else
+			deflate_batch(b, bt.nr);
+		cond_resched();
+	}
+}
+
 static void ballast_work(struct work_struct *work)
 {
 	struct ballast *b = container_of(to_delayed_work(work), struct ballast,
@@ -157,34 +223,55 @@ static void ballast_work(struct work_struct *work)
 	struct ballast_ctl_raw raw = { { NULL } };
 	enum ballast_state st;
 	unsigned int delay_ms;
-	bool reread, resumed;
+	bool reread, resumed, more;
+	u64 t = now_ms();
 
 	mutex_lock(&b->lock);
-	/* Re-read while not settled too: a lost watch event must not stall us. */
+	/*
+	 * Re-read while not settled too, once per tick: a lost watch event
+	 * must not stall us.
+	 */
 	resumed = test_and_clear_bit(BALLAST_F_RESUMED, &b->flags);
-	reread = test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
-		 !settled(b->core.state) || resumed;
+	reread = test_and_clear_bit(BALLAST_F_REREAD, &b->flags) || resumed ||
+		 (!settled(b->core.state) &&
+		  t - b->last_read_ms >= b->knobs.tick_ms);
 	mutex_unlock(&b->lock);
 	if (reread)
 		ballast_fetch_ctl(&raw);
 
 	mutex_lock(&b->lock);
 	if (reread) {
+		b->last_read_ms = t;
 		ballast_apply_ctl(b, &raw);
 		ballast_apply_knobs(b);
 	}
 	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
-	ballast_oom_deferred(b);
-	st = bcore_tick(&b->core, &ballast_mem_ops, b,
+	ballast_oom_fold(b);
+	bcore_run_begin(&b->core, elapsed_ms(&b->last_run_ms, t),
 			ballast_mem_available_pages());
-	ballast_oom_deferred(b);	/* one that came during this tick */
-	ballast_sync_stock(b);
-	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
 	mutex_unlock(&b->lock);
 	ballast_free_ctl(&raw);
 
+	run_batches(b);
+
+	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
+	st = bcore_run_end(&b->core);
+	more = bcore_run_more(&b->core);
+	/* This run saw the OOM (and backed off); the next may try again. */
+	clear_bit(BALLAST_F_OOM, &b->flags);
+	ballast_sync_stock(b);
+	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
+	mutex_unlock(&b->lock);
+
+	/* More of this tick's budget left: run again at once, report later. */
+	if (more && !resumed) {
+		queue_delayed_work(b->wq, &b->work, 0);
+		return;
+	}
 	report(b, now_ms(), resumed);
-	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
+	queue_delayed_work(b->wq, &b->work,
+			   msecs_to_jiffies(more ? 0 : delay_ms));
 }
 
 /* Resume, restore, thaw: the target may have moved while we slept. */
@@ -217,20 +304,29 @@ static int ballast_xen_resume_notify(struct notifier_block *nb,
 	return NOTIFY_OK;
 }
 
-/* Every page goes back before unload; if Xen has no frames, wait for them. */
+/*
+ * Every page goes back before unload, one batch at a time under the lock
+ * with a scheduling point between; if Xen has no frames, wait for them.
+ */
 static void ballast_drain(struct ballast *b)
 {
 	unsigned int waited_s = 0;
-	u64 left;
+	u64 left, before;
 
 	mutex_lock(&b->lock);
-	while ((left = bcore_drain(&b->core, &ballast_mem_ops, b)) > 0) {
+	left = b->core.ballooned_pages;
+	while (left > 0) {
+		before = left;
+		left = bcore_drain(&b->core, &ballast_drain_ops, b, 1);
 		mutex_unlock(&b->lock);
-		if (waited_s % DRAIN_LOG_EVERY == 0)
-			pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u s so far)\n",
-				(unsigned long long)left, waited_s);
-		msleep(1000);
-		waited_s++;
+		if (left == before) {
+			if (waited_s % DRAIN_LOG_EVERY == 0)
+				pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u s so far)\n",
+					(unsigned long long)left, waited_s);
+			msleep(1000);
+			waited_s++;
+		}
+		cond_resched();
 		mutex_lock(&b->lock);
 	}
 	mutex_unlock(&b->lock);
@@ -303,7 +399,11 @@ static int __init ballast_init(void)
 	/* From here on the kobject owns b: kobject_put() frees it. */
 	kobject_init(&b->kobj, &ballast_ktype);
 	mutex_init(&b->lock);
+	spin_lock_init(&b->pages_lock);
 	INIT_LIST_HEAD(&b->pages);
+	mutex_init(&b->oom_scratch_lock);
+	atomic_long_set(&b->oom_returned_pages, 0);
+	atomic_long_set(&b->oom_events, 0);
 	ratelimit_state_init(&b->bad_value_rs, 60 * HZ, 3);
 	INIT_DELAYED_WORK(&b->work, ballast_work);
 	take_params(b);
@@ -372,6 +472,7 @@ static void __exit ballast_exit(void)
 
 	/* Tell dom0 first: it stops counting on us and restores maxmem. */
 	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
 	bcore_begin_unload(&b->core);
 	mutex_unlock(&b->lock);
 	report(b, now_ms(), true);

@@ -149,11 +149,26 @@ uint64_t bcore_own_goal(const struct bcore *c)
 	return min_u64(want, room);
 }
 
-uint64_t bcore_stock_goal(const struct bcore *c)
+static uint64_t stock_wish(const struct bcore *c)
 {
 	if (!c->have_target)
 		return c->boot_pages;
 	return max_u64(c->boot_pages, effective_target(c));
+}
+
+uint64_t bcore_stock_goal(const struct bcore *c)
+{
+	uint64_t wish = stock_wish(c), cap = c->cfg.stock_max_pages;
+
+	/* Never below the boot size: that range is ours, not the cap's. */
+	if (cap && wish > cap)
+		return max_u64(cap, c->boot_pages);
+	return wish;
+}
+
+bool bcore_stock_clamped(const struct bcore *c)
+{
+	return bcore_stock_goal(c) < stock_wish(c);
 }
 
 static void adapt_rate(struct bcore *c, enum outcome out)
@@ -278,6 +293,13 @@ bool bcore_run_next(struct bcore *c, struct bcore_batch *b)
 					   c->ballooned_pages - goal;
 	allow = min_u64(want, budget_pages(c));
 	if (goal > c->ballooned_pages) {
+		/*
+		 * The stock balloon still holds memory above the boot size:
+		 * it shrinks first (both draw on one max_pages, and its pages
+		 * are the ones to give back first), then ours inflates.
+		 */
+		if (c->stock_pages > c->boot_pages + STOCK_SLACK_PAGES)
+			return false;
 		if (!r->room_pages) {
 			if (r->batches)
 				return false;	/* the room is spent: done */
@@ -432,6 +454,18 @@ uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx,
 	deflate_up_to(c, ops, ctx, c->ballooned_pages, max_batches);
 	return c->ballooned_pages;
 }
+enum ballast_verdict bcore_parse_knob(enum ballast_key_id id, const char *s,
+				      size_t len, uint64_t *out)
+{
+	if (s && len && s[len - 1] == '\n')
+		len--;
+	if (s && len == 1 && s[0] == '0') {
+		*out = 0;
+		return BALLAST_OK;
+	}
+	return ballast_parse_key(id, s, len, out);
+}
+
 uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages)
 {
 	return (uint64_t)rate_pages * c->cfg.page_kib * 1000 / c->cfg.tick_ms;

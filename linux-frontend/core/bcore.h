@@ -78,6 +78,12 @@ struct bcore_config {
 	 */
 	uint64_t avail_reserve_pages;
 	uint64_t offset_pages;	/* target KiB/page minus this = stock units */
+	/*
+	 * memory/static-max in stock units: the stock balloon is never asked
+	 * for more (beyond it, it hot-adds memory the guest then spends on
+	 * page metadata). 0: no limit known.
+	 */
+	uint64_t stock_max_pages;
 };
 
 struct bcore_counters {
@@ -155,8 +161,12 @@ enum ballast_verdict bcore_set_target(struct bcore *c, const char *s,
 /* Pages ballast's own balloon should hold now. */
 uint64_t bcore_own_goal(const struct bcore *c);
 
-/* Target for the stock balloon (pages): boot_pages or the target above it. */
+/*
+ * Target for the stock balloon (pages): boot_pages or the target above it,
+ * at most cfg.stock_max_pages (bcore_stock_clamped() says when it cut).
+ */
 uint64_t bcore_stock_goal(const struct bcore *c);
+bool bcore_stock_clamped(const struct bcore *c);
 
 /*
  * What the stock balloon has now (pages, its own count), so the state can
@@ -240,6 +250,14 @@ void bcore_begin_unload(struct bcore *c);
  */
 uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx,
 		     uint32_t max_batches);
+
+/*
+ * A sysfs knob's text (one trailing newline allowed): "0" gives the choice
+ * back (0 in @out); anything else must pass the schema's check for @id,
+ * as the same value would in xenstore.
+ */
+enum ballast_verdict bcore_parse_knob(enum ballast_key_id id, const char *s,
+				      size_t len, uint64_t *out);
 
 /* The rate in KiB/s, for reports. */
 uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages);

@@ -39,6 +39,7 @@ struct ballast_knobs {
 	bool constant_rate;
 	bool scrub;		/* clear pages before Xen gets them */
 	u32 oom_pages;		/* pages given back per OOM event */
+	u32 unload_wait_s;	/* unload waits this long for Xen's frames */
 	u32 tick_ms;		/* while not at target */
 	u32 idle_ms;		/* at target: statistics only */
 };
@@ -58,8 +59,23 @@ struct ballast_host_wish {
  * batch in hand goes back to the guest, not to Xen); cleared at run end. */
 #define BALLAST_F_OOM		2
 
+/*
+ * What /sys/kernel/ballast shows: written (WRITE_ONCE) under lock by
+ * ballast_publish() after every change, read without it (READ_ONCE), so
+ * a reader never waits behind the worker. KiB, KiB/s, counts.
+ */
+struct ballast_view {
+	u64 target_kib, current_kib, ballooned_kib, boot_kib;
+	u64 stock_target_kib, oom_relief_kib;
+	u64 rate, rate_min, rate_max, floor_kib;
+	u64 alloc_failures, host_refusals, bad_targets, oom_deflates;
+	u64 report_seq, uncooperative, constant_rate;
+	u64 state;		/* enum ballast_state */
+};
+
 struct ballast {
 	struct kobject kobj;		/* /sys/kernel/ballast; release frees us */
+	struct ballast_view view;	/* lock-free reads; see above */
 
 	/*
 	 * lock guards everything below up to "Not under lock". Held only for
@@ -81,6 +97,7 @@ struct ballast {
 	struct breport_stats report_scratch;	/* worker's; written unlocked */
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
 	bool report_failed_logged;
+	bool stock_clamp_logged;	/* this target's static-max cut, said */
 	bool psi_failure_logged;	/* worker's (or unload's, after it) */
 
 	/* Not under lock. */
@@ -123,6 +140,9 @@ static inline void ballast_kick(struct ballast *b, bool reread)
 /* main.c */
 void ballast_apply_knobs(struct ballast *b);
 
+/* sysfs.c; lock held: the new values into b->view. */
+void ballast_publish(struct ballast *b);
+
 /* mem.c */
 /*
  * Up to @nr fresh pages into b->batch_pages, scrubbed; stops early when
@@ -147,7 +167,6 @@ u32 ballast_return_frames(struct ballast *b, struct page **pages,
 			  xen_pfn_t *frames, u32 n);
 extern const struct bcore_ops ballast_drain_ops;	/* b->lock held */
 void ballast_sync_stock(struct ballast *b);
-void ballast_restore_stock(struct ballast *b);
 u64 ballast_current_kib(struct ballast *b);
 u64 ballast_mem_available_pages(void);
 
@@ -170,6 +189,8 @@ void ballast_fetch_ctl(struct ballast_ctl_raw *raw);		/* no lock */
 void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw);
 void ballast_free_ctl(struct ballast_ctl_raw *raw);
 u64 ballast_read_offset_pages(u64 stock_target_pages);
+/* memory/static-max in KiB, 0 when unreadable. At load. */
+u64 ballast_read_static_max_kib(void);
 /*
  * Lock held: the report due now (seq, or 0), or anyway with @force; @psi
  * from ballast_psi_sample(), NULL to leave psi-*-avg10 out.

@@ -23,6 +23,10 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/freezer.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
 #include <xen/balloon.h>
@@ -72,6 +76,10 @@ static unsigned int oom_pages = 512;
 module_param(oom_pages, uint, 0444);
 MODULE_PARM_DESC(oom_pages, "Pages given back per OOM event (default 512)");
 
+static unsigned int unload_wait_s = 60;
+module_param(unload_wait_s, uint, 0444);
+MODULE_PARM_DESC(unload_wait_s, "Unload waits at most this long for Xen to give back frames, s; then it leaves them (logged) (default 60)");
+
 static unsigned int report_ms = 10000;
 module_param(report_ms, uint, 0444);
 MODULE_PARM_DESC(report_ms, "Write data/ballast at least this often, ms (default 10000)");
@@ -84,6 +92,7 @@ MODULE_PARM_DESC(report_threshold_kib, "Memory change that is reported at once, 
 static struct ballast *the_ballast;
 
 #define DRAIN_LOG_EVERY	10	/* seconds between "still waiting" lines */
+#define DRAIN_RETRY_MS	1000	/* between tries when Xen has no frames */
 
 static u64 kib_to_pages_up(const struct ballast *b, u64 kib)
 {
@@ -135,6 +144,7 @@ static void report(struct ballast *b, u64 now_ms, bool force)
 	err = ballast_report_write(s, seq);
 	mutex_lock(&b->lock);
 	ballast_report_done(b, err, s, seq, now_ms);
+	ballast_publish(b);
 	mutex_unlock(&b->lock);
 }
 
@@ -261,6 +271,7 @@ static void ballast_work(struct work_struct *work)
 	/* This run saw the OOM (and backed off); the next may try again. */
 	clear_bit(BALLAST_F_OOM, &b->flags);
 	ballast_sync_stock(b);
+	ballast_publish(b);
 	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
 	mutex_unlock(&b->lock);
 
@@ -292,7 +303,9 @@ static int ballast_pm_notify(struct notifier_block *nb, unsigned long action,
  * in a new domain: its data/ballast is empty and dom0 does not know us until
  * we report, so report at once rather than at the next interval. The watch
  * on memory/ballast is re-registered by xenbus and fires by itself.
- * Called in process context after xenbus has resumed; only queues work.
+ * 6.1's do_suspend() calls this chain right after stop_machine(), before
+ * xenstore has resumed and while tasks and freezable workqueues are still
+ * frozen: so it only sets a bit and queues work, which runs after the thaw.
  */
 static int ballast_xen_resume_notify(struct notifier_block *nb,
 				     unsigned long action, void *data)
@@ -306,10 +319,15 @@ static int ballast_xen_resume_notify(struct notifier_block *nb,
 
 /*
  * Every page goes back before unload, one batch at a time under the lock
- * with a scheduling point between; if Xen has no frames, wait for them.
+ * with a scheduling point between. If Xen has no frames (host short,
+ * ballastd down), wait freezably (so xl save/migrate can freeze this task)
+ * for at most unload_wait_s, then leave the rest: their pages stay out of
+ * the guest's memory (offline, never freed) until reboot, and the log says
+ * how much. A signal to rmmod gives up at once the same way.
  */
 static void ballast_drain(struct ballast *b)
 {
+	unsigned long deadline = jiffies + (unsigned long)b->knobs.unload_wait_s * HZ;
 	unsigned int waited_s = 0;
 	u64 left, before;
 
@@ -320,17 +338,27 @@ static void ballast_drain(struct ballast *b)
 		left = bcore_drain(&b->core, &ballast_drain_ops, b, 1);
 		mutex_unlock(&b->lock);
 		if (left == before) {
+			if (time_after_eq(jiffies, deadline) ||
+			    signal_pending(current))
+				break;
 			if (waited_s % DRAIN_LOG_EVERY == 0)
-				pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u s so far)\n",
-					(unsigned long long)left, waited_s);
-			msleep(1000);
+				pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u of %u s)\n",
+					(unsigned long long)left, waited_s,
+					b->knobs.unload_wait_s);
+			set_current_state(TASK_INTERRUPTIBLE | TASK_FREEZABLE);
+			schedule_timeout(msecs_to_jiffies(DRAIN_RETRY_MS));
 			waited_s++;
 		}
 		cond_resched();
 		mutex_lock(&b->lock);
 	}
-	mutex_unlock(&b->lock);
-	if (waited_s)
+	if (left == 0)
+		mutex_unlock(&b->lock);
+	if (left)
+		pr_err("ballast: gave up after %u s: %llu frames (%llu KiB) stay with Xen; their pages stay offline until reboot\n",
+		       waited_s, (unsigned long long)left,
+		       (unsigned long long)(left * b->core.cfg.page_kib));
+	else if (waited_s)
 		pr_info("ballast: all frames back after %u s\n", waited_s);
 }
 
@@ -343,6 +371,7 @@ static void take_params(struct ballast *b)
 		.constant_rate = constant_rate,
 		.scrub = scrub,
 		.oom_pages = oom_pages,
+		.unload_wait_s = unload_wait_s,
 		.tick_ms = tick_ms ?: 1,
 		.idle_ms = idle_ms ?: 1,
 	};
@@ -354,7 +383,7 @@ static int setup_core(struct ballast *b)
 {
 	struct breport_thresholds th;
 	struct bcore_config cfg;
-	u64 boot;
+	u64 boot, static_max_pages;
 
 	bcore_default_config(&cfg, PAGE_SIZE / SZ_1K);
 	cfg.tick_ms = b->knobs.tick_ms;
@@ -363,6 +392,9 @@ static int setup_core(struct ballast *b)
 	/* The stock balloon is at rest at load: its target is our boot size. */
 	boot = READ_ONCE(balloon_stats.target_pages);
 	cfg.offset_pages = ballast_read_offset_pages(boot);
+	static_max_pages = ballast_read_static_max_kib() / cfg.page_kib;
+	cfg.stock_max_pages = static_max_pages > cfg.offset_pages ?
+			      static_max_pages - cfg.offset_pages : 0;
 	if (!bcore_init(&b->core, &cfg, boot))
 		return -EINVAL;
 	if (rate_step_kib_s)
@@ -379,6 +411,9 @@ static int setup_core(struct ballast *b)
 	th.max_interval_ms = report_ms;
 	th.mem_kib = report_threshold_kib;
 	breport_init(&b->report, &th);
+	mutex_lock(&b->lock);
+	ballast_publish(b);
+	mutex_unlock(&b->lock);
 	return 0;
 }
 
@@ -451,6 +486,8 @@ out_stop_oom:
 out_del_kobj:
 	kobject_del(&b->kobj);
 out_destroy_wq:
+	/* A sysfs write or a notifier may have queued the worker already. */
+	cancel_delayed_work_sync(&b->work);
 	destroy_workqueue(b->wq);
 out_put:
 	kobject_put(&b->kobj);
@@ -477,10 +514,17 @@ static void __exit ballast_exit(void)
 	mutex_unlock(&b->lock);
 	report(b, now_ms(), true);
 	ballast_drain(b);
-	ballast_restore_stock(b);
-	/* Last words for dom0: nothing ballooned any more. */
+	/*
+	 * The stock balloon keeps its target: above the boot size it is what
+	 * the host gave this guest, and shrinking at unload would take memory
+	 * a workload may be using.
+	 */
+	if (b->stock_target_pages != b->core.boot_pages)
+		pr_info("ballast: the stock balloon keeps its target of %lu KiB\n",
+			b->stock_target_pages * (PAGE_SIZE / SZ_1K));
+	/* Last words for dom0: what is still ballooned (0 normally). */
 	report(b, now_ms(), true);
-	pr_info("ballast: unloaded, every page returned\n");
+	pr_info("ballast: unloaded\n");
 	the_ballast = NULL;
 	kobject_put(&b->kobj);
 }

@@ -201,20 +201,21 @@ void ballast_sync_stock(struct ballast *b)
 {
 	unsigned long goal = (unsigned long)bcore_stock_goal(&b->core);
 
+	/* Beyond static-max the stock balloon would hot-add memory. */
+	if (bcore_stock_clamped(&b->core) && !b->stock_clamp_logged)
+		pr_warn("ballast: target above %s (%llu KiB): the stock balloon is asked for that much only\n",
+			BALLAST_STOCK_STATIC_MAX,
+			(unsigned long long)((b->core.cfg.stock_max_pages +
+					      b->core.cfg.offset_pages) *
+					     b->core.cfg.page_kib));
+	b->stock_clamp_logged = bcore_stock_clamped(&b->core);
+
 	if (goal == b->stock_target_pages)
 		return;
 	if (goal > b->stock_target_pages && b->core.ballooned_pages)
 		return;
 	b->stock_target_pages = goal;
 	balloon_set_new_target(goal);
-}
-
-/* Unload: the stock balloon goes back to where the toolstack left it. */
-void ballast_restore_stock(struct ballast *b)
-{
-	if (b->stock_target_pages != b->core.boot_pages)
-		balloon_set_new_target((unsigned long)b->core.boot_pages);
-	b->stock_target_pages = b->core.boot_pages;
 }
 
 /* What the guest has now, in the unit of memory/target. */

@@ -125,6 +125,15 @@ u64 ballast_read_offset_pages(u64 stock_target_pages)
 	return pages > stock_target_pages ? pages - stock_target_pages : 0;
 }
 
+u64 ballast_read_static_max_kib(void)
+{
+	unsigned long long kib;
+
+	if (xenbus_scanf(XBT_NIL, BALLAST_STOCK_STATIC_MAX, "", "%llu", &kib) != 1)
+		return 0;
+	return kib;
+}
+
 static int write_u64(struct xenbus_transaction xbt, enum ballast_key_id id,
 		     u64 v)
 {

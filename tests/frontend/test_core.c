@@ -722,6 +722,77 @@ static void test_run_api_and_relief_between(void)
 			1000 - (BCORE_BATCH_MAX + 100));
 }
 
+/* The stock balloon is never asked for more than memory/static-max. */
+static void test_stock_goal_clamped_to_static_max(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	c.cfg.stock_max_pages = 2048 * MIB_PAGES;	/* a 2 GiB static-max */
+	set_target_kib(&c, 1536 * 1024);
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), 1536 * MIB_PAGES);
+	CU_ASSERT_FALSE(bcore_stock_clamped(&c));
+	set_target_kib(&c, 17179869184ULL);	/* the schema's 16 TiB */
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), 2048 * MIB_PAGES);
+	CU_ASSERT_TRUE(bcore_stock_clamped(&c));
+	/* A static-max below the boot size never cuts into our range. */
+	c.cfg.stock_max_pages = 512 * MIB_PAGES;
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), BOOT_PAGES);
+	set_target_kib(&c, 512 * 1024);
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), BOOT_PAGES);
+	CU_ASSERT_FALSE(bcore_stock_clamped(&c));
+}
+
+/* Coming down from above the boot size: the stock range shrinks first. */
+static void test_stock_shrinks_before_own_inflates(void)
+{
+	struct fake_world w;
+	struct bcore c;
+
+	setup(&c, &w);
+	bcore_note_stock(&c, 1536 * MIB_PAGES);	/* grown above boot */
+	set_target_kib(&c, 512 * 1024);
+	CU_ASSERT_EQUAL(bcore_stock_goal(&c), BOOT_PAGES);
+	CU_ASSERT_EQUAL(bcore_tick(&c, &fake_ops, &w, LOTS, TICK_MS),
+			BALLAST_STATE_INFLATING);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 0);
+	CU_ASSERT_EQUAL(w.inflate_calls, 0);
+	bcore_note_stock(&c, BOOT_PAGES + 10);	/* down, within rounding */
+	bcore_tick(&c, &fake_ops, &w, LOTS, TICK_MS);
+	CU_ASSERT_TRUE(c.ballooned_pages > 0);
+}
+
+/* sysfs knobs pass the same checks as the host's keys; 0 gives them back. */
+static void test_knobs_validated_like_xenstore(void)
+{
+	static const char *const bad[] = {
+		"", "\n", "-1", "3", "18446744073709551615", "4096 ", " 4096",
+		"4096\n\n", "0x100", "00",
+	};
+	uint64_t v = 77;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL(bcore_parse_knob(BALLAST_K_RATE_MIN, "4096\n", 5, &v),
+			BALLAST_OK);
+	CU_ASSERT_EQUAL(v, 4096);
+	CU_ASSERT_EQUAL(bcore_parse_knob(BALLAST_K_RATE_MAX, "0\n", 2, &v),
+			BALLAST_OK);
+	CU_ASSERT_EQUAL(v, 0);
+	CU_ASSERT_EQUAL(bcore_parse_knob(BALLAST_K_FLOOR, "262144", 6, &v),
+			BALLAST_OK);
+	CU_ASSERT_EQUAL(v, 262144);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 77;
+		CU_ASSERT_NOT_EQUAL(bcore_parse_knob(BALLAST_K_RATE_MIN, bad[i],
+						     strlen(bad[i]), &v),
+				    BALLAST_OK);
+		CU_ASSERT_EQUAL(v, 77);
+	}
+	CU_ASSERT_NOT_EQUAL(bcore_parse_knob(BALLAST_K_RATE_MIN, NULL, 0, &v),
+			    BALLAST_OK);
+}
+
 int main(void)
 {
 	static const struct fe_test tests[] = {
@@ -753,6 +824,9 @@ int main(void)
 		{ "run bounded, then more", test_run_bounded_then_more },
 		{ "drain bounded", test_drain_bounded },
 		{ "run API, relief between", test_run_api_and_relief_between },
+		{ "stock goal clamped to static-max", test_stock_goal_clamped_to_static_max },
+		{ "stock shrinks before own inflates", test_stock_shrinks_before_own_inflates },
+		{ "knobs validated like xenstore", test_knobs_validated_like_xenstore },
 	};
 
 	return fe_run_suite("frontend core", tests, sizeof(tests) / sizeof(tests[0]));

@@ -28,6 +28,8 @@
 #include <xen/xenbus.h>
 
 #include "bcore.h"
+#include "bctl.h"
+#include "bcycle.h"
 #include "bpsi.h"
 #include "breport.h"
 
@@ -42,13 +44,6 @@ struct ballast_knobs {
 	u32 unload_wait_s;	/* unload waits this long for Xen's frames */
 	u32 tick_ms;		/* while not at target */
 	u32 idle_ms;		/* at target: statistics only */
-};
-
-/* What the host asked for in memory/ballast, beyond the target. */
-struct ballast_host_wish {
-	u64 rate_min_kib_s;	/* 0 when absent */
-	u64 rate_max_kib_s;
-	bool uncooperative;	/* informational */
 };
 
 #define BALLAST_F_REREAD	0	/* the watch fired: read memory/ballast */
@@ -87,16 +82,14 @@ struct ballast {
 	struct bcore core;
 	struct breport report;
 	struct ballast_knobs knobs;
-	struct ballast_host_wish host;
-	u64 default_rate_min_kib_s, default_rate_max_kib_s;
+	struct bctl_host host;		/* memory/ballast besides the target */
+	struct bctl_rates default_rates;
 	u64 default_floor_kib;
 	unsigned long stock_target_pages; /* last handed to the stock balloon */
-	u64 last_run_ms;		/* the worker's previous run */
-	u64 last_read_ms;		/* memory/ballast last read */
+	struct bcycle cycle;		/* when to read, elapsed time */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];	/* scratch for stats */
 	struct breport_stats report_scratch;	/* worker's; written unlocked */
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
-	bool report_failed_logged;
 	bool stock_clamp_logged;	/* this target's static-max cut, said */
 	bool psi_failure_logged;	/* worker's (or unload's, after it) */
 
@@ -171,32 +164,27 @@ u64 ballast_current_kib(struct ballast *b);
 u64 ballast_mem_available_pages(void);
 
 /* xenbus.c */
-#define BALLAST_CTL_KEYS	4	/* target, rate-min, rate-max, uncooperative */
-
-/* Raw values of memory/ballast; NULL when absent. */
-struct ballast_ctl_raw {
-	char *val[BALLAST_CTL_KEYS];
-	unsigned int len[BALLAST_CTL_KEYS];
-};
-
 int ballast_watch_start(struct ballast *b);
 void ballast_watch_stop(struct ballast *b);
 /*
  * xenbus I/O allocates memory: it is done without b->lock, so the OOM
  * notifier's trylock never meets a worker stalled in reclaim.
  */
-void ballast_fetch_ctl(struct ballast_ctl_raw *raw);		/* no lock */
-void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw);
-void ballast_free_ctl(struct ballast_ctl_raw *raw);
+void ballast_fetch_ctl(struct bctl_raw *raw);		/* no lock */
+void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw);
+void ballast_free_ctl(struct bctl_raw *raw);
 u64 ballast_read_offset_pages(u64 stock_target_pages);
 /* memory/static-max in KiB, 0 when unreadable. At load. */
 u64 ballast_read_static_max_kib(void);
 /*
- * Lock held: the report due now (seq, or 0), or anyway with @force; @psi
- * from ballast_psi_sample(), NULL to leave psi-*-avg10 out.
+ * Lock held: the report due now (seq, or 0), or anyway with @force. PSI is
+ * not sampled here: its last values are carried, and the caller adds a
+ * fresh sample (ballast_report_psi()) only when a report is due.
  */
 u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
-			   const struct bpsi *psi, struct breport_stats *s);
+			   struct breport_stats *s);
+/* @psi (NULL: unreadable, the keys are left out) into @s. No lock. */
+void ballast_report_psi(struct breport_stats *s, const struct bpsi *psi);
 int ballast_report_write(const struct breport_stats *s, u64 seq); /* no lock */
 void ballast_report_done(struct ballast *b, int err,
 			 const struct breport_stats *s, u64 seq, u64 now_ms);
@@ -207,8 +195,7 @@ void ballast_report_done(struct ballast *b, int err,
  * lock: it opens a file and allocates. The worker's, or unload's after it.
  */
 bool ballast_psi_sample(struct ballast *b, struct bpsi *psi);
-void ballast_sample(struct ballast *b, const struct bpsi *psi,
-		    struct breport_stats *s);
+void ballast_sample(struct ballast *b, struct breport_stats *s);
 
 /* sysfs.c */
 extern const struct kobj_type ballast_ktype;

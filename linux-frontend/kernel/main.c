@@ -104,43 +104,35 @@ static u64 kib_to_pages_up(const struct ballast *b, u64 kib)
 /* Effective bounds: sysfs/parameter override, else the host's, else default. */
 void ballast_apply_knobs(struct ballast *b)
 {
-	u64 min_kib = b->knobs.rate_min_kib_s ?: b->host.rate_min_kib_s ?:
-		      b->default_rate_min_kib_s;
-	u64 max_kib = b->knobs.rate_max_kib_s ?: b->host.rate_max_kib_s ?:
-		      b->default_rate_max_kib_s;
-	u32 rmin = bcore_kib_s_to_rate(&b->core, min_kib);
-	u32 rmax = bcore_kib_s_to_rate(&b->core, max_kib);
+	struct bctl_rates override = {
+		.min_kib_s = b->knobs.rate_min_kib_s,
+		.max_kib_s = b->knobs.rate_max_kib_s,
+	};
 
 	b->core.cfg.constant_rate = b->knobs.constant_rate;
-	/* A minimum above the maximum: the minimum wins, it is the safer wish. */
-	bcore_set_rate_bounds(&b->core, rmin, max(rmin, rmax));
+	bctl_apply_rates(&b->core, &override, &b->host, &b->default_rates);
 	b->core.cfg.floor_pages =
 		kib_to_pages_up(b, b->knobs.floor_kib ?: b->default_floor_kib);
 }
 
-static bool settled(enum ballast_state st)
-{
-	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
-}
-
-/* A report, if due: prepared under the lock, written without it. */
+/*
+ * A report, if due: prepared under the lock, PSI read and the transaction
+ * written without it (both allocate).
+ */
 static void report(struct ballast *b, u64 now_ms, bool force)
 {
 	struct breport_stats *s = &b->report_scratch;
 	struct bpsi psi;
-	bool have_psi;
 	u64 seq;
 	int err;
 
-	/* Before the lock, like the xenbus I/O: reading a file allocates. */
-	have_psi = ballast_psi_sample(b, &psi);
 	mutex_lock(&b->lock);
-	seq = ballast_report_prepare(b, now_ms, force, have_psi ? &psi : NULL,
-				     s);
+	seq = ballast_report_prepare(b, now_ms, force, s);
 	mutex_unlock(&b->lock);
 	if (!seq)
 		return;
 	/* Only the worker (or unload, after it) touches report_scratch. */
+	ballast_report_psi(s, ballast_psi_sample(b, &psi) ? &psi : NULL);
 	err = ballast_report_write(s, seq);
 	mutex_lock(&b->lock);
 	ballast_report_done(b, err, s, seq, now_ms);
@@ -151,15 +143,6 @@ static void report(struct ballast *b, u64 now_ms, bool force)
 static u64 now_ms(void)
 {
 	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
-}
-
-/* Since @*last (then now), for the core's budget; 0 the first time. */
-static u32 elapsed_ms(u64 *last, u64 now)
-{
-	u64 d = *last && now > *last ? now - *last : 0;
-
-	*last = now;
-	return (u32)min_t(u64, d, U32_MAX);
 }
 
 /*
@@ -230,35 +213,28 @@ static void ballast_work(struct work_struct *work)
 {
 	struct ballast *b = container_of(to_delayed_work(work), struct ballast,
 					 work);
-	struct ballast_ctl_raw raw = { { NULL } };
-	enum ballast_state st;
+	struct bctl_raw raw = { { NULL } };
 	unsigned int delay_ms;
+	u32 elapsed_ms;
 	bool reread, resumed, more;
-	u64 t = now_ms();
 
-	mutex_lock(&b->lock);
-	/*
-	 * Re-read while not settled too, once per tick: a lost watch event
-	 * must not stall us.
-	 */
 	resumed = test_and_clear_bit(BALLAST_F_RESUMED, &b->flags);
-	reread = test_and_clear_bit(BALLAST_F_REREAD, &b->flags) || resumed ||
-		 (!settled(b->core.state) &&
-		  t - b->last_read_ms >= b->knobs.tick_ms);
+	mutex_lock(&b->lock);
+	reread = bcycle_begin(&b->cycle, &b->core, now_ms(),
+			      test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
+			      resumed, &elapsed_ms);
 	mutex_unlock(&b->lock);
 	if (reread)
 		ballast_fetch_ctl(&raw);
 
 	mutex_lock(&b->lock);
 	if (reread) {
-		b->last_read_ms = t;
 		ballast_apply_ctl(b, &raw);
 		ballast_apply_knobs(b);
 	}
 	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
 	ballast_oom_fold(b);
-	bcore_run_begin(&b->core, elapsed_ms(&b->last_run_ms, t),
-			ballast_mem_available_pages());
+	bcore_run_begin(&b->core, elapsed_ms, ballast_mem_available_pages());
 	mutex_unlock(&b->lock);
 	ballast_free_ctl(&raw);
 
@@ -266,23 +242,19 @@ static void ballast_work(struct work_struct *work)
 
 	mutex_lock(&b->lock);
 	ballast_oom_fold(b);
-	st = bcore_run_end(&b->core);
+	bcore_run_end(&b->core);
 	more = bcore_run_more(&b->core);
 	/* This run saw the OOM (and backed off); the next may try again. */
 	clear_bit(BALLAST_F_OOM, &b->flags);
 	ballast_sync_stock(b);
 	ballast_publish(b);
-	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
+	delay_ms = bcycle_delay_ms(&b->core, b->knobs.idle_ms);
 	mutex_unlock(&b->lock);
 
 	/* More of this tick's budget left: run again at once, report later. */
-	if (more && !resumed) {
-		queue_delayed_work(b->wq, &b->work, 0);
-		return;
-	}
-	report(b, now_ms(), resumed);
-	queue_delayed_work(b->wq, &b->work,
-			   msecs_to_jiffies(more ? 0 : delay_ms));
+	if (!more || resumed)
+		report(b, now_ms(), resumed);
+	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
 }
 
 /* Resume, restore, thaw: the target may have moved while we slept. */
@@ -400,8 +372,8 @@ static int setup_core(struct ballast *b)
 	if (rate_step_kib_s)
 		b->core.cfg.rate_step = bcore_kib_s_to_rate(&b->core,
 							    rate_step_kib_s);
-	b->default_rate_min_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_min);
-	b->default_rate_max_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_max);
+	b->default_rates.min_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_min);
+	b->default_rates.max_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_max);
 	b->default_floor_kib = cfg.page_kib *
 		bcore_default_floor(boot + cfg.offset_pages, cfg.page_kib);
 	ballast_apply_knobs(b);

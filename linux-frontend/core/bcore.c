@@ -230,6 +230,36 @@ static enum ballast_state next_state(const struct bcore *c, enum outcome out)
 					   BALLAST_STATE_DEFLATING;
 }
 
+/* The stock balloon is off its goal by more than its rounding. */
+static bool stock_off_goal(const struct bcore *c)
+{
+	uint64_t goal = bcore_stock_goal(c);
+
+	if (!c->have_target || !c->stock_pages)
+		return false;
+	return c->stock_pages + STOCK_SLACK_PAGES < goal ||
+	       c->stock_pages > goal + STOCK_SLACK_PAGES;
+}
+
+static void note_stock_progress(struct bcore *c, uint32_t elapsed_ms)
+{
+	if (stock_off_goal(c) && c->stock_pages == c->stock_last_pages)
+		c->stock_still_ms = (uint32_t)min_u64((uint64_t)c->stock_still_ms +
+						      elapsed_ms,
+						      BCORE_STOCK_NUDGE_MS);
+	else
+		c->stock_still_ms = 0;
+	c->stock_last_pages = c->stock_pages;
+}
+
+bool bcore_stock_nudge(struct bcore *c)
+{
+	if (c->stock_still_ms < BCORE_STOCK_NUDGE_MS)
+		return false;
+	c->stock_still_ms = 0;
+	return true;
+}
+
 /* What may be taken now without eating into the reserve the guest keeps. */
 static uint64_t inflate_room(const struct bcore *c, uint64_t mem_available_pages)
 {
@@ -268,6 +298,7 @@ void bcore_run_begin(struct bcore *c, uint32_t elapsed_ms,
 				budget_cap(c));
 	c->since_ramp_ms = (uint32_t)min_u64((uint64_t)c->since_ramp_ms +
 					     elapsed_ms, c->cfg.tick_ms);
+	note_stock_progress(c, elapsed_ms);
 }
 
 /* The run ends with @out unless a failure already ended it. */

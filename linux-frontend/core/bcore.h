@@ -112,6 +112,8 @@ struct bcore {
 	uint64_t oom_relief_pages;	/* handed back by OOM since the target */
 	uint64_t ballooned_pages;	/* in ballast's own balloon now */
 	uint64_t stock_pages;		/* stock balloon's current size, 0: unknown */
+	uint64_t stock_last_pages;	/* at the previous run */
+	uint32_t stock_still_ms;	/* off its goal and not moving, this long */
 	uint32_t rate;			/* pages per tick, in [rate_min, rate_max] */
 	/*
 	 * The budget, in page-milliseconds: elapsed_ms * rate is added, a
@@ -173,6 +175,15 @@ bool bcore_stock_clamped(const struct bcore *c);
  * say "deflating" while it still grows towards a target above boot size.
  */
 void bcore_note_stock(struct bcore *c, uint64_t stock_pages);
+
+/*
+ * The stock balloon gives up after a few refusals (drivers/xen/balloon.c:
+ * BP_ECANCELED) and moves again only when its target is set. True once
+ * each time it has been off its goal without moving for BCORE_STOCK_NUDGE_MS
+ * of elapsed run time: the caller sets the same target again.
+ */
+#define BCORE_STOCK_NUDGE_MS	30000U
+bool bcore_stock_nudge(struct bcore *c);
 
 /* True when the target asks for less than the floor allows. */
 bool bcore_floor_limited(const struct bcore *c);

@@ -210,8 +210,12 @@ void ballast_sync_stock(struct ballast *b)
 					     b->core.cfg.page_kib));
 	b->stock_clamp_logged = bcore_stock_clamped(&b->core);
 
-	if (goal == b->stock_target_pages)
+	if (goal == b->stock_target_pages) {
+		/* It gave up after a few refusals: setting it again restarts it. */
+		if (bcore_stock_nudge(&b->core))
+			balloon_set_new_target(goal);
 		return;
+	}
 	if (goal > b->stock_target_pages && b->core.ballooned_pages)
 		return;
 	b->stock_target_pages = goal;

@@ -793,6 +793,35 @@ static void test_knobs_validated_like_xenstore(void)
 			    BALLAST_OK);
 }
 
+/* A stock balloon that stopped off its goal is nudged every 30 s. */
+static void test_stock_nudged_when_stuck(void)
+{
+	struct fake_world w;
+	struct bcore c;
+	int i;
+
+	setup(&c, &w);
+	set_target_kib(&c, 2048 * 1024);	/* above the boot size */
+	bcore_note_stock(&c, 1500 * MIB_PAGES);
+	bcore_tick(&c, &fake_ops, &w, LOTS, 10000);	/* first seen here */
+	for (i = 0; i < 3; i++) {
+		CU_ASSERT_FALSE(bcore_stock_nudge(&c));
+		bcore_tick(&c, &fake_ops, &w, LOTS, 10000);
+	}
+	CU_ASSERT_TRUE(bcore_stock_nudge(&c));	/* 30 s without a move */
+	CU_ASSERT_FALSE(bcore_stock_nudge(&c));	/* once */
+	/* Moving again: no nudge, the clock starts over. */
+	bcore_note_stock(&c, 1600 * MIB_PAGES);
+	bcore_tick(&c, &fake_ops, &w, LOTS, 29000);
+	bcore_tick(&c, &fake_ops, &w, LOTS, 29000);
+	CU_ASSERT_FALSE(bcore_stock_nudge(&c));
+	/* At its goal, it may rest as long as it likes. */
+	bcore_note_stock(&c, 2048 * MIB_PAGES);
+	for (i = 0; i < 5; i++)
+		bcore_tick(&c, &fake_ops, &w, LOTS, 10000);
+	CU_ASSERT_FALSE(bcore_stock_nudge(&c));
+}
+
 int main(void)
 {
 	static const struct fe_test tests[] = {
@@ -827,6 +856,7 @@ int main(void)
 		{ "stock goal clamped to static-max", test_stock_goal_clamped_to_static_max },
 		{ "stock shrinks before own inflates", test_stock_shrinks_before_own_inflates },
 		{ "knobs validated like xenstore", test_knobs_validated_like_xenstore },
+		{ "stock nudged when stuck", test_stock_nudged_when_stuck },
 	};
 
 	return fe_run_suite("frontend core", tests, sizeof(tests) / sizeof(tests[0]));

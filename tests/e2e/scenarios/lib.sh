@@ -30,8 +30,8 @@ xs_get() { xenstore-read "$(dompath "$1")/$2" 2>/dev/null; }
 xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 
 # guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a PV
-# domU from /e2e/vmlinuz + /e2e/domU-initrd.gz; guest_wait NAME waits until
-# it serves commands. guest_create does both.
+# domU from /e2e/vmlinuz + /e2e/domU-initrd.gz, with $GUEST_VCPUS vCPUs (1);
+# guest_wait NAME waits until it serves commands. guest_create does both.
 guest_start() {
 	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg
 	cat > "$cfg" <<CFG
@@ -42,7 +42,7 @@ ramdisk = "/e2e/domU-initrd.gz"
 extra = "console=hvc0 e2e_role=$role $extra"
 memory = $mem
 maxmem = $maxmem
-vcpus = 1
+vcpus = ${GUEST_VCPUS:-1}
 on_crash = "preserve"
 CFG
 	if ! xl create "$cfg" > "$E2E_OUT/xl-create-$name.log" 2>&1; then

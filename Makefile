@@ -3,7 +3,7 @@
 #   make            build everything the installed packages allow
 #   make deps       install the Debian packages needed (apt-get, as root)
 #   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
-#                   and the kernel module build
+#                   the man pages against --help, and the kernel module build
 #   make demo       boot a real Xen under QEMU and watch ballast work
 #   make e2e        the end-to-end tests in a real Xen (root, ~5 min)
 #   make sim        run every simulator scenario, traces in build/sim/
@@ -110,6 +110,7 @@ list-tests:
 check:
 	$(MAKE) VARIANT=plain build-tests
 	$(MAKE) VARIANT=san build-tests
+	$(MAKE) VARIANT=plain check-man
 	$(MAKE) -C linux-frontend
 	tests/run-suites $$($(MAKE) -s VARIANT=plain list-tests) \
 	                 $$($(MAKE) -s VARIANT=san list-tests)

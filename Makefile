@@ -3,6 +3,7 @@
 #   make            build everything the installed packages allow
 #   make deps       install the Debian packages `make check` needs (as root)
 #   make deps-lab   add what the real-Xen lab needs (QEMU, debootstrap...)
+#   make deps-deb   add what `make deb` needs (debhelper, dh-dkms, lintian)
 #   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
 #                   the man pages against --help, and the kernel module build
 #   make demo       boot a real Xen under QEMU and watch ballast work
@@ -12,6 +13,7 @@
 #   make bench      policy decision-time benchmark
 #   make install    DESTDIR= PREFIX=/usr/local (no test framework needed)
 #   make uninstall  the same DESTDIR= PREFIX=
+#   make deb        Debian packages (debian/) into build/deb/, then lintian
 #
 # Each part adds its objects, programs and tests from its own module.mk.
 # VARIANT=plain (default) or VARIANT=san (AddressSanitizer + UBSan) selects
@@ -40,7 +42,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 # --- dependencies -----------------------------------------------------------
 # Debian packages, by what needs them. `make deps` installs what `make check`
-# needs; deps-lab and deps-plots add the rest.
+# needs; deps-lab, deps-plots and deps-deb add the rest.
 DEB_BUILD := gcc make libc6-dev
 DEB_TEST := libcunit1-dev
 DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev
@@ -49,6 +51,7 @@ DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL)
 # The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS).
 DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
 DEB_PLOTS := gnuplot-nox
+DEB_DEB := dpkg-dev devscripts debhelper dh-dkms lintian
 
 have = $(shell test -e $(1) && echo y)
 HAVE_CUNIT := $(call have,/usr/include/CUnit/CUnit.h)
@@ -95,7 +98,7 @@ $(B)/%.a:
 
 .PHONY: all deps check build-tests list-tests sim plots bench e2e demo \
 	bench-e2e install clean module check-missing
-.PHONY: deps-lab deps-plots programs check-missing-install uninstall
+.PHONY: deps-lab deps-plots deps-deb programs check-missing-install uninstall deb
 
 all: $(LIBS) $(BINS) $(TEST_BINS) check-missing
 
@@ -125,6 +128,9 @@ deps-lab:
 
 deps-plots:
 	$(call apt_install,$(DEB_PLOTS))
+
+deps-deb:
+	$(call apt_install,$(DEB_DEB))
 
 build-tests: check-missing $(TEST_BINS)
 
@@ -168,6 +174,12 @@ programs: check-missing-install $(PROGRAMS)
 install: check-missing-install $(INSTALL_TARGETS)
 
 uninstall: $(UNINSTALL_TARGETS)
+
+# debian/ built from a copy of the tree (the files git knows, edited or
+# not), so the checkout stays clean; packages and lintian's verdict in
+# build/deb/.
+deb:
+	tests/deb/build-deb build/deb $(DEB_DEB)
 
 clean:
 	rm -rf build

@@ -1,9 +1,12 @@
 # ballast — memory ballooning for Xen.
 #
 #   make            build everything the installed packages allow
-#   make deps       install the Debian packages needed (apt-get, as root)
+#   make deps       install the Debian packages `make check` needs (as root)
+#   make deps-lab   add what the real-Xen lab needs (QEMU, debootstrap...)
+#   make deps-deb   add what `make deb` needs (debhelper, dh-dkms, lintian)
+#   make deps-fuzz  add what `make fuzz` needs (clang and its fuzzer runtime)
 #   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
-#                   and the kernel module build
+#                   the man pages against --help, and the kernel module build
 #   make demo       boot a real Xen under QEMU and watch ballast work
 #   make e2e        the end-to-end tests in a real Xen (root, ~20 min)
 #   make sim        run every simulator scenario, traces in build/sim/
@@ -11,7 +14,9 @@
 #   make bench      policy decision-time benchmark
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS each (tests/fuzz)
 #   make mutate     single-point mutations against the fast tests (tests/mutate)
-#   make install    DESTDIR= PREFIX=/usr/local
+#   make install    DESTDIR= PREFIX=/usr/local (no test framework needed)
+#   make uninstall  the same DESTDIR= PREFIX=
+#   make deb        Debian packages (debian/) into build/deb/, then lintian
 #
 # Each part adds its objects, programs and tests from its own module.mk.
 # VARIANT=plain (default) or VARIANT=san (AddressSanitizer + UBSan) selects
@@ -37,22 +42,26 @@ else
 CFLAGS_VARIANT := -O2
 LDFLAGS_VARIANT :=
 endif
-ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS_VARIANT) $(CFLAGS)
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS_VARIANT) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS_VARIANT) $(LDFLAGS)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
 # --- dependencies -----------------------------------------------------------
-# Debian packages, by what needs them. `make deps` installs them all.
-DEB_BUILD := gcc make libc6-dev pkg-config
-DEB_TEST := libcunit1-dev gnuplot-nox
+# Debian packages, by what needs them. `make deps` installs what `make check`
+# needs; deps-lab, deps-plots and deps-deb add the rest.
+DEB_BUILD := gcc make libc6-dev
+DEB_TEST := libcunit1-dev
 DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev
 DEB_KERNEL := linux-headers-amd64 kmod
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL)
+# The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS).
 DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
 DEB_FUZZ := clang libclang-rt-14-dev
-DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL) $(DEB_LAB) \
-	$(DEB_FUZZ)
+DEB_PLOTS := gnuplot-nox
+DEB_DEB := dpkg-dev devscripts debhelper dh-dkms lintian
 
 have = $(shell test -e $(1) && echo y)
 HAVE_CUNIT := $(call have,/usr/include/CUnit/CUnit.h)
@@ -61,11 +70,13 @@ HAVE_INIH := $(call have,/usr/include/ini.h)
 HAVE_YAJL := $(call have,/usr/include/yajl/yajl_gen.h)
 HAVE_SYSTEMD := $(call have,/usr/include/systemd/sd-daemon.h)
 MISSING :=
-$(if $(HAVE_CUNIT),,$(eval MISSING += libcunit1-dev))
 $(if $(HAVE_XEN),,$(eval MISSING += libxen-dev))
 $(if $(HAVE_INIH),,$(eval MISSING += libinih-dev))
 $(if $(HAVE_YAJL),,$(eval MISSING += libyajl-dev))
 $(if $(HAVE_SYSTEMD),,$(eval MISSING += libsystemd-dev))
+# What `make install` needs; the tests need CUnit too.
+MISSING_INSTALL := $(MISSING)
+$(if $(HAVE_CUNIT),,$(eval MISSING += libcunit1-dev))
 
 # Filled in by the module.mk files. A module sets per-directory compiler
 # flags with a target-specific MOD_CFLAGS, e.g. $(B)/dom0-tools/%.o: MOD_CFLAGS := ...
@@ -76,6 +87,8 @@ BENCH_BINS :=
 FUZZ_BINS :=
 SIM_BIN :=
 INSTALL_TARGETS :=
+UNINSTALL_TARGETS :=
+PROGRAMS :=
 
 .DEFAULT_GOAL := all
 
@@ -97,6 +110,7 @@ $(B)/%.a:
 
 .PHONY: all deps check build-tests list-tests sim plots bench e2e demo \
 	bench-e2e install clean module check-missing fuzz build-fuzz list-fuzz mutate
+.PHONY: deps-lab deps-plots deps-deb deps-fuzz programs check-missing-install uninstall deb
 
 all: $(LIBS) $(BINS) $(TEST_BINS) check-missing
 
@@ -107,11 +121,31 @@ check-missing:
 	  exit 1; \
 	fi
 
-deps:
-	@if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+check-missing-install:
+	@if [ -n "$(strip $(MISSING_INSTALL))" ]; then \
+	  echo "ballast: cannot install for lack of Debian packages: $(strip $(MISSING_INSTALL))" >&2; \
+	  exit 1; \
+	fi
+
+apt_install = @if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
 	$$SUDO apt-get update && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y \
-	  --no-install-recommends $(DEB_PACKAGES)
+	  --no-install-recommends $(1)
+
+deps:
+	$(call apt_install,$(DEB_PACKAGES))
+
+deps-lab:
+	$(call apt_install,$(DEB_LAB))
+
+deps-plots:
+	$(call apt_install,$(DEB_PLOTS))
+
+deps-deb:
+	$(call apt_install,$(DEB_DEB))
+
+deps-fuzz:
+	$(call apt_install,$(DEB_FUZZ))
 
 build-tests: check-missing $(TEST_BINS)
 
@@ -122,6 +156,8 @@ list-tests:
 check:
 	$(MAKE) VARIANT=plain build-tests
 	$(MAKE) VARIANT=san build-tests
+	$(MAKE) VARIANT=plain check-man
+	tests/deb/check-install
 	@! grep -nE '^[^#]*-Werror' linux-frontend/Kbuild || \
 	  { echo 'linux-frontend/Kbuild: -Werror belongs in KCFLAGS (CI), not in what DKMS builds' >&2; exit 1; }
 	$(MAKE) -C linux-frontend KCFLAGS=-Werror
@@ -164,7 +200,18 @@ demo:
 bench-e2e:
 	tests/e2e/bench-e2e
 
-install: all $(INSTALL_TARGETS)
+# The installed programs only: no test framework needed.
+programs: check-missing-install $(PROGRAMS)
+
+install: check-missing-install $(INSTALL_TARGETS)
+
+uninstall: $(UNINSTALL_TARGETS)
+
+# debian/ built from a copy of the tree (the files git knows, edited or
+# not), so the checkout stays clean; packages and lintian's verdict in
+# build/deb/.
+deb:
+	tests/deb/build-deb build/deb $(DEB_DEB)
 
 clean:
 	rm -rf build

@@ -21,6 +21,7 @@ LIBS += $(DOM0_LIB)
 BALLASTD := $(B)/dom0-tools/ballastd
 BALLASTCTL := $(B)/dom0-tools/ballastctl
 BINS += $(BALLASTD) $(BALLASTCTL)
+PROGRAMS += $(BALLASTD) $(BALLASTCTL)
 
 $(BALLASTD): $(B)/dom0-tools/ballastd-main.o $(B)/dom0-tools/backend-xen.o \
 		$(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
@@ -35,14 +36,24 @@ INSTALL_TARGETS += install-dom0
 install-dom0: $(BALLASTD) $(BALLASTCTL)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)/etc/ballast \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system
+		$(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BALLASTD) $(BALLASTCTL) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 dom0-tools/man/ballastd.8 dom0-tools/man/ballastctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 dom0-tools/man/ballastd.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	sed 's|/usr/local/sbin|$(PREFIX)/sbin|g' dom0-tools/systemd/ballastd.service \
-		> $(DESTDIR)$(PREFIX)/lib/systemd/system/ballastd.service
-	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/ballastd.service
+		> $(DESTDIR)$(UNITDIR)/ballastd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/ballastd.service
 	test -e $(DESTDIR)/etc/ballast/ballastd.conf || \
 		install -m 0644 dom0-tools/ballastd.conf.example $(DESTDIR)/etc/ballast/ballastd.conf
+
+# Keeps /etc/ballast/ballastd.conf, as a package removal keeps a conffile.
+UNINSTALL_TARGETS += uninstall-dom0
+.PHONY: uninstall-dom0
+uninstall-dom0:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/ballastd $(DESTDIR)$(PREFIX)/sbin/ballastctl \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ballastd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/ballastctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/ballastd.conf.5 \
+		$(DESTDIR)$(UNITDIR)/ballastd.service
 endif

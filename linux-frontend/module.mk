@@ -26,19 +26,49 @@ AGENT_OBJS := $(B)/linux-frontend/agent/main.o $(B)/linux-frontend/agent/agent.o
 $(AGENT_BIN): $(AGENT_OBJS) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxenstore
 BINS += $(AGENT_BIN)
+PROGRAMS += $(AGENT_BIN)
 
+# /etc/default/ballast-agent holds the agent's options (read by the unit);
+# an existing one is kept.
 install-agent: $(AGENT_BIN)
 	install -D -m 0755 $(AGENT_BIN) $(DESTDIR)$(PREFIX)/sbin/ballast-agent
 	install -D -m 0644 linux-frontend/agent/ballast-agent.service \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system/ballast-agent.service
+	  $(DESTDIR)$(UNITDIR)/ballast-agent.service
 	sed -i 's|@SBINDIR@|$(PREFIX)/sbin|' \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system/ballast-agent.service
+	  $(DESTDIR)$(UNITDIR)/ballast-agent.service
+	install -D -m 0644 linux-frontend/man/ballast-agent.8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/ballast-agent.8
+	test -e $(DESTDIR)/etc/default/ballast-agent || \
+	  install -D -m 0644 linux-frontend/agent/ballast-agent.default \
+	    $(DESTDIR)/etc/default/ballast-agent
 INSTALL_TARGETS += install-agent
 .PHONY: install-agent
 endif
 
-# Kernel module sources for DKMS: /usr/src/ballast-<version>/.
+# Keeps /etc/default/ballast-agent, as a package removal keeps a conffile.
+uninstall-agent:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/ballast-agent \
+	  $(DESTDIR)$(UNITDIR)/ballast-agent.service \
+	  $(DESTDIR)$(PREFIX)/share/man/man8/ballast-agent.8
+UNINSTALL_TARGETS += uninstall-agent
+.PHONY: uninstall-agent
+
+# Kernel module sources for DKMS: /usr/src/ballast-<version>/, and ballast(4).
+FE_DKMS_VERSION := $(shell sed -n 's/^VERSION := //p' linux-frontend/Makefile)
 install-dkms:
 	$(MAKE) -C linux-frontend dkms-src DKMS_DEST=$(DESTDIR)/usr/src
+	install -D -m 0644 linux-frontend/man/ballast.4 \
+	  $(DESTDIR)$(PREFIX)/share/man/man4/ballast.4
 INSTALL_TARGETS += install-dkms
 .PHONY: install-dkms
+
+# A module DKMS still knows is removed from DKMS first.
+uninstall-dkms:
+	if [ -z "$(DESTDIR)" ] && command -v dkms >/dev/null && \
+	   dkms status -m ballast -v $(FE_DKMS_VERSION) | grep -q .; then \
+	  dkms remove -m ballast -v $(FE_DKMS_VERSION) --all; \
+	fi
+	rm -rf $(DESTDIR)/usr/src/ballast-$(FE_DKMS_VERSION)
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man4/ballast.4
+UNINSTALL_TARGETS += uninstall-dkms
+.PHONY: uninstall-dkms

@@ -24,7 +24,8 @@ static void usage(FILE *f)
 		"  --report-ms MS        report at least this often (10000)\n"
 		"  --stock-dir DIR       stock balloon sysfs directory\n"
 		"  --meminfo PATH  --vmstat PATH  --psi PATH   statistics sources\n"
-		"  --once                one tick, then exit\n");
+		"  --once                one tick, then exit\n"
+		"  --help                this text, then exit\n");
 }
 
 /* Strict decimal: the schema's parser, so "12x" or "-1" are refused. */

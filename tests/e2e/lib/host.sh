@@ -7,7 +7,9 @@ TOP=$(cd "$E2E_DIR/../.." && pwd)
 LAB_CACHE_ROOT=${BALLAST_LAB_CACHE:-/var/cache/ballast-lab}
 MIRROR=${BALLAST_LAB_MIRROR:-http://deb.debian.org/debian}
 SECURITY_MIRROR=${BALLAST_LAB_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
-QEMU_LOCK=/tmp/ballast-qemu.lock
+# E2E_QEMU_LOCK: another lock file lets two labs run at once (each then
+# runs at about half speed: the scenarios' time limits allow for that).
+QEMU_LOCK=${E2E_QEMU_LOCK:-/tmp/ballast-qemu.lock}
 
 # Packages the host needs to build and boot the lab (tell `make deps`).
 HOST_PKGS="qemu-system-x86 debootstrap e2fsprogs cpio busybox-static kmod gcc make libc6-dev libxen-dev"

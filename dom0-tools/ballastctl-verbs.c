@@ -23,6 +23,8 @@
 
 #define ROW_NAME_MAX	64
 #define POLL_MS		1000
+#define CMD_POLL_MS	200	/* how often reserve -- CMD looks at CMD */
+#define KEEPALIVE_MS	2000	/* how often it tells ballastd it still runs */
 
 struct bctl_row {
 	uint32_t domid;
@@ -573,6 +575,9 @@ struct reservation {
 	char dir[BALLAST_PATH_MAX];
 	char size_path[BALLAST_PATH_MAX];
 	char status_path[BALLAST_PATH_MAX];
+	char keepalive_path[BALLAST_PATH_MAX];
+	uint64_t keepalive;
+	bool keepalive_warned;
 };
 
 static int reservation_make(struct bctl *ctl, struct reservation *r,
@@ -589,6 +594,10 @@ static int reservation_make(struct bctl *ctl, struct reservation *r,
 	if (!rc)
 		rc = ballast_path(r->status_path, sizeof(r->status_path),
 				  BALLAST_AT_RESERVATION, r->id, BALLAST_KEY_STATUS, NULL);
+	if (!rc)
+		rc = ballast_path(r->keepalive_path, sizeof(r->keepalive_path),
+				  BALLAST_AT_RESERVATION, r->id, BALLAST_KEY_KEEPALIVE,
+				  NULL);
 	if (!rc)
 		rc = bio_write_u64(&ctl->io, BIO_TXN_NONE, r->size_path, size_kib);
 	if (rc)
@@ -647,8 +656,28 @@ static bool interrupted(const struct bctl *ctl)
 	return sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM);
 }
 
-static int run_command(struct bctl *ctl, char **cmd)
+/*
+ * A sign of life for ballastd, which holds a granted reservation until
+ * reservation-hold-ms after the last one (ballastd-reserve.c): the memory
+ * stays free for as long as CMD runs, not a fixed 30 s.
+ */
+static void reservation_keepalive(struct bctl *ctl, struct reservation *r)
 {
+	int rc;
+
+	r->keepalive = (r->keepalive + 1) & UINT32_MAX;
+	rc = bio_write_u64(&ctl->io, BIO_TXN_NONE, r->keepalive_path, r->keepalive);
+	if (rc && !r->keepalive_warned) {
+		fprintf(ctl->err, "ballastctl reserve: %s: %s: ballastd may release the "
+			"memory reservation-hold-ms after it was granted\n",
+			r->keepalive_path, strerror(-rc));
+		r->keepalive_warned = true;
+	}
+}
+
+static int run_command(struct bctl *ctl, struct reservation *r, char **cmd)
+{
+	uint64_t quiet_ms = 0;
 	int status;
 	pid_t pid = fork();
 
@@ -665,9 +694,20 @@ static int run_command(struct bctl *ctl, char **cmd)
 		fprintf(stderr, "ballastctl reserve: %s: %s\n", cmd[0], strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
 			return 1;
+		if (quiet_ms >= KEEPALIVE_MS) {
+			reservation_keepalive(ctl, r);
+			quiet_ms = 0;
+		}
+		ctl->io.ops->sleep_ms(ctl->io.ctx, CMD_POLL_MS);
+		quiet_ms += CMD_POLL_MS;
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -721,7 +761,8 @@ static int cmd_reserve(struct bctl *ctl, int argc, char **argv)
 			r.id, free_kib / 1024);
 		return 0;
 	}
-	rc = run_command(ctl, a.cmd);
+	reservation_keepalive(ctl, &r);
+	rc = run_command(ctl, &r, a.cmd);
 	reservation_drop(ctl, &r);
 	return rc;
 

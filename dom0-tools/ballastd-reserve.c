@@ -25,14 +25,41 @@ static struct bd_res *res_get(struct bd_reservations *rs, uint32_t id,
 
 /*
  * A granted reservation is held reservation-hold-ms for `xl create`; one that
- * nobody removed (ballastctl killed) goes after reservation-expire-ms.
+ * nobody removed (ballastctl killed) goes after reservation-expire-ms. Both
+ * count from the last keepalive too: `ballastctl reserve -- CMD` keeps it
+ * while CMD runs, however long `xl create` takes to reach its populate
+ * (under emulation it decompressed the kernel for longer than the hold, and
+ * found the memory handed back: ENOMEM).
  */
 static bool res_due(const struct bd_env *env, const struct bd_res *r,
 		    uint64_t now_ms)
 {
-	if (r->granted_ms && now_ms - r->granted_ms >= env->cfg.reservation_hold_ms)
-		return true;
-	return now_ms - r->since_ms >= env->cfg.reservation_expire_ms;
+	uint64_t since_ms = r->alive_ms > r->since_ms ? r->alive_ms : r->since_ms;
+
+	if (r->granted_ms) {
+		uint64_t held_ms = r->alive_ms > r->granted_ms ? r->alive_ms :
+							       r->granted_ms;
+
+		if (now_ms - held_ms >= env->cfg.reservation_hold_ms)
+			return true;
+	}
+	return now_ms - since_ms >= env->cfg.reservation_expire_ms;
+}
+
+/* A new keepalive value is a sign of life; the first one seen counts too. */
+static void res_keepalive(struct bd_env *env, struct bd_res *r, uint64_t now_ms)
+{
+	char path[BALLAST_PATH_MAX];
+	uint64_t v;
+
+	if (ballast_path(path, sizeof(path), BALLAST_AT_RESERVATION, r->id,
+			 BALLAST_KEY_KEEPALIVE, NULL) ||
+	    bd_read_key(env, path, BALLAST_K_RES_KEEPALIVE, &v) != BALLAST_OK)
+		return;
+	if (!r->has_keepalive || v != r->keepalive)
+		r->alive_ms = now_ms;
+	r->has_keepalive = true;
+	r->keepalive = v;
 }
 
 static void res_expire(struct bd_env *env, struct bd_res *r, uint64_t now_ms)
@@ -82,6 +109,7 @@ int bd_res_read(struct bd_env *env, struct bd_reservations *rs,
 		}
 		r->size_kib = size;
 		r->present = true;
+		res_keepalive(env, r, now_ms);
 		if (res_due(env, r, now_ms))
 			res_expire(env, r, now_ms);
 	}

@@ -3,8 +3,10 @@
  * A reservation's whole life (ballastd-reserve.c): `ballastctl reserve`
  * asks for memory under /tool/ballast/reservation/<id>/size; ballastd reads
  * it, hands it to the policy, writes its answer to .../status, holds a
- * granted one reservation-hold-ms for `xl create`, and lets one nobody
- * removed expire after reservation-expire-ms.
+ * granted one reservation-hold-ms for `xl create` (counted from the last
+ * change of .../keepalive, which `ballastctl reserve -- CMD` bumps while CMD
+ * runs), and lets one nobody removed expire after reservation-expire-ms
+ * (also counted from the last keepalive).
  */
 #ifndef BALLASTD_RESERVE_H
 #define BALLASTD_RESERVE_H
@@ -18,6 +20,9 @@ struct bd_res {
 	bool present;
 	int pub_status;			/* -1: not written by us yet */
 	uint64_t granted_ms;		/* 0: not granted yet */
+	bool has_keepalive;
+	uint64_t keepalive;		/* the last value seen */
+	uint64_t alive_ms;		/* when it last changed (0: never) */
 };
 
 /* Assigned in ballastd-reserve.c only. */

@@ -123,6 +123,8 @@ const struct ballast_key_info ballast_keys[BALLAST_K__COUNT] = {
 	    "count", 1, BALLAST_MAX_SHARES),
 	WORDS(BALLAST_K_POLICY_VCPU_SCALING, POLICY, BALLAST_KEY_VCPU_SCALING,
 	      DOM0, flag_words),
+	NUM(BALLAST_K_RES_KEEPALIVE, RESERVE, BALLAST_KEY_KEEPALIVE, DOM0, "count",
+	    0, UINT32_MAX),
 };
 
 static const char *const verdict_strs[BALLAST_E__COUNT] = {

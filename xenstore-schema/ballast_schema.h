@@ -106,6 +106,7 @@
 #define BALLAST_KEY_VCPU_SCALING	"vcpu-scaling"
 #define BALLAST_KEY_SIZE		"size"
 #define BALLAST_KEY_STATUS		"status"
+#define BALLAST_KEY_KEEPALIVE		"keepalive"
 /* domain/<domid>/: what ballastd kept in memory, so a restart resumes it */
 #define BALLAST_KEY_BOOST		"boost"
 #define BALLAST_KEY_REPORT_SEQ		"report-seq"
@@ -223,6 +224,8 @@ enum ballast_key_id {
 	BALLAST_K_POLICY_VCPUS_MAX,
 	BALLAST_K_POLICY_CPU_SHARES,
 	BALLAST_K_POLICY_VCPU_SCALING,
+	/* reservations (appended, like the vCPU keys) */
+	BALLAST_K_RES_KEEPALIVE,
 	BALLAST_K__COUNT
 };
 

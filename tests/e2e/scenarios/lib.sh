@@ -181,7 +181,7 @@ diagnose() {
 # Values the setup recorded (the cast, boot MemTotal, config mins/maxes).
 E2E_STATE=/tmp/e2e-state.sh
 [ -f "$E2E_STATE" ] && . "$E2E_STATE"
-state_set() { echo "$1=$2" >> "$E2E_STATE"; eval "$1=\$2"; }
+state_set() { echo "$1=$2" >> "$E2E_STATE"; eval "$1=$2"; }	# $2 as the file has it
 # boot_xl_mib NAME, boot_memtotal_kib NAME: what the setup recorded at boot.
 boot_xl_mib() { eval "echo \${E2E_BOOT_XL_MIB_$1:-0}"; }
 boot_memtotal_kib() { eval "echo \${E2E_BOOT_MEMTOTAL_$1:-0}"; }

@@ -38,14 +38,18 @@ xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 guest_start() {
 	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg type console=hvc0 more=""
 	eval "type=\${GUEST_TYPE:-\${E2E_TYPE_$name:-\${E2E_TYPE:-pv}}}"
+	eval "E2E_TYPE_$name=\$type"	# for guest_log and guest_type in this shell
 	case "$type" in
 	pv | pvh) ;;
 	hvm)
-		console=ttyS0
-		more='serial = "pty"
-vga = "none"
+		# The emulated serial, written by the device model to the file
+		# guest_log names (xenconsoled serves PV consoles only). Fewer
+		# kernel messages: each byte is an emulated port write.
+		console="ttyS0 loglevel=4"
+		more="serial = \"file:$(guest_log "$name")\"
+vga = \"none\"
 nographic = 1
-xen_platform_pci = 1'
+xen_platform_pci = 1"
 		;;
 	*) log "guest_start $name: unknown guest type '$type'"; return 1 ;;
 	esac
@@ -70,7 +74,7 @@ guest_wait() {
 	local name=$1
 	if ! wait_for 180 '[ "$(xs_get "$name" $E2E_CHAN/ready)" = 1 ]'; then
 		log "$name did not come up; console tail:"
-		tail -n 20 "/var/log/xen/console/guest-$name.log" 2>/dev/null | sed 's/^/    | /'
+		tail -n 20 "$(guest_log "$name")" 2>/dev/null | sed 's/^/    | /'
 		return 1
 	fi
 	log "$name up (domid $(domid "$name"), $(grep -m1 '^guest: role' "$(guest_log "$name")"))"
@@ -111,8 +115,15 @@ accounted_mib() {
 	echo $(($(free_mib) + $(xl list 2>/dev/null | awk 'NR > 1 {s += $3} END {print s + 0}')))
 }
 
-# guest_log NAME: path of the guest's console log (xenconsoled).
-guest_log() { echo "/var/log/xen/console/guest-$1.log"; }
+# guest_log NAME: path of the guest's console log (xenconsoled's; for an
+# HVM guest, its serial port's, see guest_start).
+guest_log() {
+	if [ "$(guest_type "$1")" = hvm ]; then
+		echo "/var/log/xen/console/hvm-$1.log"
+	else
+		echo "/var/log/xen/console/guest-$1.log"
+	fi
+}
 
 # within A B TOL: |A - B| <= TOL (integers).
 within() { local d=$(($1 - $2)); [ "${d#-}" -le "$3" ]; }

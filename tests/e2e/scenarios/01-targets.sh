@@ -2,6 +2,7 @@
 # 1. Targets flow: ballastd sets a target for every guest; each converges
 # (xl list, the guest's MemTotal and its report agree within a tolerance);
 # xenstore-ls shows exactly the documented schema, with valid values.
+# e2e-boots: pv pvh hvm
 . /e2e/lib.sh
 scenario targets
 need_ballastd
@@ -20,7 +21,7 @@ for g in $E2E_DRIVERS $E2E_AGENTS; do
 		fail "$g: no $XS_CTL_DIR/$XS_CTL_TARGET after 60 s"
 done
 for g in $E2E_STOCKS; do
-	boot_kib=$((E2E_BOOT_XL_MIB_st * 1024))
+	boot_kib=$(($(boot_xl_mib "$g") * 1024))
 	wait_for 60 '[ "$(target_kib $g)" != "$boot_kib" ]' ||
 		fail "$g: ballastd never moved its $XS_STOCK_TARGET off the boot value $boot_kib KiB (its max is below it)"
 done
@@ -79,14 +80,15 @@ for g in $E2E_DRIVERS $E2E_AGENTS; do
 	check_dir "$g" DATA "$XS_DATA_DIR" \
 		"$XS_DATA_FRONTEND $XS_DATA_PROTOCOL $XS_DATA_CURRENT $XS_DATA_STATE $XS_DATA_SEQ $XS_DATA_PSI_SOME_AVG10 $XS_DATA_PSI_FULL_AVG10"
 done
-want=driver; [ "$(data_get ag "$XS_DATA_FRONTEND")" = agent ] ||
-	fail "ag: $XS_DATA_FRONTEND=$(data_get ag "$XS_DATA_FRONTEND"), expected agent"
-for g in $E2E_DRIVERS; do
-	[ "$(data_get "$g" "$XS_DATA_FRONTEND")" = $want ] ||
+for g in $E2E_DRIVERS $E2E_AGENTS; do
+	want=$(guest_role "$g")
+	[ "$(data_get "$g" "$XS_DATA_FRONTEND")" = "$want" ] ||
 		fail "$g: $XS_DATA_FRONTEND=$(data_get "$g" "$XS_DATA_FRONTEND"), expected $want"
 done
 # The stock guest has no ballast frontend: nothing of ours may appear there
 # except what dom0 writes.
-[ -z "$(xs_get st "$XS_DATA_DIR" 2>/dev/null; xenstore-ls "$(dompath st)/$XS_DATA_DIR" 2>/dev/null)" ] ||
-	fail "st (stock balloon only) has a $XS_DATA_DIR directory"
+for g in $E2E_STOCKS; do
+	[ -z "$(xs_get "$g" "$XS_DATA_DIR" 2>/dev/null; xenstore-ls "$(dompath "$g")/$XS_DATA_DIR" 2>/dev/null)" ] ||
+		fail "$g (stock balloon only) has a $XS_DATA_DIR directory"
+done
 pass

@@ -1,6 +1,7 @@
 #!/bin/bash
 # 3. `ballastctl reserve SIZE` frees enough that `xl create` of a new
 # domain succeeds where it failed before.
+# e2e-boots: pv pvh
 . /e2e/lib.sh
 scenario reserve
 need_ballastd
@@ -12,7 +13,7 @@ trap cleanup EXIT
 # With surplus=shares the idle guests soak up free memory (up to their
 # max), so a new domain only fits if ballastd takes some back.
 ballastd_restart surplus=shares || fail "ballastd did not restart with surplus=shares"
-wait_for 60 '[ "$(free_mib)" -le 160 ] || { [ "$(xl_mem_mib d1)" -ge 360 ] && [ "$(xl_mem_mib ag)" -ge 360 ]; }' ||
+wait_for 60 '[ "$(free_mib)" -le 160 ] || { [ "$(xl_mem_mib $D1)" -ge 360 ] && [ "$(xl_mem_mib $AG)" -ge 360 ]; }' ||
 	log "note: guests did not fill up under surplus=shares (free $(free_mib) MiB)"
 sleep 3
 free0=$(free_mib)

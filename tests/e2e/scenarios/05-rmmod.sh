@@ -1,45 +1,46 @@
 #!/bin/bash
 # 5. `rmmod ballast` returns every page: MemTotal back to its boot value,
 # the domain's allocation back to its boot size, and every page accounted
-# for: what d1 got back came out of Xen's free memory or out of the other
+# for: what D1 got back came out of Xen's free memory or out of the other
 # guests (ballastd keeps steering them meanwhile), none appeared or vanished.
+# e2e-boots: pv pvh hvm
 . /e2e/lib.sh
 scenario rmmod
 need_ballastd
-need_frontend d1
+need_frontend $D1
 
 TOL_MIB=4
-cleanup() { ballastctl set d1 max=default > /dev/null 2>&1; }
+cleanup() { ballastctl set $D1 max=default > /dev/null 2>&1; }
 trap cleanup EXIT
 
 # Make sure there is something in the balloon.
-if [ "$(xl_mem_mib d1)" -gt $((E2E_BOOT_XL_MIB_d1 - 64)) ]; then
-	[ -x /usr/local/bin/ballastctl ] || fail "d1 is not inflated and ballastctl is missing to inflate it"
-	ballastctl set d1 max=192M > /dev/null 2>&1 || fail "ballastctl set d1 max=192M failed"
-	wait_for 90 '[ "$(xl_mem_mib d1)" -le 200 ]' || fail "d1 did not inflate to 192 MiB ($(xl_mem_mib d1) MiB)"
+if [ "$(xl_mem_mib $D1)" -gt $(($(boot_xl_mib $D1) - 64)) ]; then
+	[ -x /usr/local/bin/ballastctl ] || fail "$D1 is not inflated and ballastctl is missing to inflate it"
+	ballastctl set $D1 max=192M > /dev/null 2>&1 || fail "ballastctl set $D1 max=192M failed"
+	wait_for 90 '[ "$(xl_mem_mib $D1)" -le 200 ]' || fail "$D1 did not inflate to 192 MiB ($(xl_mem_mib $D1) MiB)"
 fi
 sleep 2
-xl0=$(xl_mem_mib d1) free0=$(free_mib) acc0=$(accounted_mib) mt0=$(guest_meminfo_kib d1 MemTotal)
-log "d1 before rmmod: xl $xl0 MiB, MemTotal $(mib "$mt0") MiB (boot $(mib "$E2E_BOOT_MEMTOTAL_d1")), ballooned $(data_get d1 "$XS_DATA_BALLOONED") KiB, free $free0 MiB"
+xl0=$(xl_mem_mib $D1) free0=$(free_mib) acc0=$(accounted_mib) mt0=$(guest_meminfo_kib $D1 MemTotal)
+log "$D1 before rmmod: xl $xl0 MiB, MemTotal $(mib "$mt0") MiB (boot $(mib "$(boot_memtotal_kib $D1)")), ballooned $(data_get $D1 "$XS_DATA_BALLOONED") KiB, free $free0 MiB"
 
 t0=$(date +%s)
-out=$(guest_run d1 'rmmod ballast' 150) || fail "rmmod ballast failed or hung (> $(($(date +%s) - t0)) s): $out; d1 console: $(tail -n 3 "$(guest_log d1)" | tr '\n' '|')"
+out=$(guest_run $D1 'rmmod ballast' 150) || fail "rmmod ballast failed or hung (> $(($(date +%s) - t0)) s): $out; $D1 console: $(tail -n 3 "$(guest_log $D1)" | tr '\n' '|')"
 log "rmmod took $(($(date +%s) - t0)) s"
 # Read at once: afterwards ballastd may steer the guest's stock balloon.
-xl1=$(xl_mem_mib d1) free1=$(free_mib) acc1=$(accounted_mib) mt1=$(guest_meminfo_kib d1 MemTotal)
-log "d1 after rmmod: xl $xl1 MiB, MemTotal $(mib "$mt1") MiB, free $free1 MiB; free + all domains $acc0 -> $acc1 MiB"
-guest_run d1 'dmesg | grep -i ballast | tail -n 3' | sed 's/^/    | /'
+xl1=$(xl_mem_mib $D1) free1=$(free_mib) acc1=$(accounted_mib) mt1=$(guest_meminfo_kib $D1 MemTotal)
+log "$D1 after rmmod: xl $xl1 MiB, MemTotal $(mib "$mt1") MiB, free $free1 MiB; free + all domains $acc0 -> $acc1 MiB"
+guest_run $D1 'dmesg | grep -i ballast | tail -n 3' | sed 's/^/    | /'
 
-within "$mt1" "$E2E_BOOT_MEMTOTAL_d1" $((TOL_MIB * 1024)) ||
-	fail "MemTotal after rmmod is $mt1 KiB, boot value $E2E_BOOT_MEMTOTAL_d1 KiB"
-within "$xl1" "$E2E_BOOT_XL_MIB_d1" "$TOL_MIB" ||
-	fail "d1 holds $xl1 MiB after rmmod, booted with $E2E_BOOT_XL_MIB_d1 MiB"
-[ $((xl1 - xl0)) -gt 0 ] || fail "d1 did not grow on rmmod ($xl0 -> $xl1 MiB)"
+within "$mt1" "$(boot_memtotal_kib $D1)" $((TOL_MIB * 1024)) ||
+	fail "MemTotal after rmmod is $mt1 KiB, boot value $(boot_memtotal_kib $D1) KiB"
+within "$xl1" "$(boot_xl_mib $D1)" "$TOL_MIB" ||
+	fail "$D1 holds $xl1 MiB after rmmod, booted with $(boot_xl_mib $D1) MiB"
+[ $((xl1 - xl0)) -gt 0 ] || fail "$D1 did not grow on rmmod ($xl0 -> $xl1 MiB)"
 within "$acc1" "$acc0" 8 ||
-	fail "memory not accounted for: free + all domains went from $acc0 to $acc1 MiB while d1 grew by $((xl1 - xl0)) MiB (free $free0 -> $free1 MiB)"
-[ -z "$(xs_get d1 "$XS_DATA_DIR/$XS_DATA_FRONTEND")" ] ||
-	log "note: d1's $XS_DATA_DIR/$XS_DATA_FRONTEND is still there after rmmod"
+	fail "memory not accounted for: free + all domains went from $acc0 to $acc1 MiB while $D1 grew by $((xl1 - xl0)) MiB (free $free0 -> $free1 MiB)"
+[ -z "$(xs_get $D1 "$XS_DATA_DIR/$XS_DATA_FRONTEND")" ] ||
+	log "note: $D1's $XS_DATA_DIR/$XS_DATA_FRONTEND is still there after rmmod"
 
 # Load it again so the guest is a ballast guest for what follows.
-out=$(guest_run d1 'insmod /ballast.ko') || log "note: insmod after rmmod failed: $out"
+out=$(guest_run $D1 'insmod /ballast.ko') || log "note: insmod after rmmod failed: $out"
 pass

@@ -3,20 +3,21 @@
 # restored domain (a new domid, an empty xenstore home) keeps its balloon,
 # announces its frontend again, ballastd steers it again, and the balloon
 # both deflates (populate_physmap into the restored domain) and inflates in
-# the new domain. Done for the driver (d2) and the
-# agent (ag).
+# the new domain. Done for the driver (D2) and the
+# agent (AG).
+# e2e-boots: pv pvh
 . /e2e/lib.sh
 scenario save-restore
 need_ballastd
 need_ballastctl
-need_frontend d2
-need_frontend ag
+need_frontend $D2
+need_frontend $AG
 
 SAVE=/tmp/e2e-save.img
 cleanup() {
 	rm -f "$SAVE"
-	guest_run d2 'killall memhog' > /dev/null 2>&1
-	guest_run ag 'killall memhog' > /dev/null 2>&1
+	guest_run $D2 'killall memhog' > /dev/null 2>&1
+	guest_run $AG 'killall memhog' > /dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -67,6 +68,6 @@ save_restore() {
 		fail "$g's kernel complained: $(grep -m2 -E 'BUG:|Oops' "$(guest_log "$g")" | tr '\n' '|')"
 }
 
-save_restore d2 driver
-save_restore ag agent
+save_restore $D2 driver
+save_restore $AG agent
 pass

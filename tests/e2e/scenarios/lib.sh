@@ -29,24 +29,44 @@ dompath() { echo "/local/domain/$(domid "$1")"; }
 xs_get() { xenstore-read "$(dompath "$1")/$2" 2>/dev/null; }
 xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 
-# guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a PV
-# domU from /e2e/vmlinuz + /e2e/domU-initrd.gz, with $GUEST_VCPUS vCPUs (1);
-# guest_wait NAME waits until it serves commands. guest_create does both.
+# guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a domU
+# from /e2e/vmlinuz + /e2e/domU-initrd.gz; guest_wait NAME waits until it
+# serves commands. guest_create does both. $GUEST_VCPUS vCPUs (1). The guest's type (pv, pvh, hvm)
+# is GUEST_TYPE if set, else its type in the cast (E2E_TYPE_NAME), else the
+# boot's (E2E_TYPE, default pv). An hvm guest boots the same kernel directly
+# (no disk), with Xen's device model and its console on the emulated serial.
 guest_start() {
-	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg
+	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg type console=hvc0 more=""
+	eval "type=\${GUEST_TYPE:-\${E2E_TYPE_$name:-\${E2E_TYPE:-pv}}}"
+	eval "E2E_TYPE_$name=\$type"	# for guest_log and guest_type in this shell
+	case "$type" in
+	pv | pvh) ;;
+	hvm)
+		# The emulated serial, written by the device model to the file
+		# guest_log names (xenconsoled serves PV consoles only). Fewer
+		# kernel messages: each byte is an emulated port write.
+		console="ttyS0 loglevel=4"
+		more="serial = \"file:$(guest_log "$name")\"
+vga = \"none\"
+nographic = 1
+xen_platform_pci = 1"
+		;;
+	*) log "guest_start $name: unknown guest type '$type'"; return 1 ;;
+	esac
 	cat > "$cfg" <<CFG
 name = "$name"
-type = "pv"
+type = "$type"
 kernel = "/e2e/vmlinuz"
 ramdisk = "/e2e/domU-initrd.gz"
-extra = "console=hvc0 e2e_role=$role $extra"
+extra = "console=$console e2e_role=$role $extra"
 memory = $mem
 maxmem = $maxmem
 vcpus = ${GUEST_VCPUS:-1}
 on_crash = "preserve"
+$more
 CFG
 	if ! xl create "$cfg" > "$E2E_OUT/xl-create-$name.log" 2>&1; then
-		log "xl create $name failed: $(tail -n 3 "$E2E_OUT/xl-create-$name.log")"
+		log "xl create $name ($type) failed: $(tail -n 3 "$E2E_OUT/xl-create-$name.log")"
 		return 1
 	fi
 }
@@ -54,7 +74,7 @@ guest_wait() {
 	local name=$1
 	if ! wait_for 180 '[ "$(xs_get "$name" $E2E_CHAN/ready)" = 1 ]'; then
 		log "$name did not come up; console tail:"
-		tail -n 20 "/var/log/xen/console/guest-$name.log" 2>/dev/null | sed 's/^/    | /'
+		tail -n 20 "$(guest_log "$name")" 2>/dev/null | sed 's/^/    | /'
 		return 1
 	fi
 	log "$name up (domid $(domid "$name"), $(grep -m1 '^guest: role' "$(guest_log "$name")"))"
@@ -95,19 +115,58 @@ accounted_mib() {
 	echo $(($(free_mib) + $(xl list 2>/dev/null | awk 'NR > 1 {s += $3} END {print s + 0}')))
 }
 
-# guest_log NAME: path of the guest's console log (xenconsoled).
-guest_log() { echo "/var/log/xen/console/guest-$1.log"; }
+# guest_log NAME: path of the guest's console log (xenconsoled's; for an
+# HVM guest, its serial port's, see guest_start).
+guest_log() {
+	if [ "$(guest_type "$1")" = hvm ]; then
+		echo "/var/log/xen/console/hvm-$1.log"
+	else
+		echo "/var/log/xen/console/guest-$1.log"
+	fi
+}
 
 # within A B TOL: |A - B| <= TOL (integers).
 within() { local d=$(($1 - $2)); [ "${d#-}" -le "$3" ]; }
 
 # --- ballast-specific helpers -------------------------------------------------
 
-# The lab's fixed cast, created by dom0/e2e-body (see there for sizes).
-E2E_DRIVERS="d1 d2"
-E2E_AGENTS="ag"
-E2E_STOCKS="st"
-E2E_GUESTS="d1 d2 ag st"
+# --- the cast -------------------------------------------------------------
+# A boot's cast (tests/e2e/boots/BOOT, given to dom0/e2e-body) is a list of
+# NAME:ROLE:TYPE, ROLE driver|agent|stock, TYPE pv|pvh|hvm; every guest boots
+# at 384 MiB. Scenarios never spell a guest's name: they use
+#   E2E_GUESTS, E2E_DRIVERS, E2E_AGENTS, E2E_STOCKS   (the guests that came up)
+#   D1, D2   the first and second driver guest of the cast
+#   AG       the first agent guest;  ST  the first stock guest
+#   E2E_TYPE the type of D1, for guests a scenario creates itself
+E2E_CAST_PV="d1:driver:pv d2:driver:pv ag:agent:pv st:stock:pv"
+# cast_set SPEC: set the variables above (and E2E_ROLE_NAME, E2E_TYPE_NAME)
+# from a cast.
+cast_set() {
+	local entry name role type
+	E2E_CAST=$1 E2E_GUESTS="" E2E_DRIVERS="" E2E_AGENTS="" E2E_STOCKS=""
+	D1="" D2="" AG="" ST="" E2E_TYPE=""
+	for entry in $1; do
+		name=${entry%%:*} role=${entry#*:} type=${entry##*:}
+		role=${role%%:*}
+		[ "$type" != "$entry" ] && [ "$role" != "$type" ] || type=pv
+		eval "E2E_ROLE_$name=\$role E2E_TYPE_$name=\$type"
+		E2E_GUESTS="${E2E_GUESTS:+$E2E_GUESTS }$name"
+		case "$role" in
+		driver)
+			E2E_DRIVERS="${E2E_DRIVERS:+$E2E_DRIVERS }$name"
+			if [ -z "$D1" ]; then D1=$name; elif [ -z "$D2" ]; then D2=$name; fi
+			;;
+		agent) E2E_AGENTS="${E2E_AGENTS:+$E2E_AGENTS }$name"; [ -n "$AG" ] || AG=$name ;;
+		stock) E2E_STOCKS="${E2E_STOCKS:+$E2E_STOCKS }$name"; [ -n "$ST" ] || ST=$name ;;
+		esac
+		[ -n "$E2E_TYPE" ] || E2E_TYPE=$type
+	done
+	[ -z "$D1" ] || eval "E2E_TYPE=\$E2E_TYPE_$D1"
+}
+cast_set "$E2E_CAST_PV"
+# guest_role NAME, guest_type NAME: the guest's role and type in the cast.
+guest_role() { eval "echo \${E2E_ROLE_$1:-}"; }
+guest_type() { eval "echo \${E2E_TYPE_$1:-\$E2E_TYPE}"; }
 BALLASTD_CONF=/etc/ballast/ballastd.conf
 BALLASTD_LOG=$E2E_OUT/ballastd.log
 
@@ -130,10 +189,13 @@ diagnose() {
 	tail -n 25 "$BALLASTD_LOG" 2>/dev/null | sed 's/^/    | /'
 }
 
-# Values the setup recorded (boot MemTotal, domids, config mins/maxes).
+# Values the setup recorded (the cast, boot MemTotal, config mins/maxes).
 E2E_STATE=/tmp/e2e-state.sh
 [ -f "$E2E_STATE" ] && . "$E2E_STATE"
-state_set() { echo "$1=$2" >> "$E2E_STATE"; eval "$1=\$2"; }
+state_set() { echo "$1=$2" >> "$E2E_STATE"; eval "$1=$2"; }	# $2 as the file has it
+# boot_xl_mib NAME, boot_memtotal_kib NAME: what the setup recorded at boot.
+boot_xl_mib() { eval "echo \${E2E_BOOT_XL_MIB_$1:-0}"; }
+boot_memtotal_kib() { eval "echo \${E2E_BOOT_MEMTOTAL_$1:-0}"; }
 
 ballastd_pid() { pidof ballastd 2>/dev/null | awk '{print $1}'; }
 
@@ -192,47 +254,68 @@ guest_oom() { guest_run "$1" "dmesg | grep -iE 'invoked oom-killer|Killed proces
 # mib KIB: KiB to MiB, rounded down.
 mib() { echo $(($1 / 1024)); }
 
-# write_ballastd_conf: the lab's ballastd.conf, for the cast above.
+# write_ballastd_conf: the lab's ballastd.conf, for the cast (cast_set).
 write_ballastd_conf() {
+	local g
 	mkdir -p "$(dirname "$BALLASTD_CONF")"
-	cat > "$BALLASTD_CONF" <<-CONF
-	# ballastd.conf for the e2e lab: a fast tick so scenarios finish quickly;
-	# idle guests shrink to their demand and leave the rest free (keep-free),
-	# so that growth must come from free memory or, once that is gone, from
-	# the idle guests.
-	[host]
-	tick-ms = 1000
-	log = stderr
-	slush = 32M
-	surplus = keep-free
-	step = 64M
-	rate-min = 4M
-	rate-max = 256M
-	default-min = 96M
+	{
+		cat <<-CONF
+		# ballastd.conf for the e2e lab: a fast tick so scenarios finish quickly;
+		# idle guests shrink to their demand and leave the rest free (keep-free),
+		# so that growth must come from free memory or, once that is gone, from
+		# the idle guests.
+		[host]
+		tick-ms = 1000
+		log = stderr
+		slush = 32M
+		surplus = keep-free
+		step = 64M
+		rate-min = 4M
+		rate-max = 256M
+		default-min = 96M
+		CONF
+		for g in $E2E_GUESTS; do
+			echo
+			echo "[domain $g]"
+			if [ "$(guest_role "$g")" = stock ]; then
+				cat <<-CONF
+				# The stock Linux balloon does not announce itself (control/feature-balloon):
+				# the admin says it is there. It reports no statistics, so ballastd holds
+				# it where it is unless its subscription or contention move it: its max
+				# is below its boot size, so its target must come down to 320 MiB.
+				stock-balloon = yes
+				min = 96M
+				max = 320M
+				CONF
+			else
+				printf 'min = 96M\nmax = 384M\n'
+			fi
+		done
+		cat <<-CONF
 
-	[domain d1]
-	min = 96M
-	max = 384M
+		# Scenario 2's filler: holds host memory, not managed.
+		[domain filler]
+		stock-balloon = no
+		CONF
+	} > "$BALLASTD_CONF"
+}
 
-	[domain d2]
-	min = 96M
-	max = 384M
-
-	[domain ag]
-	min = 96M
-	max = 384M
-
-	[domain st]
-	# The stock Linux balloon does not announce itself (control/feature-balloon):
-	# the admin says it is there. It reports no statistics, so ballastd holds
-	# it where it is unless its subscription or contention move it: its max
-	# is below its boot size, so its target must come down to 320 MiB.
-	stock-balloon = yes
-	min = 96M
-	max = 320M
-
-	# Scenario 2's filler: holds host memory, not managed.
-	[domain filler]
-	stock-balloon = no
-	CONF
+# state_cast SPEC: cast_set SPEC and record it for the scenarios.
+state_cast() {
+	local g
+	cast_set "$1"
+	state_set E2E_CAST "'$1'"
+	for g in $E2E_GUESTS; do
+		state_set "E2E_ROLE_$g" "$(guest_role "$g")"
+		state_set "E2E_TYPE_$g" "$(guest_type "$g")"
+	done
+	state_set D1 "$D1"
+	state_set D2 "$D2"
+	state_set AG "$AG"
+	state_set ST "$ST"
+	state_set E2E_TYPE "$E2E_TYPE"
+	state_set E2E_DRIVERS "'$E2E_DRIVERS'"
+	state_set E2E_AGENTS "'$E2E_AGENTS'"
+	state_set E2E_STOCKS "'$E2E_STOCKS'"
+	state_set E2E_GUESTS "'$E2E_GUESTS'"
 }

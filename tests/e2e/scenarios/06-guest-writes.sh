@@ -10,7 +10,7 @@ need_ballastd
 need_ballastctl
 need_frontend $D2
 
-BALLOON_SYSFS=/sys/devices/system/xen_memory/xen_memory0/target_kib
+BALLOON_SYSFS=/sys/devices/system/xen_memory/xen_memory0/target_kb	# the stock balloon (KiB)
 FLOOR_SYSFS=/sys/kernel/ballast/floor_kib
 cleanup() { ballastctl set $D2 max=default > /dev/null 2>&1; }
 trap cleanup EXIT

@@ -174,7 +174,12 @@ static void check(const struct bsched_snapshot *snap, const struct bsched_result
 		}
 		sum_lo += lo;
 	}
-	if (sum_lo <= r->supply_kib)
+	/* Only on a host not already short: when domains being built claim
+	 * more than is free, the balloons' holdings alone exceed the supply and
+	 * the step and deadband limits let the plan catch up over several
+	 * ticks (found by this harness; issue 9). */
+	if (sum_lo <= r->supply_kib &&
+	    snap->host.outstanding_kib <= snap->host.free_kib + snap->host.scrub_kib)
 		FUZZ_ASSERT(sum_ideal <= r->supply_kib + deadband_slack);
 	for (size_t i = 0; i < r->n_answers; i++) {
 		FUZZ_ASSERT(r->answers[i].id == snap->reservations[i].id);

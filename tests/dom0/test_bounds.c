@@ -11,7 +11,7 @@
 #include "fixture.h"
 
 #define DATA(key)	BALLAST_DATA_DIR "/" key
-#define ALLOWANCE_KIB	(8 * MIB)	/* frontend-allowance's default */
+#define ALLOWANCE_KIB	(64 * MIB)	/* frontend-allowance's default */
 
 static void guest_u64(struct fx *x, uint32_t domid, const char *rel, uint64_t v)
 {

@@ -115,6 +115,13 @@ static bool release_expired(const struct bsched_domain *d,
 	return releasing(d) && d->releasing_ms >= cfg->release_limit_ms;
 }
 
+/* A domain's upper bound: its max, capped by its static max if known. */
+static uint64_t top_kib(const struct bsched_domain *d)
+{
+	return d->static_max_kib ? bsched_min_u64(d->max_kib, d->static_max_kib) :
+				   d->max_kib;
+}
+
 /* Bounds, current target, stuck verdict and demand of one domain. */
 static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 		     uint64_t host_free_kib, uint64_t now_ms)
@@ -140,9 +147,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 		w->cand_kib = w->ideal_kib = d->target_kib;
 		return;
 	}
-	w->hi_kib = d->max_kib;
-	if (d->static_max_kib)
-		w->hi_kib = bsched_min_u64(w->hi_kib, d->static_max_kib);
+	w->hi_kib = top_kib(d);
 	w->lo_kib = bsched_min_u64(d->min_kib, w->hi_kib);
 	if (d->stats.present)
 		w->lo_kib = bsched_clamp_u64(honoured_floor_kib(d), w->lo_kib,
@@ -176,12 +181,6 @@ static uint64_t maxmem_of(const struct bsched_work *w,
 	 * lies between that and its max is memory handed to others */
 	return bsched_min_u64(w->cand_kib + cfg->frontend_allowance_kib,
 			      w->hi_kib) + BSCHED_MAXMEM_SLACK_KIB;
-}
-
-static uint64_t top_kib(const struct bsched_domain *d)
-{
-	return d->static_max_kib ? bsched_min_u64(d->max_kib, d->static_max_kib) :
-				   d->max_kib;
 }
 
 /* A releasing balloon takes back what it says it holds, up to its max

@@ -158,7 +158,9 @@ check:
 	$(MAKE) VARIANT=san build-tests
 	$(MAKE) VARIANT=plain check-man
 	tests/deb/check-install
-	$(MAKE) -C linux-frontend
+	@! grep -nE '^[^#]*-Werror' linux-frontend/Kbuild || \
+	  { echo 'linux-frontend/Kbuild: -Werror belongs in KCFLAGS (CI), not in what DKMS builds' >&2; exit 1; }
+	$(MAKE) -C linux-frontend KCFLAGS=-Werror
 	tests/run-suites $$($(MAKE) -s VARIANT=plain list-tests) \
 	                 $$($(MAKE) -s VARIANT=san list-tests)
 

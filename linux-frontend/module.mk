@@ -4,6 +4,7 @@
 # `make -C linux-frontend` (see linux-frontend/Makefile).
 
 FE_CORE_OBJS := $(B)/linux-frontend/core/bcore.o $(B)/linux-frontend/core/breport.o \
+	$(B)/linux-frontend/core/bctl.o $(B)/linux-frontend/core/bcycle.o \
 	$(B)/linux-frontend/core/bpsi.o
 CORE_LIB := $(B)/libballast_core.a
 $(CORE_LIB): $(FE_CORE_OBJS)

@@ -110,74 +110,53 @@ static const struct bcore_ops agent_ops = {
 	.deflate = agent_deflate,
 };
 
-static void log_refused(struct agent *a, const char *key, const char *s,
-			unsigned int len, enum ballast_verdict v)
+/* Told by bctl_apply() of each refused value; once a minute at most. */
+static void log_refused(void *ctx, enum ballast_key_id id, const char *s,
+			size_t len, enum ballast_verdict v)
 {
+	struct agent *a = ctx;
 	uint64_t t = now_ms();
 
 	if (a->last_bad_log_ms && t - a->last_bad_log_ms < BAD_LOG_EVERY_MS)
 		return;
 	a->last_bad_log_ms = t;
-	fprintf(stderr, "ballast-agent: refused %s/%s (%u bytes, \"%.*s\"): %s; keeping the last valid value\n",
-		BALLAST_CTL_DIR, key, len, (int)(len < 32 ? len : 32), s,
-		ballast_verdict_str(v));
-}
-
-static void read_target(struct agent *a)
-{
-	enum ballast_verdict v;
-	unsigned int len;
-	char *s = axs_read(a->xs, BALLAST_CTL_DIR, BALLAST_KEY_TARGET, &len);
-
-	if (!s)
-		return;
-	v = bcore_set_target(&a->core, s, len);
-	if (v != BALLAST_OK)
-		log_refused(a, BALLAST_KEY_TARGET, s, len, v);
-	free(s);
-}
-
-static uint64_t read_optional(struct agent *a, enum ballast_key_id id,
-			      uint64_t cur)
-{
-	const char *key = ballast_keys[id].name;
-	enum ballast_verdict v;
-	unsigned int len;
-	uint64_t val;
-	char *s = axs_read(a->xs, BALLAST_CTL_DIR, key, &len);
-
-	if (!s)
-		return 0;
-	v = ballast_parse_key(id, s, len, &val);
-	if (v != BALLAST_OK) {
-		log_refused(a, key, s, len, v);
-		val = cur;
-	}
-	free(s);
-	return val;
+	fprintf(stderr, "ballast-agent: refused %s/%s (%zu bytes, \"%.*s\"): %s; keeping the last valid value\n",
+		BALLAST_CTL_DIR, ballast_keys[id].name, len,
+		(int)(len < 32 ? len : 32), s, ballast_verdict_str(v));
 }
 
 static void apply_bounds(struct agent *a)
 {
-	uint64_t min_kib = a->cfg.rate_min_kib_s ? a->cfg.rate_min_kib_s :
-			   a->host_rate_min_kib_s ? a->host_rate_min_kib_s :
-			   a->default_rate_min_kib_s;
-	uint64_t max_kib = a->cfg.rate_max_kib_s ? a->cfg.rate_max_kib_s :
-			   a->host_rate_max_kib_s ? a->host_rate_max_kib_s :
-			   a->default_rate_max_kib_s;
-	uint32_t rmin = bcore_kib_s_to_rate(&a->core, min_kib);
-	uint32_t rmax = bcore_kib_s_to_rate(&a->core, max_kib);
+	struct bctl_rates override = {
+		.min_kib_s = a->cfg.rate_min_kib_s,
+		.max_kib_s = a->cfg.rate_max_kib_s,
+	};
 
-	bcore_set_rate_bounds(&a->core, rmin, rmax > rmin ? rmax : rmin);
+	bctl_apply_rates(&a->core, &override, &a->host, &a->default_rates);
 }
 
+/* memory/ballast: target, rate-min, rate-max (uncooperative is not read). */
 static void read_ctl(struct agent *a)
 {
-	read_target(a);
-	a->host_rate_min_kib_s = read_optional(a, BALLAST_K_RATE_MIN,
-					       a->host_rate_min_kib_s);
-	a->host_rate_max_kib_s = read_optional(a, BALLAST_K_RATE_MAX,
-					       a->host_rate_max_kib_s);
+	static const enum bctl_slot slots[] = {
+		BCTL_TARGET, BCTL_RATE_MIN, BCTL_RATE_MAX,
+	};
+	struct bctl_raw raw;
+	char *val[BCTL__COUNT] = { NULL };
+	unsigned int i, len;
+
+	memset(&raw, 0, sizeof(raw));
+	for (i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		enum bctl_slot k = slots[i];
+
+		val[k] = axs_read(a->xs, BALLAST_CTL_DIR,
+				  ballast_keys[bctl_keys[k]].name, &len);
+		raw.val[k] = val[k];
+		raw.len[k] = val[k] ? len : 0;
+	}
+	bctl_apply(&a->core, &a->host, &raw, log_refused, a);
+	for (i = 0; i < BCTL__COUNT; i++)
+		free(val[i]);
 	apply_bounds(a);
 }
 
@@ -221,26 +200,13 @@ static void report(struct agent *a, bool force)
 	if (rc)
 		fprintf(stderr, "ballast-agent: statistics: %s, reporting without them\n",
 			strerror(-rc));
-	seq = breport_due(&a->report, &s, t);
-	if (force && !seq)
-		seq = a->report.seq + 1;
+	seq = breport_next(&a->report, &s, t, force);
 	if (!seq)
 		return;
 	rc = axs_write_report(a->xs, &s, seq);
-	if (rc) {
-		if (!a->report_failed_logged)
-			fprintf(stderr, "ballast-agent: cannot write %s: %s, will retry\n",
-				BALLAST_DATA_DIR, strerror(-rc));
-		a->report_failed_logged = true;
-		return;
-	}
-	a->report_failed_logged = false;
-	breport_sent(&a->report, &s, seq, t);
-}
-
-static bool settled(enum ballast_state st)
-{
-	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
+	if (breport_result(&a->report, rc, &s, seq, t))
+		fprintf(stderr, "ballast-agent: cannot write %s: %s, will retry\n",
+			BALLAST_DATA_DIR, strerror(-rc));
 }
 
 static int open_signals(void)
@@ -281,8 +247,8 @@ int agent_start(struct agent *a, const struct agent_config *cfg)
 		fprintf(stderr, "ballast-agent: bad rate configuration\n");
 		return -EINVAL;
 	}
-	a->default_rate_min_kib_s = bcore_rate_kib_s(&a->core, cc.rate_min);
-	a->default_rate_max_kib_s = bcore_rate_kib_s(&a->core, cc.rate_max);
+	a->default_rates.min_kib_s = bcore_rate_kib_s(&a->core, cc.rate_min);
+	a->default_rates.max_kib_s = bcore_rate_kib_s(&a->core, cc.rate_max);
 	apply_bounds(a);
 
 	breport_default_thresholds(&th);
@@ -336,15 +302,15 @@ int agent_run(struct agent *a)
 	bool reread = true;
 
 	for (;;) {
-		enum ballast_state st;
 		struct meminfo mi;
 		struct breport_stats scratch;
 		uint64_t avail_pages = 0, stock_kib;
+		uint32_t elapsed_ms;
 
-		if (reread || !settled(a->core.state)) {
+		if (bcycle_begin(&a->cycle, &a->core, now_ms(), reread,
+				 &elapsed_ms))
 			read_ctl(a);
-			reread = false;
-		}
+		reread = false;
 		memset(&scratch, 0, sizeof(scratch));
 		if (procstat_collect(&a->cfg.proc, &scratch, &mi) == 0)
 			avail_pages = mi.mem_available_kib / PAGE_KIB;
@@ -352,12 +318,12 @@ int agent_run(struct agent *a)
 			bcore_note_stock(&a->core, stock_kib / PAGE_KIB);
 		/* Down to the boot size first: the balloon works below it. */
 		sync_above_boot(a);
-		st = bcore_tick(&a->core, &agent_ops, a, avail_pages);
+		bcore_tick(&a->core, &agent_ops, a, avail_pages, elapsed_ms);
 		sync_above_boot(a);
 		report(a, false);
 		if (a->cfg.once)
 			return 0;
-		if (!wait_event(a, settled(st) ? a->cfg.idle_ms : a->cfg.tick_ms,
+		if (!wait_event(a, bcycle_delay_ms(&a->core, a->cfg.idle_ms),
 				&reread))
 			return 0;
 	}

@@ -18,6 +18,8 @@
 #include <stdint.h>
 
 #include "bcore.h"
+#include "bctl.h"
+#include "bcycle.h"
 #include "breport.h"
 #include "procstat.h"
 
@@ -44,10 +46,10 @@ struct agent {
 	int signal_fd;
 	uint64_t boot_kib;		/* stock target_kb at start */
 	uint64_t stock_target_kib;	/* last written to target_kb */
-	uint64_t host_rate_min_kib_s, host_rate_max_kib_s;
-	uint64_t default_rate_min_kib_s, default_rate_max_kib_s;
+	struct bctl_host host;		/* memory/ballast besides the target */
+	struct bctl_rates default_rates;
+	struct bcycle cycle;		/* when to read, elapsed time */
 	uint64_t last_bad_log_ms;	/* rate limit of refused-value lines */
-	bool report_failed_logged;
 };
 
 void agent_default_config(struct agent_config *cfg);

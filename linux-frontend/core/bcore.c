@@ -91,6 +91,8 @@ bool bcore_init(struct bcore *c, const struct bcore_config *cfg,
 			max_u64(mib_to_pages(DEFAULT_AVAIL_RESERVE_MIB,
 					     cfg->page_kib), boot_pages / 32);
 	z.rate = cfg->constant_rate ? cfg->rate_max : cfg->rate_min;
+	/* A full bucket: the first target moves at once. */
+	z.budget_pms = (uint64_t)z.rate * cfg->tick_ms;
 	z.state = BALLAST_STATE_AT_TARGET;
 	*c = z;
 	return true;
@@ -155,76 +157,26 @@ uint64_t bcore_own_goal(const struct bcore *c)
 	return min_u64(want, room);
 }
 
-uint64_t bcore_stock_goal(const struct bcore *c)
+static uint64_t stock_wish(const struct bcore *c)
 {
 	if (!c->have_target)
 		return c->boot_pages;
 	return max_u64(c->boot_pages, effective_target(c));
 }
 
-static enum outcome inflate(struct bcore *c, const struct bcore_ops *ops,
-			    void *ctx, uint64_t want)
+uint64_t bcore_stock_goal(const struct bcore *c)
 {
-	uint64_t left = want;
+	uint64_t wish = stock_wish(c), cap = c->cfg.stock_max_pages;
 
-	if (!want) {
-		/* MemAvailable left no room: the guest refused before we asked. */
-		c->cnt.alloc_failures++;
-		return OUT_GUEST_REFUSED;
-	}
-	while (left) {
-		uint32_t nr = (uint32_t)min_u64(left, BCORE_BATCH_MAX);
-		struct bcore_xfer x = { 0, 0 };
-
-		ops->inflate(ctx, nr, &x);
-		/* Trust no op to report more than it was asked for. */
-		x.taken = (uint32_t)min_u64(x.taken, nr);
-		x.done = (uint32_t)min_u64(x.done, x.taken);
-		c->ballooned_pages += x.done;
-		left -= x.done;
-		if (x.done < x.taken) {
-			c->cnt.host_refusals++;
-			return OUT_HOST_REFUSED;
-		}
-		if (x.taken < nr) {
-			c->cnt.alloc_failures++;
-			return OUT_GUEST_REFUSED;
-		}
-	}
-	return OUT_PROGRESS;
+	/* Never below the boot size: that range is ours, not the cap's. */
+	if (cap && wish > cap)
+		return max_u64(cap, c->boot_pages);
+	return wish;
 }
 
-/* Returns pages given back; stops at the first short batch. */
-static uint64_t deflate_up_to(struct bcore *c, const struct bcore_ops *ops,
-			      void *ctx, uint64_t want, bool *short_batch)
+bool bcore_stock_clamped(const struct bcore *c)
 {
-	uint64_t left = min_u64(want, c->ballooned_pages);
-	uint64_t got_total = 0;
-
-	*short_batch = false;
-	while (left) {
-		uint32_t nr = (uint32_t)min_u64(left, BCORE_BATCH_MAX);
-		uint32_t got = (uint32_t)min_u64(ops->deflate(ctx, nr), nr);
-
-		c->ballooned_pages -= got;
-		got_total += got;
-		left -= got;
-		if (got < nr) {
-			c->cnt.host_refusals++;
-			*short_batch = true;
-			break;
-		}
-	}
-	return got_total;
-}
-
-static enum outcome deflate(struct bcore *c, const struct bcore_ops *ops,
-			    void *ctx, uint64_t want)
-{
-	bool short_batch;
-
-	deflate_up_to(c, ops, ctx, want, &short_batch);
-	return short_batch ? OUT_HOST_REFUSED : OUT_PROGRESS;
+	return bcore_stock_goal(c) < stock_wish(c);
 }
 
 static void adapt_rate(struct bcore *c, enum outcome out)
@@ -236,10 +188,15 @@ static void adapt_rate(struct bcore *c, enum outcome out)
 		c->rate = cfg->rate_max;
 		return;
 	}
-	if (out == OUT_PROGRESS)
+	/* Grow once per tick of elapsed time, however many runs it held. */
+	if (out == OUT_PROGRESS && c->since_ramp_ms >= cfg->tick_ms) {
 		r = min_u64(sat_add(r, cfg->rate_step), cfg->rate_max);
-	else if (out == OUT_GUEST_REFUSED || out == OUT_HOST_REFUSED)
+		c->since_ramp_ms = 0;
+	} else if (out == OUT_GUEST_REFUSED || out == OUT_HOST_REFUSED) {
+		/* At once: backing off early is the safe side. */
 		r = max_u64(r / cfg->rate_div, cfg->rate_min);
+		c->since_ramp_ms = 0;
+	}
 	c->rate = (uint32_t)r;
 }
 
@@ -281,6 +238,36 @@ static enum ballast_state next_state(const struct bcore *c, enum outcome out)
 					   BALLAST_STATE_DEFLATING;
 }
 
+/* The stock balloon is off its goal by more than its rounding. */
+static bool stock_off_goal(const struct bcore *c)
+{
+	uint64_t goal = bcore_stock_goal(c);
+
+	if (!c->have_target || !c->stock_pages)
+		return false;
+	return c->stock_pages + STOCK_SLACK_PAGES < goal ||
+	       c->stock_pages > goal + STOCK_SLACK_PAGES;
+}
+
+static void note_stock_progress(struct bcore *c, uint32_t elapsed_ms)
+{
+	if (stock_off_goal(c) && c->stock_pages == c->stock_last_pages)
+		c->stock_still_ms = (uint32_t)min_u64((uint64_t)c->stock_still_ms +
+						      elapsed_ms,
+						      BCORE_STOCK_NUDGE_MS);
+	else
+		c->stock_still_ms = 0;
+	c->stock_last_pages = c->stock_pages;
+}
+
+bool bcore_stock_nudge(struct bcore *c)
+{
+	if (c->stock_still_ms < BCORE_STOCK_NUDGE_MS)
+		return false;
+	c->stock_still_ms = 0;
+	return true;
+}
+
 /* What may be taken now without eating into the reserve the guest keeps. */
 static uint64_t inflate_room(const struct bcore *c, uint64_t mem_available_pages)
 {
@@ -289,38 +276,209 @@ static uint64_t inflate_room(const struct bcore *c, uint64_t mem_available_pages
 	return mem_available_pages > reserve ? mem_available_pages - reserve : 0;
 }
 
-enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
-			      void *ctx, uint64_t mem_available_pages)
+static uint64_t budget_cap(const struct bcore *c)
 {
-	uint64_t goal = bcore_own_goal(c);
-	enum outcome out = OUT_IDLE;
+	return (uint64_t)c->rate * c->cfg.tick_ms;
+}
 
-	if (c->unloading)
-		;	/* bcore_drain() does the work now */
-	else if (goal > c->ballooned_pages)
-		out = inflate(c, ops, ctx,
-			      min_u64(min_u64(goal - c->ballooned_pages, c->rate),
-				      inflate_room(c, mem_available_pages)));
-	else if (goal < c->ballooned_pages)
-		out = deflate(c, ops, ctx,
-			      min_u64(c->ballooned_pages - goal, c->rate));
+/* Pages the budget allows now. */
+static uint64_t budget_pages(const struct bcore *c)
+{
+	return c->budget_pms / c->cfg.tick_ms;
+}
+
+static void spend(struct bcore *c, uint64_t pages)
+{
+	uint64_t cost = pages * c->cfg.tick_ms;
+
+	c->budget_pms = c->budget_pms > cost ? c->budget_pms - cost : 0;
+}
+
+void bcore_run_begin(struct bcore *c, uint32_t elapsed_ms,
+		     uint64_t mem_available_pages)
+{
+	struct bcore_run z = { .active = true, .outcome = OUT_IDLE };
+
+	z.room_pages = inflate_room(c, mem_available_pages);
+	c->run = z;
+	c->budget_pms = min_u64(sat_add(c->budget_pms,
+					(uint64_t)c->rate * elapsed_ms),
+				budget_cap(c));
+	c->since_ramp_ms = (uint32_t)min_u64((uint64_t)c->since_ramp_ms +
+					     elapsed_ms, c->cfg.tick_ms);
+	note_stock_progress(c, elapsed_ms);
+}
+
+/* The run ends with @out unless a failure already ended it. */
+static bool run_stop(struct bcore *c, enum outcome out)
+{
+	c->run.stopped = true;
+	c->run.outcome = out;
+	return false;
+}
+
+bool bcore_run_next(struct bcore *c, struct bcore_batch *b)
+{
+	uint64_t goal = bcore_own_goal(c), want, allow;
+	struct bcore_run *r = &c->run;
+
+	b->inflate = false;
+	b->nr = 0;
+	if (!r->active || r->stopped || c->unloading)
+		return false;
+	if (goal == c->ballooned_pages)
+		return false;
+	want = goal > c->ballooned_pages ? goal - c->ballooned_pages :
+					   c->ballooned_pages - goal;
+	allow = min_u64(want, budget_pages(c));
+	if (goal > c->ballooned_pages) {
+		/*
+		 * The stock balloon still holds memory above the boot size:
+		 * it shrinks first (both draw on one max_pages, and its pages
+		 * are the ones to give back first), then ours inflates.
+		 */
+		if (c->stock_pages > c->boot_pages + STOCK_SLACK_PAGES)
+			return false;
+		if (!r->room_pages) {
+			if (r->batches)
+				return false;	/* the room is spent: done */
+			/* No room at all: the guest refused before we asked. */
+			c->cnt.alloc_failures++;
+			return run_stop(c, OUT_GUEST_REFUSED);
+		}
+		allow = min_u64(allow, r->room_pages);
+		b->inflate = true;
+	}
+	if (!allow)
+		return false;	/* budget spent: more when time has passed */
+	if (r->batches == BCORE_RUN_BATCHES) {
+		r->more = true;
+		return false;
+	}
+	b->nr = (uint32_t)min_u64(allow, BCORE_BATCH_MAX);
+	r->batches++;
+	if (r->outcome == OUT_IDLE)
+		r->outcome = OUT_PROGRESS;
+	return true;
+}
+
+void bcore_run_inflated(struct bcore *c, uint32_t asked,
+			const struct bcore_xfer *x)
+{
+	/* Trust no op to report more than it was asked for. */
+	uint32_t taken = (uint32_t)min_u64(x->taken, asked);
+	uint32_t done = (uint32_t)min_u64(x->done, taken);
+
+	c->ballooned_pages += done;
+	spend(c, done);
+	c->run.room_pages -= min_u64(done, c->run.room_pages);
+	if (done < taken) {
+		c->cnt.host_refusals++;
+		run_stop(c, OUT_HOST_REFUSED);
+	} else if (taken < asked) {
+		c->cnt.alloc_failures++;
+		run_stop(c, OUT_GUEST_REFUSED);
+	}
+}
+
+void bcore_run_deflated(struct bcore *c, uint32_t asked, uint32_t got)
+{
+	got = (uint32_t)min_u64(min_u64(got, asked), c->ballooned_pages);
+	c->ballooned_pages -= got;
+	spend(c, got);
+	if (got < asked) {
+		c->cnt.host_refusals++;
+		run_stop(c, OUT_HOST_REFUSED);
+	}
+}
+
+enum ballast_state bcore_run_end(struct bcore *c)
+{
+	enum outcome out = (enum outcome)c->run.outcome;
+
+	c->run.active = false;
 	adapt_rate(c, out);
 	c->state = next_state(c, out);
 	return c->state;
 }
 
+bool bcore_run_more(const struct bcore *c)
+{
+	return c->run.more;
+}
+
+uint32_t bcore_inflate_wanted(const struct bcore *c, uint32_t nr)
+{
+	uint64_t goal = bcore_own_goal(c);
+
+	if (c->unloading || goal <= c->ballooned_pages)
+		return 0;
+	return (uint32_t)min_u64(goal - c->ballooned_pages, nr);
+}
+
+enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
+			      void *ctx, uint64_t mem_available_pages,
+			      uint32_t elapsed_ms)
+{
+	struct bcore_batch b;
+
+	bcore_run_begin(c, elapsed_ms, mem_available_pages);
+	while (bcore_run_next(c, &b)) {
+		if (b.inflate) {
+			struct bcore_xfer x = { 0, 0 };
+
+			ops->inflate(ctx, b.nr, &x);
+			bcore_run_inflated(c, b.nr, &x);
+		} else {
+			bcore_run_deflated(c, b.nr, ops->deflate(ctx, b.nr));
+		}
+	}
+	return bcore_run_end(c);
+}
+
+/* Returns pages given back; stops at the first short batch. */
+static uint64_t deflate_up_to(struct bcore *c, const struct bcore_ops *ops,
+			      void *ctx, uint64_t want, uint32_t max_batches)
+{
+	uint64_t left = min_u64(want, c->ballooned_pages);
+	uint64_t got_total = 0;
+	uint32_t batches;
+
+	for (batches = 0; left && batches < max_batches; batches++) {
+		uint32_t nr = (uint32_t)min_u64(left, BCORE_BATCH_MAX);
+		uint32_t got = (uint32_t)min_u64(ops->deflate(ctx, nr), nr);
+
+		got = (uint32_t)min_u64(got, c->ballooned_pages);
+		c->ballooned_pages -= got;
+		got_total += got;
+		left -= got;
+		if (got < nr) {
+			c->cnt.host_refusals++;
+			break;
+		}
+	}
+	return got_total;
+}
+
 uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
 		   uint32_t max_pages)
 {
-	bool short_batch;
 	uint64_t got;
 
-	got = deflate_up_to(c, ops, ctx, max_pages, &short_batch);
+	got = deflate_up_to(c, ops, ctx, max_pages, UINT32_MAX);
 	if (got) {
 		c->oom_relief_pages = sat_add(c->oom_relief_pages, got);
 		c->cnt.oom_deflates++;
 	}
 	return got;
+}
+
+void bcore_oom_returned(struct bcore *c, uint64_t pages, uint64_t events)
+{
+	pages = min_u64(pages, c->ballooned_pages);
+	c->ballooned_pages -= pages;
+	c->oom_relief_pages = sat_add(c->oom_relief_pages, pages);
+	c->cnt.oom_deflates = sat_add(c->cnt.oom_deflates, events);
 }
 
 void bcore_begin_unload(struct bcore *c)
@@ -329,12 +487,22 @@ void bcore_begin_unload(struct bcore *c)
 	c->state = next_state(c, OUT_IDLE);
 }
 
-uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx)
+uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx,
+		     uint32_t max_batches)
 {
-	bool short_batch;
-
-	deflate_up_to(c, ops, ctx, c->ballooned_pages, &short_batch);
+	deflate_up_to(c, ops, ctx, c->ballooned_pages, max_batches);
 	return c->ballooned_pages;
+}
+enum ballast_verdict bcore_parse_knob(enum ballast_key_id id, const char *s,
+				      size_t len, uint64_t *out)
+{
+	if (s && len && s[len - 1] == '\n')
+		len--;
+	if (s && len == 1 && s[0] == '0') {
+		*out = 0;
+		return BALLAST_OK;
+	}
+	return ballast_parse_key(id, s, len, out);
 }
 
 uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages)

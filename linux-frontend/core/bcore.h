@@ -25,6 +25,13 @@
 
 /* Frames per hypercall: one page of 64-bit frame numbers. */
 #define BCORE_BATCH_MAX		512U
+/*
+ * Batches per run (bcore_tick() or one bcore_run_begin() .. bcore_run_end()):
+ * 64 MiB of 4 KiB pages. A run that stops here with work and budget left
+ * says so (bcore_run_more()) and the caller runs again at once, after a
+ * scheduling point, so a high rate or a multi-GiB drain is many short runs.
+ */
+#define BCORE_RUN_BATCHES	32U
 
 /* Result of one inflate batch. */
 struct bcore_xfer {
@@ -52,7 +59,12 @@ struct bcore_ops {
 
 struct bcore_config {
 	uint32_t page_kib;	/* 4 on x86 */
-	uint32_t tick_ms;	/* period of bcore_tick() while not at target */
+	/*
+	 * The rate's unit of time: rates are pages per tick_ms, the budget
+	 * refills over elapsed time (a token bucket one tick deep), and the
+	 * rate grows at most once per tick_ms of elapsed time.
+	 */
+	uint32_t tick_ms;
 	uint32_t rate_min;	/* pages per tick */
 	uint32_t rate_max;	/* pages per tick, >= rate_min */
 	uint32_t rate_step;	/* added after each fully successful tick */
@@ -66,6 +78,12 @@ struct bcore_config {
 	 */
 	uint64_t avail_reserve_pages;
 	uint64_t offset_pages;	/* target KiB/page minus this = stock units */
+	/*
+	 * memory/static-max in stock units: the stock balloon is never asked
+	 * for more (beyond it, it hot-adds memory the guest then spends on
+	 * page metadata). 0: no limit known.
+	 */
+	uint64_t stock_max_pages;
 };
 
 struct bcore_counters {
@@ -73,6 +91,16 @@ struct bcore_counters {
 	uint64_t host_refusals;		/* hypervisor refused or withheld frames */
 	uint64_t bad_targets;		/* targets the schema refused */
 	uint64_t oom_deflates;		/* OOM events that returned pages */
+};
+
+/* One run in progress: see bcore_run_begin(). */
+struct bcore_run {
+	bool active;
+	bool stopped;		/* a short batch ended it */
+	bool more;		/* the batch bound ended it, work and budget left */
+	int outcome;		/* enum outcome of bcore.c */
+	uint32_t batches;
+	uint64_t room_pages;	/* MemAvailable above the reserve, at begin */
 };
 
 struct bcore {
@@ -84,7 +112,18 @@ struct bcore {
 	uint64_t oom_relief_pages;	/* handed back by OOM since the target */
 	uint64_t ballooned_pages;	/* in ballast's own balloon now */
 	uint64_t stock_pages;		/* stock balloon's current size, 0: unknown */
+	uint64_t stock_last_pages;	/* at the previous run */
+	uint32_t stock_still_ms;	/* off its goal and not moving, this long */
 	uint32_t rate;			/* pages per tick, in [rate_min, rate_max] */
+	/*
+	 * The budget, in page-milliseconds: elapsed_ms * rate is added, a
+	 * moved page costs tick_ms, at most rate * tick_ms is kept. So over
+	 * any span of T ms at most rate * (T / tick_ms + 1) pages move, however
+	 * often the caller runs (kicks, watch events, OOM, sysfs).
+	 */
+	uint64_t budget_pms;
+	uint32_t since_ramp_ms;		/* elapsed since the rate last grew */
+	struct bcore_run run;
 	enum ballast_state state;	/* assigned only by bcore_tick() */
 	struct bcore_counters cnt;
 };
@@ -125,8 +164,12 @@ enum ballast_verdict bcore_set_target(struct bcore *c, const char *s,
 /* Pages ballast's own balloon should hold now. */
 uint64_t bcore_own_goal(const struct bcore *c);
 
-/* Target for the stock balloon (pages): boot_pages or the target above it. */
+/*
+ * Target for the stock balloon (pages): boot_pages or the target above it,
+ * at most cfg.stock_max_pages (bcore_stock_clamped() says when it cut).
+ */
 uint64_t bcore_stock_goal(const struct bcore *c);
+bool bcore_stock_clamped(const struct bcore *c);
 
 /*
  * What the stock balloon has now (pages, its own count), so the state can
@@ -134,16 +177,62 @@ uint64_t bcore_stock_goal(const struct bcore *c);
  */
 void bcore_note_stock(struct bcore *c, uint64_t stock_pages);
 
+/*
+ * The stock balloon gives up after a few refusals (drivers/xen/balloon.c:
+ * BP_ECANCELED) and moves again only when its target is set. True once
+ * each time it has been off its goal without moving for BCORE_STOCK_NUDGE_MS
+ * of elapsed run time: the caller sets the same target again.
+ */
+#define BCORE_STOCK_NUDGE_MS	30000U
+bool bcore_stock_nudge(struct bcore *c);
+
 /* True when the target asks for less than the floor allows. */
 bool bcore_floor_limited(const struct bcore *c);
 
 /*
- * One tick: move at most rate pages towards bcore_own_goal(), never more
- * in one step than @mem_available_pages, in batches of BCORE_BATCH_MAX.
- * Adapts the rate and sets the state. Returns the new state.
+ * One run with the ops: bcore_run_begin(@elapsed_ms, @mem_available_pages),
+ * then each batch through @ops, then bcore_run_end(). Moves at most what the
+ * budget allows towards bcore_own_goal(), never more than
+ * @mem_available_pages minus the reserve, in at most BCORE_RUN_BATCHES
+ * batches of BCORE_BATCH_MAX. @elapsed_ms: since the previous run (0 for a
+ * run that only re-reads, e.g. after a kick). Returns the new state.
  */
 enum ballast_state bcore_tick(struct bcore *c, const struct bcore_ops *ops,
-			      void *ctx, uint64_t mem_available_pages);
+			      void *ctx, uint64_t mem_available_pages,
+			      uint32_t elapsed_ms);
+
+/*
+ * The same run, one batch at a time, for a caller that must not hold its
+ * lock across a batch's allocations (ballast.ko): it takes the lock for
+ * each call below and drops it between them.
+ *
+ * bcore_run_begin() refills the budget for @elapsed_ms and notes the room
+ * @mem_available_pages leaves. bcore_run_next() gives the next batch
+ * (true) or ends the batches (false). The caller moves at most @b->nr pages
+ * and reports with bcore_run_inflated() / bcore_run_deflated(), in order,
+ * one per batch. bcore_run_end() adapts the rate and decides the state.
+ */
+struct bcore_batch {
+	bool inflate;		/* else deflate */
+	uint32_t nr;		/* 1 .. BCORE_BATCH_MAX */
+};
+
+void bcore_run_begin(struct bcore *c, uint32_t elapsed_ms,
+		     uint64_t mem_available_pages);
+bool bcore_run_next(struct bcore *c, struct bcore_batch *b);
+void bcore_run_inflated(struct bcore *c, uint32_t asked,
+			const struct bcore_xfer *x);
+void bcore_run_deflated(struct bcore *c, uint32_t asked, uint32_t got);
+enum ballast_state bcore_run_end(struct bcore *c);
+
+/* The last run stopped at BCORE_RUN_BATCHES with work and budget left. */
+bool bcore_run_more(const struct bcore *c);
+
+/*
+ * Pages of an inflate batch still wanted now (the goal may have dropped
+ * since bcore_run_next(): OOM relief): at most @nr.
+ */
+uint32_t bcore_inflate_wanted(const struct bcore *c, uint32_t nr);
 
 /*
  * The guest is out of memory: give back up to @max_pages now and raise
@@ -154,13 +243,33 @@ uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
 		   uint32_t max_pages);
 
 /*
+ * The same relief done by the caller itself (ballast.ko's notifier, which
+ * takes no lock the core is under): @pages went back in @events OOM
+ * events. Counted and added to the relief as bcore_oom() does.
+ */
+void bcore_oom_returned(struct bcore *c, uint64_t pages, uint64_t events);
+
+/*
  * Unload begins: the state becomes "unloading" (report it before
  * draining, so dom0 stops counting on this balloon) and ticks do nothing.
  */
 void bcore_begin_unload(struct bcore *c);
 
-/* Unload: try to give back every page. Returns pages still ballooned. */
-uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx);
+/*
+ * Unload: give back ballooned pages, at most @max_batches batches (call
+ * again, after a scheduling point, until it returns 0 or stops moving).
+ * Returns pages still ballooned.
+ */
+uint64_t bcore_drain(struct bcore *c, const struct bcore_ops *ops, void *ctx,
+		     uint32_t max_batches);
+
+/*
+ * A sysfs knob's text (one trailing newline allowed): "0" gives the choice
+ * back (0 in @out); anything else must pass the schema's check for @id,
+ * as the same value would in xenstore.
+ */
+enum ballast_verdict bcore_parse_knob(enum ballast_key_id id, const char *s,
+				      size_t len, uint64_t *out);
 
 /* The rate in KiB/s, for reports. */
 uint64_t bcore_rate_kib_s(const struct bcore *c, uint32_t rate_pages);

@@ -68,6 +68,14 @@ void breport_set(struct breport_stats *s, enum ballast_key_id id, uint64_t v)
 	s->present |= bit(id);
 }
 
+void breport_unset(struct breport_stats *s, enum ballast_key_id id)
+{
+	if ((unsigned int)id >= BALLAST_K__COUNT)
+		return;
+	s->v[id] = 0;
+	s->present &= ~bit(id);
+}
+
 bool breport_has(const struct breport_stats *s, enum ballast_key_id id)
 {
 	return (unsigned int)id < BALLAST_K__COUNT && (s->present & bit(id));
@@ -131,4 +139,36 @@ void breport_sent(struct breport *r, const struct breport_stats *s,
 	r->last = *s;
 	r->seq = seq;
 	r->last_ms = now_ms;
+}
+
+uint64_t breport_next(const struct breport *r, const struct breport_stats *s,
+		      uint64_t now_ms, bool force)
+{
+	uint64_t seq = breport_due(r, s, now_ms);
+
+	if (!seq && force && r->seq < BALLAST_MAX_COUNTER)
+		seq = r->seq + 1;
+	return seq;
+}
+
+bool breport_result(struct breport *r, int err, const struct breport_stats *s,
+		    uint64_t seq, uint64_t now_ms)
+{
+	bool first;
+
+	if (!err) {
+		r->failing = false;
+		breport_sent(r, s, seq, now_ms);
+		return false;
+	}
+	first = !r->failing;
+	r->failing = true;
+	return first;
+}
+
+void breport_carry(struct breport_stats *s, const struct breport *r,
+		   enum ballast_key_id id)
+{
+	if (breport_has(&r->last, id))
+		breport_set(s, id, r->last.v[id]);
 }

@@ -31,6 +31,7 @@ struct breport {
 	struct breport_stats last;	/* as last written */
 	uint64_t last_ms;
 	uint64_t seq;			/* of the last report written, 0 before */
+	bool failing;			/* the last write failed */
 };
 
 /* Defaults: 16 MiB, 4 MiB/s, 5.00 %, 1024 events, 10 s. */
@@ -40,6 +41,7 @@ void breport_init(struct breport *r, const struct breport_thresholds *th);
 
 void breport_set(struct breport_stats *s, enum ballast_key_id id, uint64_t v);
 bool breport_has(const struct breport_stats *s, enum ballast_key_id id);
+void breport_unset(struct breport_stats *s, enum ballast_key_id id);
 
 /*
  * Returns the sequence number to write with @now if a report is due at
@@ -51,5 +53,28 @@ uint64_t breport_due(const struct breport *r, const struct breport_stats *now,
 /* The report numbered @seq was written (its transaction committed). */
 void breport_sent(struct breport *r, const struct breport_stats *s,
 		  uint64_t seq, uint64_t now_ms);
+
+/*
+ * The report cycle both frontends run: the seq to write @s with now, by
+ * breport_due() or, with @force, anyway; 0: nothing to write.
+ */
+uint64_t breport_next(const struct breport *r, const struct breport_stats *s,
+		      uint64_t now_ms, bool force);
+
+/*
+ * The write of @seq ended with @err (0: committed, then breport_sent()).
+ * Returns true when the caller should log the failure: the first of a
+ * series (it is retried at the next run, not logged every second).
+ */
+bool breport_result(struct breport *r, int err, const struct breport_stats *s,
+		    uint64_t seq, uint64_t now_ms);
+
+/*
+ * A key not sampled this time keeps its last reported value in @s (or
+ * stays absent), so it neither makes a report due nor vanishes from one:
+ * PSI is read only when a report is due.
+ */
+void breport_carry(struct breport_stats *s, const struct breport *r,
+		   enum ballast_key_id id);
 
 #endif /* BREPORT_H */

@@ -15,8 +15,10 @@
 #ifndef BALLAST_KMOD_H
 #define BALLAST_KMOD_H
 
+#include <linux/atomic.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/notifier.h>
 #include <linux/ratelimit.h>
 #include <linux/sizes.h>
@@ -26,6 +28,8 @@
 #include <xen/xenbus.h>
 
 #include "bcore.h"
+#include "bctl.h"
+#include "bcycle.h"
 #include "bpsi.h"
 #include "breport.h"
 
@@ -37,47 +41,74 @@ struct ballast_knobs {
 	bool constant_rate;
 	bool scrub;		/* clear pages before Xen gets them */
 	u32 oom_pages;		/* pages given back per OOM event */
+	u32 unload_wait_s;	/* unload waits this long for Xen's frames */
 	u32 tick_ms;		/* while not at target */
 	u32 idle_ms;		/* at target: statistics only */
-};
-
-/* What the host asked for in memory/ballast, beyond the target. */
-struct ballast_host_wish {
-	u64 rate_min_kib_s;	/* 0 when absent */
-	u64 rate_max_kib_s;
-	bool uncooperative;	/* informational */
 };
 
 #define BALLAST_F_REREAD	0	/* the watch fired: read memory/ballast */
 /* Xen resumed us (save/restore, migration): we may be a new domain whose
  * data/ballast is empty, so report everything at once. */
 #define BALLAST_F_RESUMED	1
-/* An OOM came while the worker held the lock: stop taking pages at once and
- * give back oom_pages as soon as the lock is ours. */
-#define BALLAST_F_OOM_MISSED	2
+/* An OOM came since the worker's run began: stop taking pages at once (the
+ * batch in hand goes back to the guest, not to Xen); cleared at run end. */
+#define BALLAST_F_OOM		2
+
+/*
+ * What /sys/kernel/ballast shows: written (WRITE_ONCE) under lock by
+ * ballast_publish() after every change, read without it (READ_ONCE), so
+ * a reader never waits behind the worker. KiB, KiB/s, counts.
+ */
+struct ballast_view {
+	u64 target_kib, current_kib, ballooned_kib, boot_kib;
+	u64 stock_target_kib, oom_relief_kib;
+	u64 rate, rate_min, rate_max, floor_kib;
+	u64 alloc_failures, host_refusals, bad_targets, oom_deflates;
+	u64 report_seq, uncooperative, constant_rate;
+	u64 state;		/* enum ballast_state */
+};
 
 struct ballast {
 	struct kobject kobj;		/* /sys/kernel/ballast; release frees us */
+	struct ballast_view view;	/* lock-free reads; see above */
 
-	/* lock guards everything below up to the end of the struct. */
+	/*
+	 * lock guards everything below up to "Not under lock". Held only for
+	 * short steps that never allocate memory (a decision, one batch's
+	 * hypercall and splice, a report's preparation), so the OOM path
+	 * never waits behind reclaim; the OOM notifier does not take it.
+	 */
 	struct mutex lock;
 	struct bcore core;
 	struct breport report;
 	struct ballast_knobs knobs;
-	struct ballast_host_wish host;
-	u64 default_rate_min_kib_s, default_rate_max_kib_s;
+	struct bctl_host host;		/* memory/ballast besides the target */
+	struct bctl_rates default_rates;
 	u64 default_floor_kib;
 	unsigned long stock_target_pages; /* last handed to the stock balloon */
-	struct list_head pages;		/* ballooned, linked through page->lru */
-	struct page *batch_pages[BCORE_BATCH_MAX];	/* scratch of one batch */
-	xen_pfn_t batch_frames[BCORE_BATCH_MAX];
+	struct bcycle cycle;		/* when to read, elapsed time */
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];	/* scratch for stats */
 	struct breport_stats report_scratch;	/* worker's; written unlocked */
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
-	bool report_failed_logged;
+	bool stock_clamp_logged;	/* this target's static-max cut, said */
 	bool psi_failure_logged;	/* worker's (or unload's, after it) */
 
 	/* Not under lock. */
+	/* The worker's scratch of one batch (and unload's, after it). */
+	struct page *batch_pages[BCORE_BATCH_MAX];
+	xen_pfn_t batch_frames[BCORE_BATCH_MAX];
+
+	/* pages_lock guards the list only; see mem.c. */
+	spinlock_t pages_lock;
+	struct list_head pages;		/* ballooned, linked through page->lru */
+
+	/* The OOM notifier's: see oom.c. */
+	struct mutex oom_scratch_lock;	/* guards the two arrays */
+	struct page *oom_batch_pages[BCORE_BATCH_MAX];
+	xen_pfn_t oom_batch_frames[BCORE_BATCH_MAX];
+	atomic_long_t oom_returned_pages;	/* not yet told to the core */
+	atomic_long_t oom_events;
+
 	unsigned long flags;		/* BALLAST_F_*, atomic bitops */
 	struct workqueue_struct *wq;
 	struct delayed_work work;
@@ -87,42 +118,73 @@ struct ballast {
 	struct notifier_block xen_resume_nb;
 };
 
+/*
+ * Run the worker now: @reread, memory/ballast changed. A kick moves no
+ * memory by itself: the core's budget refills only with elapsed time.
+ * Any context that may sleep; it only queues work.
+ */
+static inline void ballast_kick(struct ballast *b, bool reread)
+{
+	if (reread)
+		set_bit(BALLAST_F_REREAD, &b->flags);
+	mod_delayed_work(b->wq, &b->work, 0);
+}
+
 /* main.c */
-void ballast_kick(struct ballast *b, bool reread);
 void ballast_apply_knobs(struct ballast *b);
 
+/* sysfs.c; lock held: the new values into b->view. */
+void ballast_publish(struct ballast *b);
+
 /* mem.c */
-extern const struct bcore_ops ballast_mem_ops;
+/*
+ * Up to @nr fresh pages into b->batch_pages, scrubbed; stops early when
+ * an OOM came. No lock (it allocates): the worker's, or unload's.
+ */
+u32 ballast_alloc_batch(struct ballast *b, u32 nr);
+void ballast_free_batch(struct ballast *b, u32 from, u32 to);
+/*
+ * b->lock held: the first @n of b->batch_pages go to Xen (TLBs flushed
+ * first) and onto the ballooned list; refused ones are freed. Returns how
+ * many Xen took.
+ */
+u32 ballast_give_batch(struct ballast *b, u32 n);
+/* Up to @nr ballooned pages off the list into @pages (pages_lock inside). */
+u32 ballast_take_listed(struct ballast *b, struct page **pages, u32 nr);
+/*
+ * Frames back from Xen for @n pages taken off the list; those pages go to
+ * the guest, refused ones back onto the list. Returns how many came back.
+ * No lock needed: the pages are the caller's.
+ */
+u32 ballast_return_frames(struct ballast *b, struct page **pages,
+			  xen_pfn_t *frames, u32 n);
+extern const struct bcore_ops ballast_drain_ops;	/* b->lock held */
 void ballast_sync_stock(struct ballast *b);
-void ballast_restore_stock(struct ballast *b);
 u64 ballast_current_kib(struct ballast *b);
 u64 ballast_mem_available_pages(void);
 
 /* xenbus.c */
-#define BALLAST_CTL_KEYS	4	/* target, rate-min, rate-max, uncooperative */
-
-/* Raw values of memory/ballast; NULL when absent. */
-struct ballast_ctl_raw {
-	char *val[BALLAST_CTL_KEYS];
-	unsigned int len[BALLAST_CTL_KEYS];
-};
-
 int ballast_watch_start(struct ballast *b);
 void ballast_watch_stop(struct ballast *b);
 /*
  * xenbus I/O allocates memory: it is done without b->lock, so the OOM
  * notifier's trylock never meets a worker stalled in reclaim.
  */
-void ballast_fetch_ctl(struct ballast_ctl_raw *raw);		/* no lock */
-void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw);
-void ballast_free_ctl(struct ballast_ctl_raw *raw);
+void ballast_fetch_ctl(struct bctl_raw *raw);		/* no lock */
+void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw);
+void ballast_free_ctl(struct bctl_raw *raw);
 u64 ballast_read_offset_pages(u64 stock_target_pages);
+/* memory/static-max in KiB, 0 when unreadable. At load. */
+u64 ballast_read_static_max_kib(void);
 /*
- * Lock held: the report due now (seq, or 0), or anyway with @force; @psi
- * from ballast_psi_sample(), NULL to leave psi-*-avg10 out.
+ * Lock held: the report due now (seq, or 0), or anyway with @force. PSI is
+ * not sampled here: its last values are carried, and the caller adds a
+ * fresh sample (ballast_report_psi()) only when a report is due.
  */
 u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
-			   const struct bpsi *psi, struct breport_stats *s);
+			   struct breport_stats *s);
+/* @psi (NULL: unreadable, the keys are left out) into @s. No lock. */
+void ballast_report_psi(struct breport_stats *s, const struct bpsi *psi);
 int ballast_report_write(const struct breport_stats *s, u64 seq); /* no lock */
 void ballast_report_done(struct ballast *b, int err,
 			 const struct breport_stats *s, u64 seq, u64 now_ms);
@@ -133,8 +195,7 @@ void ballast_report_done(struct ballast *b, int err,
  * lock: it opens a file and allocates. The worker's, or unload's after it.
  */
 bool ballast_psi_sample(struct ballast *b, struct bpsi *psi);
-void ballast_sample(struct ballast *b, const struct bpsi *psi,
-		    struct breport_stats *s);
+void ballast_sample(struct ballast *b, struct breport_stats *s);
 
 /* sysfs.c */
 extern const struct kobj_type ballast_ktype;
@@ -142,6 +203,7 @@ extern const struct kobj_type ballast_ktype;
 /* oom.c */
 int ballast_oom_start(struct ballast *b);
 void ballast_oom_stop(struct ballast *b);
-void ballast_oom_deferred(struct ballast *b);
+/* b->lock held: what the notifier gave back, told to the core. */
+void ballast_oom_fold(struct ballast *b);
 
 #endif /* BALLAST_KMOD_H */

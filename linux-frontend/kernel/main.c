@@ -23,6 +23,10 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/freezer.h>
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/suspend.h>
 #include <xen/balloon.h>
@@ -72,6 +76,10 @@ static unsigned int oom_pages = 512;
 module_param(oom_pages, uint, 0444);
 MODULE_PARM_DESC(oom_pages, "Pages given back per OOM event (default 512)");
 
+static unsigned int unload_wait_s = 60;
+module_param(unload_wait_s, uint, 0444);
+MODULE_PARM_DESC(unload_wait_s, "Unload waits at most this long for Xen to give back frames, s; then it leaves them (logged) (default 60)");
+
 static unsigned int report_ms = 10000;
 module_param(report_ms, uint, 0444);
 MODULE_PARM_DESC(report_ms, "Write data/ballast at least this often, ms (default 10000)");
@@ -84,6 +92,7 @@ MODULE_PARM_DESC(report_threshold_kib, "Memory change that is reported at once, 
 static struct ballast *the_ballast;
 
 #define DRAIN_LOG_EVERY	10	/* seconds between "still waiting" lines */
+#define DRAIN_RETRY_MS	1000	/* between tries when Xen has no frames */
 
 static u64 kib_to_pages_up(const struct ballast *b, u64 kib)
 {
@@ -92,56 +101,42 @@ static u64 kib_to_pages_up(const struct ballast *b, u64 kib)
 	return kib / pk + (kib % pk != 0);
 }
 
-void ballast_kick(struct ballast *b, bool reread)
-{
-	if (reread)
-		set_bit(BALLAST_F_REREAD, &b->flags);
-	mod_delayed_work(b->wq, &b->work, 0);
-}
-
 /* Effective bounds: sysfs/parameter override, else the host's, else default. */
 void ballast_apply_knobs(struct ballast *b)
 {
-	u64 min_kib = b->knobs.rate_min_kib_s ?: b->host.rate_min_kib_s ?:
-		      b->default_rate_min_kib_s;
-	u64 max_kib = b->knobs.rate_max_kib_s ?: b->host.rate_max_kib_s ?:
-		      b->default_rate_max_kib_s;
-	u32 rmin = bcore_kib_s_to_rate(&b->core, min_kib);
-	u32 rmax = bcore_kib_s_to_rate(&b->core, max_kib);
+	struct bctl_rates override = {
+		.min_kib_s = b->knobs.rate_min_kib_s,
+		.max_kib_s = b->knobs.rate_max_kib_s,
+	};
 
 	b->core.cfg.constant_rate = b->knobs.constant_rate;
-	/* A minimum above the maximum: the minimum wins, it is the safer wish. */
-	bcore_set_rate_bounds(&b->core, rmin, max(rmin, rmax));
+	bctl_apply_rates(&b->core, &override, &b->host, &b->default_rates);
 	b->core.cfg.floor_pages =
 		kib_to_pages_up(b, b->knobs.floor_kib ?: b->default_floor_kib);
 }
 
-static bool settled(enum ballast_state st)
-{
-	return st == BALLAST_STATE_AT_TARGET || st == BALLAST_STATE_AT_FLOOR;
-}
-
-/* A report, if due: prepared under the lock, written without it. */
+/*
+ * A report, if due: prepared under the lock, PSI read and the transaction
+ * written without it (both allocate).
+ */
 static void report(struct ballast *b, u64 now_ms, bool force)
 {
 	struct breport_stats *s = &b->report_scratch;
 	struct bpsi psi;
-	bool have_psi;
 	u64 seq;
 	int err;
 
-	/* Before the lock, like the xenbus I/O: reading a file allocates. */
-	have_psi = ballast_psi_sample(b, &psi);
 	mutex_lock(&b->lock);
-	seq = ballast_report_prepare(b, now_ms, force, have_psi ? &psi : NULL,
-				     s);
+	seq = ballast_report_prepare(b, now_ms, force, s);
 	mutex_unlock(&b->lock);
 	if (!seq)
 		return;
 	/* Only the worker (or unload, after it) touches report_scratch. */
+	ballast_report_psi(s, ballast_psi_sample(b, &psi) ? &psi : NULL);
 	err = ballast_report_write(s, seq);
 	mutex_lock(&b->lock);
 	ballast_report_done(b, err, s, seq, now_ms);
+	ballast_publish(b);
 	mutex_unlock(&b->lock);
 }
 
@@ -150,20 +145,84 @@ static u64 now_ms(void)
 	return div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC);
 }
 
+/*
+ * One inflate batch: pages allocated and scrubbed without the lock, then
+ * under it only what is still wanted (an OOM may have come meanwhile)
+ * goes to Xen.
+ */
+static void inflate_batch(struct ballast *b, u32 nr)
+{
+	struct bcore_xfer x = { 0, 0 };
+	u32 taken, keep;
+
+	taken = ballast_alloc_batch(b, nr);
+	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
+	keep = test_bit(BALLAST_F_OOM, &b->flags) ? 0 :
+	       bcore_inflate_wanted(&b->core, taken);
+	x.taken = keep;
+	x.done = ballast_give_batch(b, keep);
+	bcore_run_inflated(&b->core, nr, &x);
+	mutex_unlock(&b->lock);
+	ballast_free_batch(b, keep, taken);
+}
+
+static void deflate_batch(struct ballast *b, u32 nr)
+{
+	u32 n, got;
+
+	mutex_lock(&b->lock);
+	n = ballast_take_listed(b, b->batch_pages, nr);
+	got = ballast_return_frames(b, b->batch_pages, b->batch_frames, n);
+	/*
+	 * Fewer on the list than asked: the OOM notifier took them; fold its
+	 * count so the core does not see a refusal. None at all: a short
+	 * batch, so the run ends.
+	 */
+	ballast_oom_fold(b);
+	bcore_run_deflated(&b->core, n ? n : nr, got);
+	mutex_unlock(&b->lock);
+}
+
+/*
+ * The batches of one run, each under the lock for its hypercall only, with
+ * a scheduling point between them; at most BCORE_RUN_BATCHES (the core
+ * stops there and asks for another run).
+ */
+static void run_batches(struct ballast *b)
+{
+	struct bcore_batch bt;
+	bool next;
+
+	for (;;) {
+		mutex_lock(&b->lock);
+		ballast_oom_fold(b);
+		next = bcore_run_next(&b->core, &bt);
+		mutex_unlock(&b->lock);
+		if (!next)
+			break;
+		if (bt.inflate)
+			inflate_batch(b, bt.nr);
+		else
+			deflate_batch(b, bt.nr);
+		cond_resched();
+	}
+}
+
 static void ballast_work(struct work_struct *work)
 {
 	struct ballast *b = container_of(to_delayed_work(work), struct ballast,
 					 work);
-	struct ballast_ctl_raw raw = { { NULL } };
-	enum ballast_state st;
+	struct bctl_raw raw = { { NULL } };
 	unsigned int delay_ms;
-	bool reread, resumed;
+	u32 elapsed_ms;
+	bool reread, resumed, more;
 
-	mutex_lock(&b->lock);
-	/* Re-read while not settled too: a lost watch event must not stall us. */
 	resumed = test_and_clear_bit(BALLAST_F_RESUMED, &b->flags);
-	reread = test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
-		 !settled(b->core.state) || resumed;
+	mutex_lock(&b->lock);
+	reread = bcycle_begin(&b->cycle, &b->core, now_ms(),
+			      test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
+			      resumed, &elapsed_ms);
 	mutex_unlock(&b->lock);
 	if (reread)
 		ballast_fetch_ctl(&raw);
@@ -174,16 +233,27 @@ static void ballast_work(struct work_struct *work)
 		ballast_apply_knobs(b);
 	}
 	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
-	ballast_oom_deferred(b);
-	st = bcore_tick(&b->core, &ballast_mem_ops, b,
-			ballast_mem_available_pages());
-	ballast_oom_deferred(b);	/* one that came during this tick */
-	ballast_sync_stock(b);
-	delay_ms = settled(st) ? b->knobs.idle_ms : b->knobs.tick_ms;
+	ballast_oom_fold(b);
+	bcore_run_begin(&b->core, elapsed_ms, ballast_mem_available_pages());
 	mutex_unlock(&b->lock);
 	ballast_free_ctl(&raw);
 
-	report(b, now_ms(), resumed);
+	run_batches(b);
+
+	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
+	bcore_run_end(&b->core);
+	more = bcore_run_more(&b->core);
+	/* This run saw the OOM (and backed off); the next may try again. */
+	clear_bit(BALLAST_F_OOM, &b->flags);
+	ballast_sync_stock(b);
+	ballast_publish(b);
+	delay_ms = bcycle_delay_ms(&b->core, b->knobs.idle_ms);
+	mutex_unlock(&b->lock);
+
+	/* More of this tick's budget left: run again at once, report later. */
+	if (!more || resumed)
+		report(b, now_ms(), resumed);
 	queue_delayed_work(b->wq, &b->work, msecs_to_jiffies(delay_ms));
 }
 
@@ -205,7 +275,9 @@ static int ballast_pm_notify(struct notifier_block *nb, unsigned long action,
  * in a new domain: its data/ballast is empty and dom0 does not know us until
  * we report, so report at once rather than at the next interval. The watch
  * on memory/ballast is re-registered by xenbus and fires by itself.
- * Called in process context after xenbus has resumed; only queues work.
+ * 6.1's do_suspend() calls this chain right after stop_machine(), before
+ * xenstore has resumed and while tasks and freezable workqueues are still
+ * frozen: so it only sets a bit and queues work, which runs after the thaw.
  */
 static int ballast_xen_resume_notify(struct notifier_block *nb,
 				     unsigned long action, void *data)
@@ -217,24 +289,48 @@ static int ballast_xen_resume_notify(struct notifier_block *nb,
 	return NOTIFY_OK;
 }
 
-/* Every page goes back before unload; if Xen has no frames, wait for them. */
+/*
+ * Every page goes back before unload, one batch at a time under the lock
+ * with a scheduling point between. If Xen has no frames (host short,
+ * ballastd down), wait freezably (so xl save/migrate can freeze this task)
+ * for at most unload_wait_s, then leave the rest: their pages stay out of
+ * the guest's memory (offline, never freed) until reboot, and the log says
+ * how much. A signal to rmmod gives up at once the same way.
+ */
 static void ballast_drain(struct ballast *b)
 {
+	unsigned long deadline = jiffies + (unsigned long)b->knobs.unload_wait_s * HZ;
 	unsigned int waited_s = 0;
-	u64 left;
+	u64 left, before;
 
 	mutex_lock(&b->lock);
-	while ((left = bcore_drain(&b->core, &ballast_mem_ops, b)) > 0) {
+	left = b->core.ballooned_pages;
+	while (left > 0) {
+		before = left;
+		left = bcore_drain(&b->core, &ballast_drain_ops, b, 1);
 		mutex_unlock(&b->lock);
-		if (waited_s % DRAIN_LOG_EVERY == 0)
-			pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u s so far)\n",
-				(unsigned long long)left, waited_s);
-		msleep(1000);
-		waited_s++;
+		if (left == before) {
+			if (time_after_eq(jiffies, deadline) ||
+			    signal_pending(current))
+				break;
+			if (waited_s % DRAIN_LOG_EVERY == 0)
+				pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u of %u s)\n",
+					(unsigned long long)left, waited_s,
+					b->knobs.unload_wait_s);
+			set_current_state(TASK_INTERRUPTIBLE | TASK_FREEZABLE);
+			schedule_timeout(msecs_to_jiffies(DRAIN_RETRY_MS));
+			waited_s++;
+		}
+		cond_resched();
 		mutex_lock(&b->lock);
 	}
-	mutex_unlock(&b->lock);
-	if (waited_s)
+	if (left == 0)
+		mutex_unlock(&b->lock);
+	if (left)
+		pr_err("ballast: gave up after %u s: %llu frames (%llu KiB) stay with Xen; their pages stay offline until reboot\n",
+		       waited_s, (unsigned long long)left,
+		       (unsigned long long)(left * b->core.cfg.page_kib));
+	else if (waited_s)
 		pr_info("ballast: all frames back after %u s\n", waited_s);
 }
 
@@ -247,6 +343,7 @@ static void take_params(struct ballast *b)
 		.constant_rate = constant_rate,
 		.scrub = scrub,
 		.oom_pages = oom_pages,
+		.unload_wait_s = unload_wait_s,
 		.tick_ms = tick_ms ?: 1,
 		.idle_ms = idle_ms ?: 1,
 	};
@@ -258,7 +355,7 @@ static int setup_core(struct ballast *b)
 {
 	struct breport_thresholds th;
 	struct bcore_config cfg;
-	u64 boot;
+	u64 boot, static_max_pages;
 
 	bcore_default_config(&cfg, PAGE_SIZE / SZ_1K);
 	cfg.tick_ms = b->knobs.tick_ms;
@@ -267,13 +364,16 @@ static int setup_core(struct ballast *b)
 	/* The stock balloon is at rest at load: its target is our boot size. */
 	boot = READ_ONCE(balloon_stats.target_pages);
 	cfg.offset_pages = ballast_read_offset_pages(boot);
+	static_max_pages = ballast_read_static_max_kib() / cfg.page_kib;
+	cfg.stock_max_pages = static_max_pages > cfg.offset_pages ?
+			      static_max_pages - cfg.offset_pages : 0;
 	if (!bcore_init(&b->core, &cfg, boot))
 		return -EINVAL;
 	if (rate_step_kib_s)
 		b->core.cfg.rate_step = bcore_kib_s_to_rate(&b->core,
 							    rate_step_kib_s);
-	b->default_rate_min_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_min);
-	b->default_rate_max_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_max);
+	b->default_rates.min_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_min);
+	b->default_rates.max_kib_s = bcore_rate_kib_s(&b->core, cfg.rate_max);
 	b->default_floor_kib = cfg.page_kib *
 		bcore_default_floor(boot + cfg.offset_pages, cfg.page_kib);
 	ballast_apply_knobs(b);
@@ -283,6 +383,9 @@ static int setup_core(struct ballast *b)
 	th.max_interval_ms = report_ms;
 	th.mem_kib = report_threshold_kib;
 	breport_init(&b->report, &th);
+	mutex_lock(&b->lock);
+	ballast_publish(b);
+	mutex_unlock(&b->lock);
 	return 0;
 }
 
@@ -303,7 +406,11 @@ static int __init ballast_init(void)
 	/* From here on the kobject owns b: kobject_put() frees it. */
 	kobject_init(&b->kobj, &ballast_ktype);
 	mutex_init(&b->lock);
+	spin_lock_init(&b->pages_lock);
 	INIT_LIST_HEAD(&b->pages);
+	mutex_init(&b->oom_scratch_lock);
+	atomic_long_set(&b->oom_returned_pages, 0);
+	atomic_long_set(&b->oom_events, 0);
 	ratelimit_state_init(&b->bad_value_rs, 60 * HZ, 3);
 	INIT_DELAYED_WORK(&b->work, ballast_work);
 	take_params(b);
@@ -351,6 +458,8 @@ out_stop_oom:
 out_del_kobj:
 	kobject_del(&b->kobj);
 out_destroy_wq:
+	/* A sysfs write or a notifier may have queued the worker already. */
+	cancel_delayed_work_sync(&b->work);
 	destroy_workqueue(b->wq);
 out_put:
 	kobject_put(&b->kobj);
@@ -372,14 +481,22 @@ static void __exit ballast_exit(void)
 
 	/* Tell dom0 first: it stops counting on us and restores maxmem. */
 	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
 	bcore_begin_unload(&b->core);
 	mutex_unlock(&b->lock);
 	report(b, now_ms(), true);
 	ballast_drain(b);
-	ballast_restore_stock(b);
-	/* Last words for dom0: nothing ballooned any more. */
+	/*
+	 * The stock balloon keeps its target: above the boot size it is what
+	 * the host gave this guest, and shrinking at unload would take memory
+	 * a workload may be using.
+	 */
+	if (b->stock_target_pages != b->core.boot_pages)
+		pr_info("ballast: the stock balloon keeps its target of %lu KiB\n",
+			b->stock_target_pages * (PAGE_SIZE / SZ_1K));
+	/* Last words for dom0: what is still ballooned (0 normally). */
 	report(b, now_ms(), true);
-	pr_info("ballast: unloaded, every page returned\n");
+	pr_info("ballast: unloaded\n");
 	the_ballast = NULL;
 	kobject_put(&b->kobj);
 }

@@ -1,19 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ballast.ko: pages and frames. The core's two ops, and the stock
- * balloon for the range above the boot size.
+ * ballast.ko: pages and frames, and the stock balloon for the range above
+ * the boot size.
  *
- * Inflate: pages from the page allocator that may fail rather than push
- * the guest into the OOM killer; scrubbed; unmapped (PV); frames to Xen
- * with XENMEM_decrease_reservation through the kernel's xenmem_reservation
- * helpers, which handle PV p2m and auto-translated guests alike.
- * Deflate: XENMEM_populate_physmap, mappings restored, pages freed.
+ * The order follows the in-tree balloons. Pages are allocated (and
+ * scrubbed) without b->lock, so the allocator's direct reclaim never runs
+ * under a lock the OOM path needs (virtio_balloon allocates outside its
+ * balloon_lock too). Under b->lock only the hypercalls and the splice onto
+ * the ballooned list happen, one batch at a time. PV guests: the direct
+ * map's entries are cleared, every vCPU's TLB is flushed, and only then do
+ * the frames go to Xen (drivers/xen/balloon.c flushes at the same point):
+ * a vCPU still caching the old translation could otherwise write into a
+ * frame the guest no longer owns.
+ *
+ * b->pages_lock (a spinlock) guards only the ballooned list: the worker
+ * takes it for the splice, the OOM notifier to take pages off the list.
+ * Pages off the list belong to whoever took them.
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
+#include <asm/xen/hypercall.h>
 #include <xen/balloon.h>
+#include <xen/features.h>
 #include <xen/mem-reservation.h>
 #include <xen/page.h>
 
@@ -23,34 +33,18 @@
 #define BALLAST_GFP (GFP_HIGHUSER | __GFP_NORETRY | __GFP_NOMEMALLOC | \
 		     __GFP_NOWARN)
 
-/* Pages Xen refused: map them again and give them back to the guest. */
-static void unwind_refused(struct ballast *b, u32 from, u32 to)
+u32 ballast_alloc_batch(struct ballast *b, u32 nr)
 {
-	u32 i;
+	/* init_on_alloc=1 (Debian's default) zeroed the page already. */
+	bool clear = b->knobs.scrub && !want_init_on_alloc(BALLAST_GFP);
+	u32 taken = 0;
 
-	if (from >= to)
-		return;
-	/* PV: batch_frames still holds the machine frames we own. */
-	xenmem_reservation_va_mapping_update(to - from, &b->batch_pages[from],
-					     &b->batch_frames[from]);
-	for (i = from; i < to; i++)
-		__free_page(b->batch_pages[i]);
-}
-
-static void mem_inflate(void *ctx, u32 nr, struct bcore_xfer *out)
-{
-	struct ballast *b = ctx;
-	u32 taken = 0, done, i;
-	int rc;
-
-	out->taken = 0;
-	out->done = 0;
 	nr = min_t(u32, nr, BCORE_BATCH_MAX);
 	while (taken < nr) {
 		struct page *page;
 
 		/* The guest ran out of memory meanwhile: this is a failure. */
-		if (test_bit(BALLAST_F_OOM_MISSED, &b->flags))
+		if (test_bit(BALLAST_F_OOM, &b->flags))
 			break;
 		page = alloc_page(BALLAST_GFP);
 		if (!page)
@@ -59,65 +53,141 @@ static void mem_inflate(void *ctx, u32 nr, struct bcore_xfer *out)
 		 * Scrub ourselves: the stock helper's switch (xen_scrub_pages)
 		 * is not exported to modules.
 		 */
-		if (b->knobs.scrub)
+		if (clear)
 			clear_highpage(page);
-		b->batch_pages[taken] = page;
-		b->batch_frames[taken] = xen_page_to_gfn(page);
-		taken++;
+		b->batch_pages[taken++] = page;
 	}
-	out->taken = taken;
-	if (!taken)
-		return;
-
-	xenmem_reservation_va_mapping_reset(taken, b->batch_pages);
-	rc = xenmem_reservation_decrease(taken, b->batch_frames);
-	/* Xen handles extents in order: the first rc are gone. */
-	done = rc > 0 ? min_t(u32, rc, taken) : 0;
-	for (i = 0; i < done; i++) {
-		struct page *page = b->batch_pages[i];
-
-		adjust_managed_page_count(page, -1);
-		__SetPageOffline(page);
-		list_add(&page->lru, &b->pages);
-	}
-	unwind_refused(b, done, taken);
-	out->done = done;
+	return taken;
 }
 
-static u32 mem_deflate(void *ctx, u32 nr)
+void ballast_free_batch(struct ballast *b, u32 from, u32 to)
 {
-	struct ballast *b = ctx;
-	struct page *page;
-	u32 n = 0, i, got;
+	u32 i;
+
+	for (i = from; i < to; i++)
+		__free_page(b->batch_pages[i]);
+}
+
+/*
+ * PV: the guest's page tables map machine frames, and clearing an entry
+ * with update_va_mapping(..., 0) flushes no TLB. One MMUEXT_TLB_FLUSH_ALL
+ * flushes every vCPU of the domain; the in-tree flush_tlb_all() is not
+ * exported to modules, the hypercall is (through the static-call
+ * trampoline every Xen module uses). Auto-translated guests (PVH, HVM):
+ * the helpers leave the mappings alone and Xen flushes its own p2m.
+ */
+static int flush_guest_tlbs(void)
+{
+	struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_ALL };
+
+	if (xen_feature(XENFEAT_auto_translated_physmap))
+		return 0;
+	return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+u32 ballast_give_batch(struct ballast *b, u32 n)
+{
+	u32 done = 0, i;
 	int rc;
 
-	nr = min_t(u32, nr, BCORE_BATCH_MAX);
-	list_for_each_entry(page, &b->pages, lru) {
-		if (n == nr)
-			break;
-		b->batch_pages[n] = page;
-		b->batch_frames[n] = page_to_xen_pfn(page);
-		n++;
-	}
+	lockdep_assert_held(&b->lock);
+	n = min_t(u32, n, BCORE_BATCH_MAX);
 	if (!n)
 		return 0;
-	rc = xenmem_reservation_increase(n, b->batch_frames);
+	for (i = 0; i < n; i++)
+		b->batch_frames[i] = xen_page_to_gfn(b->batch_pages[i]);
+	xenmem_reservation_va_mapping_reset(n, b->batch_pages);
+	rc = flush_guest_tlbs();
+	if (rc) {
+		pr_warn_ratelimited("ballast: TLB flush failed (%d): frames kept\n",
+				    rc);
+	} else {
+		rc = xenmem_reservation_decrease(n, b->batch_frames);
+		/* Xen handles extents in order: the first rc are gone. */
+		done = rc > 0 ? min_t(u32, rc, n) : 0;
+	}
+	for (i = 0; i < done; i++) {
+		adjust_managed_page_count(b->batch_pages[i], -1);
+		__SetPageOffline(b->batch_pages[i]);
+	}
+	spin_lock(&b->pages_lock);
+	for (i = 0; i < done; i++)
+		list_add(&b->batch_pages[i]->lru, &b->pages);
+	spin_unlock(&b->pages_lock);
+	if (done < n) {
+		/* Refused: PV batch_frames still holds the frames we own. */
+		xenmem_reservation_va_mapping_update(n - done,
+						     &b->batch_pages[done],
+						     &b->batch_frames[done]);
+		ballast_free_batch(b, done, n);
+	}
+	return done;
+}
+
+u32 ballast_take_listed(struct ballast *b, struct page **pages, u32 nr)
+{
+	struct page *page, *next;
+	u32 n = 0;
+
+	nr = min_t(u32, nr, BCORE_BATCH_MAX);
+	spin_lock(&b->pages_lock);
+	list_for_each_entry_safe(page, next, &b->pages, lru) {
+		if (n == nr)
+			break;
+		list_del(&page->lru);
+		pages[n++] = page;
+	}
+	spin_unlock(&b->pages_lock);
+	return n;
+}
+
+u32 ballast_return_frames(struct ballast *b, struct page **pages,
+			  xen_pfn_t *frames, u32 n)
+{
+	u32 got, i;
+	int rc;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		frames[i] = page_to_xen_pfn(pages[i]);
+	rc = xenmem_reservation_increase(n, frames);
 	/* Partial success (Xen short of memory, max_pages) is accepted. */
 	got = rc > 0 ? min_t(u32, rc, n) : 0;
 	for (i = 0; i < got; i++) {
-		page = b->batch_pages[i];
-		list_del(&page->lru);
-		/* PV: batch_frames now holds the new machine frames. */
-		xenmem_reservation_va_mapping_update(1, &page, &b->batch_frames[i]);
-		__ClearPageOffline(page);
-		adjust_managed_page_count(page, 1);
-		__free_page(page);
+		/* PV: frames now holds the new machine frames. */
+		xenmem_reservation_va_mapping_update(1, &pages[i], &frames[i]);
+		__ClearPageOffline(pages[i]);
+		adjust_managed_page_count(pages[i], 1);
+		__free_page(pages[i]);
+	}
+	if (got < n) {
+		spin_lock(&b->pages_lock);
+		for (i = got; i < n; i++)
+			list_add(&pages[i]->lru, &b->pages);
+		spin_unlock(&b->pages_lock);
 	}
 	return got;
 }
 
-const struct bcore_ops ballast_mem_ops = {
-	.inflate = mem_inflate,
+/* Drain's one op (it only deflates); b->lock held. */
+static u32 mem_deflate(void *ctx, u32 nr)
+{
+	struct ballast *b = ctx;
+	u32 n = ballast_take_listed(b, b->batch_pages, nr);
+
+	return ballast_return_frames(b, b->batch_pages, b->batch_frames, n);
+}
+
+static void mem_inflate_unused(void *ctx, u32 nr, struct bcore_xfer *out)
+{
+	/* bcore_drain() never inflates; the worker inflates batch by batch. */
+	out->taken = 0;
+	out->done = 0;
+}
+
+const struct bcore_ops ballast_drain_ops = {
+	.inflate = mem_inflate_unused,
 	.deflate = mem_deflate,
 };
 
@@ -131,20 +201,25 @@ void ballast_sync_stock(struct ballast *b)
 {
 	unsigned long goal = (unsigned long)bcore_stock_goal(&b->core);
 
-	if (goal == b->stock_target_pages)
+	/* Beyond static-max the stock balloon would hot-add memory. */
+	if (bcore_stock_clamped(&b->core) && !b->stock_clamp_logged)
+		pr_warn("ballast: target above %s (%llu KiB): the stock balloon is asked for that much only\n",
+			BALLAST_STOCK_STATIC_MAX,
+			(unsigned long long)((b->core.cfg.stock_max_pages +
+					      b->core.cfg.offset_pages) *
+					     b->core.cfg.page_kib));
+	b->stock_clamp_logged = bcore_stock_clamped(&b->core);
+
+	if (goal == b->stock_target_pages) {
+		/* It gave up after a few refusals: setting it again restarts it. */
+		if (bcore_stock_nudge(&b->core))
+			balloon_set_new_target(goal);
 		return;
+	}
 	if (goal > b->stock_target_pages && b->core.ballooned_pages)
 		return;
 	b->stock_target_pages = goal;
 	balloon_set_new_target(goal);
-}
-
-/* Unload: the stock balloon goes back to where the toolstack left it. */
-void ballast_restore_stock(struct ballast *b)
-{
-	if (b->stock_target_pages != b->core.boot_pages)
-		balloon_set_new_target((unsigned long)b->core.boot_pages);
-	b->stock_target_pages = b->core.boot_pages;
 }
 
 /* What the guest has now, in the unit of memory/target. */

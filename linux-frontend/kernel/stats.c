@@ -111,8 +111,7 @@ bool ballast_psi_sample(struct ballast *b, struct bpsi *psi)
 	return !err;
 }
 
-void ballast_sample(struct ballast *b, const struct bpsi *psi,
-		    struct breport_stats *s)
+void ballast_sample(struct ballast *b, struct breport_stats *s)
 {
 	all_vm_events(b->vm_events);
 	breport_set(s, BALLAST_K_MEM_AVAILABLE,
@@ -123,6 +122,4 @@ void ballast_sample(struct ballast *b, const struct bpsi *psi,
 	breport_set(s, BALLAST_K_SWAP_OUT, b->vm_events[PSWPOUT]);
 	breport_set(s, BALLAST_K_MAJOR_FAULTS, b->vm_events[PGMAJFAULT]);
 	breport_set(s, BALLAST_K_OOM_KILLS, b->vm_events[OOM_KILL]);
-	if (psi)
-		bpsi_report(psi, s);
 }

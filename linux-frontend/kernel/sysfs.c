@@ -20,92 +20,117 @@ static u64 pages_kib(const struct ballast *b, u64 pages)
 	return pages * b->core.cfg.page_kib;
 }
 
-/* A u64 view of an attribute, computed under the lock. */
-#define BALLAST_SHOW(name_, expr_)					\
+void ballast_publish(struct ballast *b)
+{
+	const struct bcore *c = &b->core;
+	struct ballast_view *v = &b->view;
+
+	lockdep_assert_held(&b->lock);
+	WRITE_ONCE(v->target_kib, c->have_target ?
+		   pages_kib(b, c->target_pages + c->cfg.offset_pages) : 0);
+	WRITE_ONCE(v->current_kib, ballast_current_kib(b));
+	WRITE_ONCE(v->ballooned_kib, pages_kib(b, c->ballooned_pages));
+	WRITE_ONCE(v->boot_kib, pages_kib(b, c->boot_pages + c->cfg.offset_pages));
+	WRITE_ONCE(v->stock_target_kib, pages_kib(b, b->stock_target_pages));
+	WRITE_ONCE(v->oom_relief_kib, pages_kib(b, c->oom_relief_pages));
+	WRITE_ONCE(v->rate, bcore_rate_kib_s(c, c->rate));
+	WRITE_ONCE(v->rate_min, bcore_rate_kib_s(c, c->cfg.rate_min));
+	WRITE_ONCE(v->rate_max, bcore_rate_kib_s(c, c->cfg.rate_max));
+	WRITE_ONCE(v->floor_kib, pages_kib(b, c->cfg.floor_pages));
+	WRITE_ONCE(v->alloc_failures, c->cnt.alloc_failures);
+	WRITE_ONCE(v->host_refusals, c->cnt.host_refusals);
+	WRITE_ONCE(v->bad_targets, c->cnt.bad_targets);
+	WRITE_ONCE(v->oom_deflates, c->cnt.oom_deflates);
+	WRITE_ONCE(v->report_seq, b->report.seq);
+	WRITE_ONCE(v->uncooperative, b->host.uncooperative);
+	WRITE_ONCE(v->constant_rate, c->cfg.constant_rate);
+	WRITE_ONCE(v->state, c->state);
+}
+
+/* A u64 view of an attribute: a snapshot, no lock. */
+#define BALLAST_SHOW(name_)						\
 static ssize_t name_##_show(struct kobject *kobj,			\
 			    struct kobj_attribute *attr, char *buf)	\
 {									\
 	struct ballast *b = to_ballast(kobj);				\
-	unsigned long long v;						\
 									\
-	mutex_lock(&b->lock);						\
-	v = (expr_);							\
-	mutex_unlock(&b->lock);						\
-	return sysfs_emit(buf, "%llu\n", v);				\
+	return sysfs_emit(buf, "%llu\n",				\
+			  (unsigned long long)READ_ONCE(b->view.name_)); \
 }
 
 /* One read-only u64 view per attribute. */
-#define BALLAST_RO(name_, expr_)					\
-BALLAST_SHOW(name_, expr_)						\
+#define BALLAST_RO(name_)						\
+BALLAST_SHOW(name_)							\
 static struct kobj_attribute name_##_attr = __ATTR_RO(name_)
 
-BALLAST_RO(target_kib, b->core.have_target ?
-	   pages_kib(b, b->core.target_pages + b->core.cfg.offset_pages) : 0);
-BALLAST_RO(current_kib, ballast_current_kib(b));
-BALLAST_RO(ballooned_kib, pages_kib(b, b->core.ballooned_pages));
-BALLAST_RO(boot_kib, pages_kib(b, b->core.boot_pages + b->core.cfg.offset_pages));
-BALLAST_RO(stock_target_kib, pages_kib(b, b->stock_target_pages));
-BALLAST_RO(oom_relief_kib, pages_kib(b, b->core.oom_relief_pages));
-BALLAST_RO(rate, bcore_rate_kib_s(&b->core, b->core.rate));
-BALLAST_RO(alloc_failures, b->core.cnt.alloc_failures);
-BALLAST_RO(host_refusals, b->core.cnt.host_refusals);
-BALLAST_RO(bad_targets, b->core.cnt.bad_targets);
-BALLAST_RO(oom_deflates, b->core.cnt.oom_deflates);
-BALLAST_RO(report_seq, b->report.seq);
-BALLAST_RO(uncooperative, b->host.uncooperative);
+BALLAST_RO(target_kib);
+BALLAST_RO(current_kib);
+BALLAST_RO(ballooned_kib);
+BALLAST_RO(boot_kib);
+BALLAST_RO(stock_target_kib);
+BALLAST_RO(oom_relief_kib);
+BALLAST_RO(rate);
+BALLAST_RO(alloc_failures);
+BALLAST_RO(host_refusals);
+BALLAST_RO(bad_targets);
+BALLAST_RO(oom_deflates);
+BALLAST_RO(report_seq);
+BALLAST_RO(uncooperative);
 
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
 	struct ballast *b = to_ballast(kobj);
-	enum ballast_state st;
 
-	mutex_lock(&b->lock);
-	st = b->core.state;
-	mutex_unlock(&b->lock);
-	return sysfs_emit(buf, "%s\n", ballast_state_word(st));
+	return sysfs_emit(buf, "%s\n",
+			  ballast_state_word((enum ballast_state)
+					     READ_ONCE(b->view.state)));
 }
 static struct kobj_attribute state_attr = __ATTR_RO(state);
 
-/* Effective bound (KiB/s) on read, override on write. */
-#define BALLAST_KNOB(name_, show_expr_, field_)				\
-BALLAST_SHOW(name_, show_expr_)						\
+/* A new override: kicked, so the worker applies it at once. */
+static void knob_changed(struct ballast *b)
+{
+	mutex_lock(&b->lock);
+	ballast_apply_knobs(b);
+	ballast_publish(b);
+	mutex_unlock(&b->lock);
+	ballast_kick(b, false);
+}
+
+/*
+ * Effective bound (KiB/s, KiB) on read, override on write: checked as the
+ * host's key of the same meaning is (bcore_parse_knob()), 0 gives it back.
+ */
+#define BALLAST_KNOB(name_, key_, field_)				\
+BALLAST_SHOW(name_)							\
 static ssize_t name_##_store(struct kobject *kobj,			\
 			     struct kobj_attribute *attr,		\
 			     const char *buf, size_t count)		\
 {									\
 	struct ballast *b = to_ballast(kobj);				\
 	u64 v;								\
-	int err;							\
 									\
-	err = kstrtou64(buf, 10, &v);					\
-	if (err)							\
-		return err;						\
+	if (bcore_parse_knob(key_, buf, count, &v) != BALLAST_OK)	\
+		return -EINVAL;						\
 	mutex_lock(&b->lock);						\
 	b->knobs.field_ = v;						\
-	ballast_apply_knobs(b);						\
 	mutex_unlock(&b->lock);						\
-	ballast_kick(b, false);						\
+	knob_changed(b);						\
 	return count;							\
 }									\
 static struct kobj_attribute name_##_attr = __ATTR_RW(name_)
 
-BALLAST_KNOB(rate_min, bcore_rate_kib_s(&b->core, b->core.cfg.rate_min),
-	     rate_min_kib_s);
-BALLAST_KNOB(rate_max, bcore_rate_kib_s(&b->core, b->core.cfg.rate_max),
-	     rate_max_kib_s);
-BALLAST_KNOB(floor_kib, pages_kib(b, b->core.cfg.floor_pages), floor_kib);
+BALLAST_KNOB(rate_min, BALLAST_K_RATE_MIN, rate_min_kib_s);
+BALLAST_KNOB(rate_max, BALLAST_K_RATE_MAX, rate_max_kib_s);
+BALLAST_KNOB(floor_kib, BALLAST_K_FLOOR, floor_kib);
 
 static ssize_t constant_rate_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
 	struct ballast *b = to_ballast(kobj);
-	bool v;
 
-	mutex_lock(&b->lock);
-	v = b->core.cfg.constant_rate;
-	mutex_unlock(&b->lock);
-	return sysfs_emit(buf, "%d\n", v);
+	return sysfs_emit(buf, "%d\n", !!READ_ONCE(b->view.constant_rate));
 }
 
 static ssize_t constant_rate_store(struct kobject *kobj,
@@ -121,9 +146,8 @@ static ssize_t constant_rate_store(struct kobject *kobj,
 		return err;
 	mutex_lock(&b->lock);
 	b->knobs.constant_rate = v;
-	ballast_apply_knobs(b);
 	mutex_unlock(&b->lock);
-	ballast_kick(b, false);
+	knob_changed(b);
 	return count;
 }
 static struct kobj_attribute constant_rate_attr = __ATTR_RW(constant_rate);

@@ -36,75 +36,47 @@ void ballast_watch_stop(struct ballast *b)
 	unregister_xenbus_watch(&b->ctl_watch);
 }
 
-static void log_refused(struct ballast *b, const char *key, const char *s,
-			unsigned int len, enum ballast_verdict v)
+/* Told by bctl_apply() of each refused value; rate-limited. */
+static void log_refused(void *ctx, enum ballast_key_id id, const char *s,
+			size_t len, enum ballast_verdict v)
 {
+	struct ballast *b = ctx;
+
 	if (!__ratelimit(&b->bad_value_rs))
 		return;
 	pr_warn("ballast: refused %s/%s \"%*pE\": %s; keeping the last valid value\n",
-		BALLAST_CTL_DIR, key, (int)min_t(unsigned int, len, LOG_VALUE_MAX),
-		s, ballast_verdict_str(v));
+		BALLAST_CTL_DIR, ballast_keys[id].name,
+		(int)min_t(size_t, len, LOG_VALUE_MAX), s,
+		ballast_verdict_str(v));
 }
 
-/* The keys of memory/ballast we read, in struct ballast_ctl_raw order. */
-static const enum ballast_key_id ctl_keys[BALLAST_CTL_KEYS] = {
-	BALLAST_K_TARGET, BALLAST_K_RATE_MIN, BALLAST_K_RATE_MAX,
-	BALLAST_K_UNCOOPERATIVE,
-};
-
-void ballast_fetch_ctl(struct ballast_ctl_raw *raw)
+void ballast_fetch_ctl(struct bctl_raw *raw)
 {
-	unsigned int i;
+	unsigned int i, len;
 
-	for (i = 0; i < BALLAST_CTL_KEYS; i++) {
+	for (i = 0; i < BCTL__COUNT; i++) {
 		char *s = xenbus_read(XBT_NIL, BALLAST_CTL_DIR,
-				      ballast_keys[ctl_keys[i]].name,
-				      &raw->len[i]);
+				      ballast_keys[bctl_keys[i]].name, &len);
 
-		raw->val[i] = IS_ERR(s) ? NULL : s;	/* absent: not written yet */
+		/* Absent: not written yet. */
+		raw->val[i] = IS_ERR(s) ? NULL : s;
+		raw->len[i] = IS_ERR(s) ? 0 : len;
 	}
 }
 
-void ballast_free_ctl(struct ballast_ctl_raw *raw)
+void ballast_free_ctl(struct bctl_raw *raw)
 {
 	unsigned int i;
 
-	for (i = 0; i < BALLAST_CTL_KEYS; i++) {
+	for (i = 0; i < BCTL__COUNT; i++) {
 		kfree(raw->val[i]);
 		raw->val[i] = NULL;
 	}
 }
 
-/* An optional number: absent is 0, refused keeps @cur. */
-static u64 optional(struct ballast *b, const struct ballast_ctl_raw *raw,
-		    unsigned int i, u64 cur)
+void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw)
 {
-	enum ballast_key_id id = ctl_keys[i];
-	enum ballast_verdict v;
-	u64 val;
-
-	if (!raw->val[i])
-		return 0;
-	v = ballast_parse_key(id, raw->val[i], raw->len[i], &val);
-	if (v == BALLAST_OK)
-		return val;
-	log_refused(b, ballast_keys[id].name, raw->val[i], raw->len[i], v);
-	return cur;
-}
-
-void ballast_apply_ctl(struct ballast *b, const struct ballast_ctl_raw *raw)
-{
-	enum ballast_verdict v;
-
-	if (raw->val[0]) {
-		v = bcore_set_target(&b->core, raw->val[0], raw->len[0]);
-		if (v != BALLAST_OK)
-			log_refused(b, BALLAST_KEY_TARGET, raw->val[0],
-				    raw->len[0], v);
-	}
-	b->host.rate_min_kib_s = optional(b, raw, 1, b->host.rate_min_kib_s);
-	b->host.rate_max_kib_s = optional(b, raw, 2, b->host.rate_max_kib_s);
-	b->host.uncooperative = optional(b, raw, 3, b->host.uncooperative) == 1;
+	bctl_apply(&b->core, &b->host, raw, log_refused, b);
 }
 
 /*
@@ -123,6 +95,15 @@ u64 ballast_read_offset_pages(u64 stock_target_pages)
 		return 0;
 	pages = kib / (PAGE_SIZE / SZ_1K);
 	return pages > stock_target_pages ? pages - stock_target_pages : 0;
+}
+
+u64 ballast_read_static_max_kib(void)
+{
+	unsigned long long kib;
+
+	if (xenbus_scanf(XBT_NIL, BALLAST_STOCK_STATIC_MAX, "", "%llu", &kib) != 1)
+		return 0;
+	return kib;
 }
 
 static int write_u64(struct xenbus_transaction xbt, enum ballast_key_id id,
@@ -165,19 +146,33 @@ static int write_report(const struct breport_stats *s, u64 seq)
 	return xenbus_transaction_end(xbt, 0);
 }
 
+/* PSI is sampled only when a report is due: carried until then. */
+static const enum ballast_key_id psi_keys[] = {
+	BALLAST_K_PSI_SOME_AVG10, BALLAST_K_PSI_FULL_AVG10,
+};
+
 u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
-			   const struct bpsi *psi, struct breport_stats *s)
+			   struct breport_stats *s)
 {
-	u64 seq;
+	unsigned int i;
 
 	memset(s, 0, sizeof(*s));
 	bcore_report_into(&b->core, s);
 	breport_set(s, BALLAST_K_CURRENT, ballast_current_kib(b));
-	ballast_sample(b, psi, s);
-	seq = breport_due(&b->report, s, now_ms);
-	if (force && !seq)
-		seq = b->report.seq + 1;
-	return seq;
+	ballast_sample(b, s);
+	for (i = 0; i < ARRAY_SIZE(psi_keys); i++)
+		breport_carry(s, &b->report, psi_keys[i]);
+	return breport_next(&b->report, s, now_ms, force);
+}
+
+void ballast_report_psi(struct breport_stats *s, const struct bpsi *psi)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(psi_keys); i++)
+		breport_unset(s, psi_keys[i]);
+	if (psi)
+		bpsi_report(psi, s);
 }
 
 int ballast_report_write(const struct breport_stats *s, u64 seq)
@@ -196,14 +191,8 @@ int ballast_report_write(const struct breport_stats *s, u64 seq)
 void ballast_report_done(struct ballast *b, int err,
 			 const struct breport_stats *s, u64 seq, u64 now_ms)
 {
-	if (err) {
-		/* Tried again next tick; say so once, not every second. */
-		if (!b->report_failed_logged)
-			pr_warn("ballast: cannot write %s (%d), will retry\n",
-				BALLAST_DATA_DIR, err);
-		b->report_failed_logged = true;
-		return;
-	}
-	b->report_failed_logged = false;
-	breport_sent(&b->report, s, seq, now_ms);
+	/* Tried again next run; said once, not every second. */
+	if (breport_result(&b->report, err, s, seq, now_ms))
+		pr_warn("ballast: cannot write %s (%d), will retry\n",
+			BALLAST_DATA_DIR, err);
 }

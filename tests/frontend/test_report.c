@@ -129,9 +129,52 @@ static void test_bad_key_ids_ignored(void)
 	CU_ASSERT_FALSE(breport_has(&s, BALLAST_K__COUNT));
 }
 
+/* The cycle both frontends run: force, failures said once, then sent. */
+static void test_report_cycle(void)
+{
+	struct breport_stats s;
+	struct breport r;
+
+	sent_once(&r, &s);
+	CU_ASSERT_EQUAL(breport_next(&r, &s, 2000, false), 0);
+	CU_ASSERT_EQUAL(breport_next(&r, &s, 2000, true), 2);
+	CU_ASSERT_TRUE(breport_result(&r, -5, &s, 2, 2000));	/* first: log */
+	CU_ASSERT_FALSE(breport_result(&r, -5, &s, 2, 3000));	/* not again */
+	CU_ASSERT_EQUAL(r.seq, 1);	/* a failed write is not sent */
+	CU_ASSERT_FALSE(breport_result(&r, 0, &s, 2, 4000));
+	CU_ASSERT_EQUAL(r.seq, 2);
+	CU_ASSERT_EQUAL(r.last_ms, 4000);
+	CU_ASSERT_TRUE(breport_result(&r, -5, &s, 3, 5000));	/* a new series */
+}
+
+/*
+ * PSI is sampled only when a report is due: a sample without it carries
+ * the last values, so it neither triggers a report nor drops the keys.
+ */
+static void test_carry_unsampled_keys(void)
+{
+	struct breport_stats s, now;
+	struct breport r;
+
+	sent_once(&r, &s);
+	breport_set(&s, BALLAST_K_PSI_SOME_AVG10, 1234);
+	breport_sent(&r, &s, 2, 2000);
+	base_stats(&now);	/* no PSI in this sample */
+	CU_ASSERT_EQUAL(breport_due(&r, &now, 3000), 3);	/* it vanished */
+	breport_carry(&now, &r, BALLAST_K_PSI_SOME_AVG10);
+	breport_carry(&now, &r, BALLAST_K_PSI_FULL_AVG10);	/* never had it */
+	CU_ASSERT_EQUAL(breport_due(&r, &now, 3000), 0);
+	CU_ASSERT_EQUAL(now.v[BALLAST_K_PSI_SOME_AVG10], 1234);
+	CU_ASSERT_FALSE(breport_has(&now, BALLAST_K_PSI_FULL_AVG10));
+	breport_unset(&now, BALLAST_K_PSI_SOME_AVG10);
+	CU_ASSERT_FALSE(breport_has(&now, BALLAST_K_PSI_SOME_AVG10));
+}
+
 int main(void)
 {
 	static const struct fe_test tests[] = {
+		{ "report cycle", test_report_cycle },
+		{ "carry unsampled keys", test_carry_unsampled_keys },
 		{ "first report is seq 1", test_first_report_is_seq_1 },
 		{ "small changes wait", test_small_changes_wait },
 		{ "any-change keys", test_any_change_keys },

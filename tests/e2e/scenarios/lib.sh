@@ -31,7 +31,7 @@ xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 
 # guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a domU
 # from /e2e/vmlinuz + /e2e/domU-initrd.gz; guest_wait NAME waits until it
-# serves commands. guest_create does both. The guest's type (pv, pvh, hvm)
+# serves commands. guest_create does both. $GUEST_VCPUS vCPUs (1). The guest's type (pv, pvh, hvm)
 # is GUEST_TYPE if set, else its type in the cast (E2E_TYPE_NAME), else the
 # boot's (E2E_TYPE, default pv). An hvm guest boots the same kernel directly
 # (no disk), with Xen's device model and its console on the emulated serial.
@@ -61,7 +61,7 @@ ramdisk = "/e2e/domU-initrd.gz"
 extra = "console=$console e2e_role=$role $extra"
 memory = $mem
 maxmem = $maxmem
-vcpus = 1
+vcpus = ${GUEST_VCPUS:-1}
 on_crash = "preserve"
 $more
 CFG

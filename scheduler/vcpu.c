@@ -87,7 +87,7 @@ void bsched_vcpu_config_defaults(struct bsched_vcpu_config *cfg)
 		.raise_psi_centipct = 2000,
 		.lower_psi_centipct = 500,
 		.steal_max_centipct = 3000,
-		.stats_stale_ms = 30000,
+		.stats_stale_ms = 180000,	/* three report heartbeats */
 		.cooldown_ms = 30000,
 		.step_max = 4,
 		.settle_ms = 10000,

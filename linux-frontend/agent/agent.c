@@ -45,7 +45,7 @@ void agent_default_config(struct agent_config *cfg)
 		.tick_ms = 1000,
 		.idle_ms = 2000,
 		.settle_ms = 2000,
-		.report_ms = 10000,
+		.report_ms = 60000,
 	};
 
 	*cfg = d;

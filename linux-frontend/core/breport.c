@@ -8,7 +8,8 @@
 #define DEFAULT_RATE_KIB_S	4096U
 #define DEFAULT_CENTIPCT	500U
 #define DEFAULT_EVENTS		1024U
-#define DEFAULT_MAX_INTERVAL_MS	10000U
+#define DEFAULT_MAX_INTERVAL_MS	60000U
+#define DEFAULT_SAMPLE_MS	10000U
 
 enum kind {
 	KIND_NONE = 0,	/* not part of the periodic report */
@@ -46,6 +47,7 @@ void breport_default_thresholds(struct breport_thresholds *th)
 	th->centipct = DEFAULT_CENTIPCT;
 	th->events = DEFAULT_EVENTS;
 	th->max_interval_ms = DEFAULT_MAX_INTERVAL_MS;
+	th->sample_ms = DEFAULT_SAMPLE_MS;
 }
 
 void breport_init(struct breport *r, const struct breport_thresholds *th)
@@ -164,6 +166,14 @@ bool breport_result(struct breport *r, int err, const struct breport_stats *s,
 	first = !r->failing;
 	r->failing = true;
 	return first;
+}
+
+bool breport_sample_due(const struct breport *r, uint64_t sampled_ms,
+			uint64_t now_ms, bool due)
+{
+	if (due || !sampled_ms || now_ms < sampled_ms)
+		return true;
+	return now_ms - sampled_ms >= r->th.sample_ms;
 }
 
 void breport_carry(struct breport_stats *s, const struct breport *r,

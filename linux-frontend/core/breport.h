@@ -24,6 +24,7 @@ struct breport_thresholds {
 	uint64_t centipct;		/* psi-*-avg10 */
 	uint64_t events;		/* swap-in, swap-out, major-faults */
 	uint64_t max_interval_ms;	/* heartbeat: write at least this often */
+	uint64_t sample_ms;		/* slow evidence (PSI): read at least this often */
 };
 
 struct breport {
@@ -34,7 +35,13 @@ struct breport {
 	bool failing;			/* the last write failed */
 };
 
-/* Defaults: 16 MiB, 4 MiB/s, 5.00 %, 1024 events, 10 s. */
+/*
+ * Defaults: 16 MiB, 4 MiB/s, 5.00 %, 1024 events; a 60 s heartbeat, and
+ * PSI read every 10 s. Reports are written on change: an idle guest writes
+ * one transaction a minute (dom0 counts a report stale after
+ * stats-stale-ms, 180 s, three heartbeats), while a change of any key is
+ * seen within a worker run, or within sample_ms for PSI (BENCHMARKS.md).
+ */
 void breport_default_thresholds(struct breport_thresholds *th);
 
 void breport_init(struct breport *r, const struct breport_thresholds *th);
@@ -70,9 +77,18 @@ bool breport_result(struct breport *r, int err, const struct breport_stats *s,
 		    uint64_t seq, uint64_t now_ms);
 
 /*
+ * Slow evidence last read at @sampled_ms (0: never) is to be read again at
+ * @now_ms: when a report is due anyway (@due), or sample_ms after the last
+ * read, so that a change in it makes a report due without waiting for the
+ * heartbeat.
+ */
+bool breport_sample_due(const struct breport *r, uint64_t sampled_ms,
+			uint64_t now_ms, bool due);
+
+/*
  * A key not sampled this time keeps its last reported value in @s (or
  * stays absent), so it neither makes a report due nor vanishes from one:
- * PSI is read only when a report is due.
+ * PSI is read only when a report is due or breport_sample_due() says so.
  */
 void breport_carry(struct breport_stats *s, const struct breport *r,
 		   enum ballast_key_id id);

@@ -92,6 +92,7 @@ struct ballast {
 	struct ratelimit_state bad_value_rs;	/* log of refused values */
 	bool stock_clamp_logged;	/* this target's static-max cut, said */
 	bool psi_failure_logged;	/* worker's (or unload's, after it) */
+	u64 psi_sampled_ms;		/* worker's: PSI last read, 0: never */
 
 	/* Not under lock. */
 	/* The worker's scratch of one batch (and unload's, after it). */

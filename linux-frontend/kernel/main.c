@@ -80,9 +80,9 @@ static unsigned int unload_wait_s = 60;
 module_param(unload_wait_s, uint, 0444);
 MODULE_PARM_DESC(unload_wait_s, "Unload waits at most this long for Xen to give back frames, s; then it leaves them (logged) (default 60)");
 
-static unsigned int report_ms = 10000;
+static unsigned int report_ms = 60000;
 module_param(report_ms, uint, 0444);
-MODULE_PARM_DESC(report_ms, "Write data/ballast at least this often, ms (default 10000)");
+MODULE_PARM_DESC(report_ms, "Write data/ballast at least this often, ms (default 60000)");
 
 static unsigned long long report_threshold_kib = 16384;
 module_param(report_threshold_kib, ullong, 0444);
@@ -117,22 +117,35 @@ void ballast_apply_knobs(struct ballast *b)
 
 /*
  * A report, if due: prepared under the lock, PSI read and the transaction
- * written without it (both allocate).
+ * written without it (both allocate). PSI is read when a report is due and
+ * every sample_ms between reports (not every run): a change in it makes a
+ * report due on its own, without waiting for the heartbeat.
  */
 static void report(struct ballast *b, u64 now_ms, bool force)
 {
 	struct breport_stats *s = &b->report_scratch;
 	struct bpsi psi;
+	bool sample;
 	u64 seq;
 	int err;
 
 	mutex_lock(&b->lock);
 	seq = ballast_report_prepare(b, now_ms, force, s);
+	sample = breport_sample_due(&b->report, b->psi_sampled_ms, now_ms,
+				    seq != 0);
 	mutex_unlock(&b->lock);
-	if (!seq)
+	if (!sample)
 		return;
 	/* Only the worker (or unload, after it) touches report_scratch. */
 	ballast_report_psi(s, ballast_psi_sample(b, &psi) ? &psi : NULL);
+	b->psi_sampled_ms = now_ms ?: 1;
+	if (!seq) {
+		mutex_lock(&b->lock);
+		seq = breport_next(&b->report, s, now_ms, false);
+		mutex_unlock(&b->lock);
+		if (!seq)
+			return;
+	}
 	err = ballast_report_write(s, seq);
 	mutex_lock(&b->lock);
 	ballast_report_done(b, err, s, seq, now_ms);

@@ -331,8 +331,8 @@ static void test_restart_twin(void)
 }
 
 /*
- * A report the guest stopped repeating goes stale (30 s by default) and the
- * target holds. Killed then, the next daemon finds the same seq in
+ * A report the guest stopped repeating goes stale (stats-stale-ms, 30 s
+ * here; 180 s by default) and the target holds. Killed then, the next daemon finds the same seq in
  * xenstore: still the old report, still stale, still held; until the guest
  * reports again, which counts as new.
  */
@@ -343,7 +343,8 @@ static void test_restart_keeps_report_age(void)
 
 	/* a boost of 5 % per tick is still growing when the report goes stale */
 	CU_ASSERT_FATAL(fx_setup(&x, 8 * GIB, "[host]\nsurplus = keep-free\n"
-				 "psi-boost-pct = 5\n", false) == 0);
+				 "psi-boost-pct = 5\nstats-stale-ms = 30000\n",
+				 false) == 0);
 	CU_ASSERT_FATAL(fake_add_domain(x.f, 1, "a", 1 * GIB, 4 * GIB,
 					FAKE_BALLOON_BALLAST, 256 * MIB) == 0);
 	fx_guest(&x, 1, PSI_REL, "2500");	/* stalling: the boost grows while fresh */

@@ -2,7 +2,7 @@
 # hypervisor, report thresholding, the host's keys and the cycle, the PSI parser both frontends share, and
 # the agent's proc-file parsers.
 ifeq ($(HAVE_CUNIT),y)
-$(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend
+$(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend -Ischeduler
 
 FE_TEST_CORE := $(B)/tests/frontend/test_core
 $(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(B)/tests/frontend/run_suite.o $(B)/tests/frontend/fake_world.o \
@@ -10,7 +10,7 @@ $(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(B)/tests/frontend/run_suite.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_REPORT := $(B)/tests/frontend/test_report
-$(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_CTL := $(B)/tests/frontend/test_ctl
@@ -28,3 +28,9 @@ $(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(B)/tests/frontend/run_sui
 TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_REPORT) $(FE_TEST_CTL) $(FE_TEST_PSI) \
 	$(FE_TEST_PROC)
 endif
+
+# The report cycle's idle cost (make bench; BENCHMARKS.md).
+$(B)/tests/frontend/report-bench.o: MOD_CFLAGS := -Ilinux-frontend/core
+$(B)/tests/frontend/report-bench: $(B)/tests/frontend/report-bench.o $(CORE_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
+BENCH_BINS += $(B)/tests/frontend/report-bench

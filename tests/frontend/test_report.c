@@ -8,6 +8,7 @@
 
 #include "run_suite.h"
 #include "breport.h"
+#include "bsched.h"
 
 static void base_stats(struct breport_stats *s)
 {
@@ -79,13 +80,49 @@ static void test_heartbeat_and_clock(void)
 	struct breport r;
 
 	sent_once(&r, &s);
-	CU_ASSERT_EQUAL(breport_due(&r, &s, 1000 + 9999), 0);
-	CU_ASSERT_EQUAL(breport_due(&r, &s, 1000 + 10000), 2);
+	CU_ASSERT_EQUAL(breport_due(&r, &s, 1000 + 59999), 0);
+	CU_ASSERT_EQUAL(breport_due(&r, &s, 1000 + 60000), 2);
 	/* A clock that went back (resume) must not silence reports. */
 	CU_ASSERT_EQUAL(breport_due(&r, &s, 10), 2);
-	breport_sent(&r, &s, 2, 11000);
-	CU_ASSERT_EQUAL(breport_due(&r, &s, 11001), 0);
-	CU_ASSERT_EQUAL(breport_due(&r, &s, 21000), 3);
+	breport_sent(&r, &s, 2, 61000);
+	CU_ASSERT_EQUAL(breport_due(&r, &s, 61001), 0);
+	CU_ASSERT_EQUAL(breport_due(&r, &s, 121000), 3);
+}
+
+/*
+ * Reports are written on change with a long heartbeat; dom0 must not count
+ * an idle guest's last report stale before the next heartbeat can come
+ * (two may be lost to a busy xenstored or a slow guest).
+ */
+static void test_heartbeat_within_dom0_staleness(void)
+{
+	struct breport_thresholds th;
+	struct bsched_config cfg;
+
+	breport_default_thresholds(&th);
+	bsched_config_defaults(&cfg);
+	CU_ASSERT(th.max_interval_ms * 3 <= cfg.stats_stale_ms);
+	CU_ASSERT(th.sample_ms < th.max_interval_ms);
+	/* An idle guest writes at most 60 reports an hour. */
+	CU_ASSERT(th.max_interval_ms >= 60000);
+}
+
+/* PSI is read when a report is due, or sample_ms after its last read. */
+static void test_sample_due(void)
+{
+	struct breport_stats s;
+	struct breport r;
+
+	sent_once(&r, &s);
+	CU_ASSERT(breport_sample_due(&r, 0, 1000, false));
+	CU_ASSERT(!breport_sample_due(&r, 1000, 1000 + 9999, false));
+	CU_ASSERT(breport_sample_due(&r, 1000, 1000 + 9999, true));
+	CU_ASSERT(breport_sample_due(&r, 1000, 1000 + 10000, false));
+	/* A clock that went back reads it again. */
+	CU_ASSERT(breport_sample_due(&r, 5000, 4000, false));
+	/* The change it brings makes the report due before the heartbeat. */
+	breport_set(&s, BALLAST_K_PSI_SOME_AVG10, s.v[BALLAST_K_PSI_SOME_AVG10] + 2500);
+	CU_ASSERT_EQUAL(breport_due(&r, &s, 11000), 2);
 }
 
 static void test_key_appearing_is_news(void)
@@ -179,6 +216,8 @@ int main(void)
 		{ "small changes wait", test_small_changes_wait },
 		{ "any-change keys", test_any_change_keys },
 		{ "heartbeat and clock", test_heartbeat_and_clock },
+		{ "heartbeat within dom0's staleness", test_heartbeat_within_dom0_staleness },
+		{ "slow evidence sampled between heartbeats", test_sample_due },
 		{ "key appearing is news", test_key_appearing_is_news },
 		{ "zero threshold means any", test_zero_threshold_means_any },
 		{ "bad key ids ignored", test_bad_key_ids_ignored },

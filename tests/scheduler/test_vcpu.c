@@ -201,7 +201,7 @@ static void test_keeps_count(void)
 	vfix_load(e, 0, 0, 0);
 	g = vfix_dom(&f, 3, 1, 4, 4, 3);
 	vfix_load(g, 0, 0, 0);
-	g->stats.age_ms = 30001;	/* stale evidence */
+	g->stats.age_ms = f.cfg.stats_stale_ms + 1;	/* stale evidence */
 	CU_ASSERT_EQUAL_FATAL(vfix_run(&f, 5), 0);
 	CU_ASSERT_EQUAL(vfix_dec(&f, 1)->target_vcpus, 1);
 	CU_ASSERT_FALSE(vfix_dec(&f, 1)->target_changed);

@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "ballastd-lock.h"
 #include "ballastd.h"
 
 struct options {
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 	struct ballastd bd;
 	struct options o;
 	struct bio io;
-	int rc, sfd;
+	int rc, sfd, lock_fd;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc)
@@ -146,10 +147,17 @@ int main(int argc, char **argv)
 	openlog("ballastd", LOG_PID, LOG_DAEMON);
 	if (bio_xen_open(&io))
 		return 1;
+	lock_fd = bd_lock_host(BD_LOCK_FILE, &io, "/proc", err, sizeof(err));
+	if (lock_fd < 0) {
+		fprintf(stderr, "ballastd: %s\n", err);
+		bio_close(&io);
+		return 1;
+	}
 	if (bd_init(&bd, &io, o.config_path, o.dry_run ? stdout : NULL, err,
 		    sizeof(err))) {
 		fprintf(stderr, "ballastd: %s\n", err);
 		bio_close(&io);
+		close(lock_fd);
 		return 1;
 	}
 	if (o.once) {
@@ -176,6 +184,7 @@ out_signals:
 	close(sfd);
 out_fini:
 	bd_fini(&bd);
+	close(lock_fd);
 	closelog();
 	return rc ? 1 : 0;
 }

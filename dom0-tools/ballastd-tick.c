@@ -199,7 +199,7 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 		bd_log_recovered(&bd->env, &d->broken_log, "%s (%" PRIu32 "): reads",
 				 d->who.name, d->who.domid);
 		d->present = true;
-		if (!d->joined)
+		if (!d->joined && !d->resume.known)
 			log_join(&bd->env, d, &info[i]);
 		d->joined = true;
 		bd_watch_guest(&bd->env, d->who.domid, &d->watched);

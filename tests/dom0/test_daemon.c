@@ -784,7 +784,7 @@ static void test_overrides_and_metrics(void)
 	CU_ASSERT_FATAL(f != NULL);
 	CU_ASSERT(getdelim(&text, &len, '\0', f) > 0);
 	fclose(f);
-	CU_ASSERT(text && strstr(text, "ballast_domain_target_kib{domain=\"a\",domid=\"1\"} 1228800"));
+	CU_ASSERT(text && strstr(text, "ballast_domain_target_bytes{domid=\"1\",name=\"a\"} 1258291200\n"));
 	CU_ASSERT(text && strstr(text, "\nballast_dry_run 0\n"));
 	free(text);
 	unlink(path);

@@ -73,19 +73,30 @@ int bd_lock_take(const char *path, pid_t *holder)
 	return fd;
 }
 
-/* True if @proc_root/@pid/comm is "ballastd". */
+/*
+ * True if @proc_root/@pid/stat is a ballastd's, not a zombie's: a
+ * SIGKILLed daemon not yet reaped holds no lock and steers nothing.
+ */
 static bool is_ballastd(const char *proc_root, pid_t pid)
 {
-	char path[PATH_MAX], comm[32];
+	char path[PATH_MAX], line[256], *open_paren, *close_paren;
 	bool yes = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%ld/comm", proc_root, (long)pid);
+	snprintf(path, sizeof(path), "%s/%ld/stat", proc_root, (long)pid);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
-	if (fgets(comm, sizeof(comm), f))
-		yes = !strcmp(comm, "ballastd\n") || !strcmp(comm, "ballastd");
+	if (fgets(line, sizeof(line), f)) {
+		/* "<pid> (<comm>) <state> ...": comm may hold anything, ')' too */
+		open_paren = strchr(line, '(');
+		close_paren = strrchr(line, ')');
+		yes = open_paren && close_paren > open_paren &&
+		      close_paren - open_paren - 1 == 8 &&
+		      !strncmp(open_paren + 1, "ballastd", 8) &&
+		      close_paren[1] == ' ' && close_paren[2] &&
+		      !strchr("ZX", close_paren[2]);
+	}
 	fclose(f);
 	return yes;
 }

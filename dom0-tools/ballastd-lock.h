@@ -31,7 +31,8 @@ int bd_lock_take(const char *path, pid_t *holder);
 
 /*
  * The pid in the daemon status of @io's xenstore if it is a live ballastd
- * (@proc_root/<pid>/comm says so) other than @self; 0 otherwise.
+ * (@proc_root/<pid>/stat says so, and not a zombie) other than @self; 0
+ * otherwise.
  */
 pid_t bd_lock_published(const struct bio *io, const char *proc_root, pid_t self);
 

@@ -30,18 +30,18 @@ static void make_dirs(struct dirs *d)
 	CU_ASSERT_FATAL(mkdir(d->proc, 0755) == 0);
 }
 
-/* A fake /proc/<pid>/comm. */
-static void fake_comm(const struct dirs *d, long pid, const char *comm)
+/* A fake /proc/<pid>/stat: "<pid> (<comm>) <state> 1 ...". */
+static void fake_stat(const struct dirs *d, long pid, const char *comm, char state)
 {
 	char path[192];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%ld", d->proc, pid);
 	CU_ASSERT_FATAL(mkdir(path, 0755) == 0 || errno == EEXIST);
-	snprintf(path, sizeof(path), "%s/%ld/comm", d->proc, pid);
+	snprintf(path, sizeof(path), "%s/%ld/stat", d->proc, pid);
 	f = fopen(path, "w");
 	CU_ASSERT_FATAL(f != NULL);
-	fputs(comm, f);
+	fprintf(f, "%ld (%s) %c 1 4242 4242 0 -1 4194560 1 0 0 0\n", pid, comm, state);
 	fclose(f);
 }
 
@@ -169,9 +169,13 @@ static void test_published_pid(void)
 	publish_pid(&io, "{\"pid\":4242,\"tick_ms\":1000,\"dry_run\":false}");
 	/* a pid that is gone, or is no ballastd (used again): not running */
 	CU_ASSERT(bd_lock_published(&io, d.proc, getpid()) == 0);
-	fake_comm(&d, 4242, "bash\n");
+	fake_stat(&d, 4242, "bash", 'S');
 	CU_ASSERT(bd_lock_published(&io, d.proc, getpid()) == 0);
-	fake_comm(&d, 4242, "ballastd\n");
+	fake_stat(&d, 4242, "ballastd) S (x", 'S');	/* a comm made to look like one */
+	CU_ASSERT(bd_lock_published(&io, d.proc, getpid()) == 0);
+	fake_stat(&d, 4242, "ballastd", 'Z');	/* SIGKILLed, not reaped yet */
+	CU_ASSERT(bd_lock_published(&io, d.proc, getpid()) == 0);
+	fake_stat(&d, 4242, "ballastd", 'S');
 	CU_ASSERT(bd_lock_published(&io, d.proc, getpid()) == 4242);
 	/* its own pid (a restart that kept it): not another */
 	CU_ASSERT(bd_lock_published(&io, d.proc, 4242) == 0);

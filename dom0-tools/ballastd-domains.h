@@ -24,9 +24,10 @@ struct bd_dom {
 	bool watched;			/* ballastd-watch.c: data/ballast watched */
 	/* ballastd-tick.c: */
 	bool present;			/* in this tick's snapshot */
-	bool joined;			/* read whole once: "joined" was said */
+	bool joined;			/* read whole once: "joined" said (here or by a previous process) */
 	struct bd_log_limit broken_log;	/* unreadable, or inconsistent */
 	struct bsched_decision last;	/* the policy's last decision */
+	uint64_t actual_kib;		/* Xen's count at the last decision */
 	uint32_t refused_reservation;	/* the last reservation it refused; 0: none */
 };
 

@@ -16,6 +16,8 @@ void bd_log(struct bd_env *env, int prio, const char *fmt, ...)
 	if (env->cfg.log == BD_LOG_SYSLOG) {
 		vsyslog(prio, fmt, ap);
 	} else {
+		if (env->log_prio_prefix)	/* sd-daemon(3): the journal takes it */
+			fprintf(env->log_out, "<%d>", prio);
 		vfprintf(env->log_out, fmt, ap);
 		fputc('\n', env->log_out);
 		fflush(env->log_out);

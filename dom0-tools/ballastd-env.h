@@ -40,6 +40,7 @@ struct bd_env {
 	struct bd_config cfg;
 	bool dry_run;			/* io is the dry-run bio (bio-dryrun.c); for logs and status only */
 	FILE *log_out;			/* stderr target (tests capture it) */
+	bool log_prio_prefix;		/* "<N>" before each line: log_out is the journal */
 	struct bd_counters count;
 };
 

@@ -12,6 +12,8 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "ballastd-lock.h"
+#include "ballastd-notify.h"
 #include "ballastd.h"
 
 struct options {
@@ -102,8 +104,10 @@ static bool handle_signals(struct ballastd *bd, int sfd)
 
 static int run(struct ballastd *bd, int sfd)
 {
+	struct bd_notify notify;
 	bool ready = false;
 
+	bd_notify_init(&notify);
 	for (;;) {
 		uint64_t now_ms = bd->env.io.ops->now_ms(bd->env.io.ctx);
 		uint64_t next_ms = bd->last_tick_ms + bd->env.cfg.tick_ms;
@@ -116,15 +120,19 @@ static int run(struct ballastd *bd, int sfd)
 		if (bd->tick_due && now_ms >= bd->last_tick_ms + BD_MIN_EVENT_GAP_MS)
 			next_ms = now_ms;
 		if (now_ms >= next_ms) {
-			if (bd_tick(bd) == 0 && !ready) {
+			int rc = bd_tick(bd);
+
+			bd_notify_tick(&notify, bd, rc, now_ms);
+			if (!rc && !ready) {
 				sd_notify(0, "READY=1");
 				ready = true;
 			}
 			continue;
 		}
-		timeout = (int)(next_ms - now_ms);
+		timeout = bd_notify_timeout_ms(&notify, now_ms, (int)(next_ms - now_ms));
 		if (poll(fds, 2, timeout) < 0 && errno != EINTR)
 			return -errno;
+		bd_notify_keepalive(&notify, bd->env.io.ops->now_ms(bd->env.io.ctx));
 		if (fds[0].revents)
 			bd_handle_events(bd);
 		if (fds[1].revents && !handle_signals(bd, sfd))
@@ -138,7 +146,7 @@ int main(int argc, char **argv)
 	struct ballastd bd;
 	struct options o;
 	struct bio io;
-	int rc, sfd;
+	int rc, sfd, lock_fd;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc)
@@ -146,12 +154,21 @@ int main(int argc, char **argv)
 	openlog("ballastd", LOG_PID, LOG_DAEMON);
 	if (bio_xen_open(&io))
 		return 1;
-	if (bd_init(&bd, &io, o.config_path, o.dry_run ? stdout : NULL, err,
-		    sizeof(err))) {
+	lock_fd = bd_lock_host(BD_LOCK_FILE, &io, "/proc", err, sizeof(err));
+	if (lock_fd < 0) {
 		fprintf(stderr, "ballastd: %s\n", err);
 		bio_close(&io);
 		return 1;
 	}
+	if (bd_init(&bd, &io, o.config_path, o.dry_run ? stdout : NULL, err,
+		    sizeof(err))) {
+		fprintf(stderr, "ballastd: %s\n", err);
+		bio_close(&io);
+		close(lock_fd);
+		return 1;
+	}
+	bd.env.log_prio_prefix = bd_journal_stream_is(getenv("JOURNAL_STREAM"),
+						      STDERR_FILENO);
 	if (o.once) {
 		rc = bd_tick(&bd);
 		goto out_fini;
@@ -176,6 +193,7 @@ out_signals:
 	close(sfd);
 out_fini:
 	bd_fini(&bd);
+	close(lock_fd);
 	closelog();
 	return rc ? 1 : 0;
 }

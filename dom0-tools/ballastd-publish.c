@@ -91,24 +91,79 @@ void bd_publish_daemon(struct bd_env *env, char **cache)
 	publish_gen(env, g, path, cache);
 }
 
-/* One gauge per domain: @value picks it from a domain's last decision. */
-static void gauge(FILE *f, const struct bd_table *t, const char *name,
-		  uint64_t (*value)(const struct bd_dom *d))
+/*
+ * A label value in the text format: backslash, double quote and newline
+ * escaped (names are printable already, ballastd-sub.c; this holds anyway).
+ */
+static void label_value(FILE *f, const char *v)
 {
-	fprintf(f, "# TYPE %s gauge\n", name);
-	for (size_t i = 0; i < t->n; i++)
-		fprintf(f, "%s{domain=\"%s\",domid=\"%" PRIu32 "\"} %" PRIu64 "\n",
-			name, t->d[i].who.name, t->d[i].who.domid, value(&t->d[i]));
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fprintf(f, "\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
 }
 
-static uint64_t target_of(const struct bd_dom *d)
+static void head(FILE *f, const char *name, const char *type, const char *help)
 {
-	return d->last.target_kib;
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static uint64_t demand_of(const struct bd_dom *d)
+static void host_gauge(FILE *f, const char *name, const char *help, uint64_t v)
 {
-	return d->last.demand_kib;
+	head(f, name, "gauge", help);
+	fprintf(f, "%s %" PRIu64 "\n", name, v);
+}
+
+static void counter(FILE *f, const char *name, const char *help, uint64_t v)
+{
+	head(f, name, "counter", help);
+	fprintf(f, "%s %" PRIu64 "\n", name, v);
+}
+
+/* A per-domain value: from its last decision or subscription, in its unit. */
+struct dom_metric {
+	const char *name;
+	const char *help;
+	uint64_t (*value)(const struct bd_dom *d);
+};
+
+static uint64_t actual_bytes(const struct bd_dom *d)
+{
+	return d->actual_kib * 1024;
+}
+
+static uint64_t target_bytes(const struct bd_dom *d)
+{
+	return d->last.target_kib * 1024;
+}
+
+static uint64_t min_bytes(const struct bd_dom *d)
+{
+	return d->sub.min_kib * 1024;
+}
+
+static uint64_t max_bytes(const struct bd_dom *d)
+{
+	return d->sub.max_kib * 1024;
+}
+
+static uint64_t demand_bytes(const struct bd_dom *d)
+{
+	return d->last.demand_kib * 1024;
+}
+
+static uint64_t managed_of(const struct bd_dom *d)
+{
+	return d->sub.managed;
+}
+
+static uint64_t stuck_of(const struct bd_dom *d)
+{
+	return d->last.stuck;
 }
 
 static uint64_t uncooperative_of(const struct bd_dom *d)
@@ -116,13 +171,84 @@ static uint64_t uncooperative_of(const struct bd_dom *d)
 	return d->last.uncooperative;
 }
 
-static void counter(FILE *f, const char *name, uint64_t v)
+static uint64_t refused_of(const struct bd_dom *d)
 {
-	fprintf(f, "# TYPE %s counter\n%s %" PRIu64 "\n", name, name, v);
+	return d->guest.refused_reports;
+}
+
+static const struct dom_metric dom_gauges[] = {
+	{ "ballast_domain_actual_bytes", "Memory the domain has now, as Xen counts it.",
+	  actual_bytes },
+	{ "ballast_domain_target_bytes", "The target ballastd set for the domain.",
+	  target_bytes },
+	{ "ballast_domain_min_bytes", "The domain's subscription minimum.", min_bytes },
+	{ "ballast_domain_max_bytes", "The domain's subscription maximum.", max_bytes },
+	{ "ballast_domain_demand_bytes", "What the domain's guest reports ask for, clamped.",
+	  demand_bytes },
+	{ "ballast_domain_managed", "1 if ballastd steers the domain.", managed_of },
+	{ "ballast_domain_stuck", "1 if the domain's balloon makes no progress.", stuck_of },
+	{ "ballast_domain_uncooperative", "1 if the domain is flagged uncooperative.",
+	  uncooperative_of },
+};
+
+static void dom_metric(FILE *f, const struct bd_table *t, const struct dom_metric *m,
+		       const char *type)
+{
+	head(f, m->name, type, m->help);
+	for (size_t i = 0; i < t->n; i++) {
+		fprintf(f, "%s{domid=\"%" PRIu32 "\",name=\"", m->name, t->d[i].who.domid);
+		label_value(f, t->d[i].who.name);
+		fprintf(f, "\"} %" PRIu64 "\n", m->value(&t->d[i]));
+	}
+}
+
+void bd_metrics_print(FILE *f, const struct bd_env *env, const struct bd_table *t,
+		      const struct bd_host_totals *host)
+{
+	static const struct dom_metric refused = {
+		"ballast_domain_refused_reports_total",
+		"Guest reports refused as invalid, old or flooding.", refused_of,
+	};
+
+	host_gauge(f, "ballast_host_memory_total_bytes",
+		   "Host memory Xen manages.", host->total_kib * 1024);
+	host_gauge(f, "ballast_host_memory_free_bytes",
+		   "Host memory free in Xen.", host->free_kib * 1024);
+	host_gauge(f, "ballast_host_memory_slush_bytes",
+		   "Host memory the policy always keeps free (slush).",
+		   host->slush_kib * 1024);
+	host_gauge(f, "ballast_host_memory_reserved_bytes",
+		   "Host memory held out of the pool for reservations.",
+		   host->reserved_kib * 1024);
+	head(f, "ballast_tick_interval_seconds", "gauge", "ballastd's tick (tick-ms).");
+	fprintf(f, "ballast_tick_interval_seconds %" PRIu64 ".%03" PRIu64 "\n",
+		env->cfg.tick_ms / 1000, env->cfg.tick_ms % 1000);
+	host_gauge(f, "ballast_dry_run", "1 if ballastd runs with --dry-run.",
+		   env->dry_run);
+	host_gauge(f, "ballast_domains", "Domains ballastd sees.", t->n);
+	counter(f, "ballast_ticks_total", "Ticks done.", env->count.ticks);
+	counter(f, "ballast_tick_errors_total", "Ticks without a snapshot.",
+		env->count.tick_errors);
+	counter(f, "ballast_xenstore_writes_total", "xenstore writes committed.",
+		env->count.writes);
+	counter(f, "ballast_xenstore_retries_total",
+		"xenstore transactions retried after a conflict.", env->count.xs_retries);
+	counter(f, "ballast_xenstore_giveups_total",
+		"xenstore transactions given up after xs-tries.", env->count.xs_giveups);
+	counter(f, "ballast_domains_vanished_total", "Domains gone in the middle of a tick.",
+		env->count.vanished);
+	counter(f, "ballast_refused_reports_total",
+		"Guest reports refused as invalid or old.", env->count.refused_reports);
+	counter(f, "ballast_flood_refused_total",
+		"Guest reports refused for flooding.", env->count.flood_refused);
+	for (size_t i = 0; i < sizeof(dom_gauges) / sizeof(dom_gauges[0]); i++)
+		dom_metric(f, t, &dom_gauges[i], "gauge");
+	dom_metric(f, t, &refused, "counter");
 }
 
 /* Prometheus text format, replaced atomically. */
-int bd_write_metrics(struct bd_env *env, const struct bd_table *t)
+int bd_write_metrics(struct bd_env *env, const struct bd_table *t,
+		     const struct bd_host_totals *host)
 {
 	char tmp[PATH_MAX + 8];
 	FILE *f;
@@ -134,15 +260,7 @@ int bd_write_metrics(struct bd_env *env, const struct bd_table *t)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	counter(f, "ballast_ticks_total", env->count.ticks);
-	counter(f, "ballast_xs_retries_total", env->count.xs_retries);
-	counter(f, "ballast_xs_giveups_total", env->count.xs_giveups);
-	counter(f, "ballast_refused_reports_total", env->count.refused_reports);
-	counter(f, "ballast_flood_refused_total", env->count.flood_refused);
-	fprintf(f, "# TYPE ballast_dry_run gauge\nballast_dry_run %d\n", env->dry_run);
-	gauge(f, t, "ballast_domain_target_kib", target_of);
-	gauge(f, t, "ballast_domain_demand_kib", demand_of);
-	gauge(f, t, "ballast_domain_uncooperative", uncooperative_of);
+	bd_metrics_print(f, env, t, host);
 	if (ferror(f))
 		rc = -EIO;
 	if (fclose(f) && !rc)

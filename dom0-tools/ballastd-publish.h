@@ -10,11 +10,27 @@
 
 #include "ballastd-domains.h"
 
+/* The host as this tick saw it, for the metrics and the STATUS= line. */
+struct bd_host_totals {
+	uint64_t total_kib;		/* Xen's physinfo */
+	uint64_t free_kib;		/* Xen's physinfo */
+	uint64_t slush_kib;		/* the policy's slush, kept free */
+	uint64_t reserved_kib;		/* held for reservations (their answers) */
+};
+
 /* @d as ballastd sees it; *@cache (@d->status_json) holds what is published. */
 void bd_publish_status(struct bd_env *env, const struct bd_dom *d, char **cache);
 /* The daemon: pid, tick, dry-run; @cache as for a domain. */
 void bd_publish_daemon(struct bd_env *env, char **cache);
-/* The metrics file, replaced atomically. 0, or -errno. */
-int bd_write_metrics(struct bd_env *env, const struct bd_table *t);
+/*
+ * The metrics file (Prometheus text format 0.0.4: HELP and TYPE for every
+ * metric, sizes in bytes, label values escaped), replaced atomically.
+ * 0, or -errno.
+ */
+int bd_write_metrics(struct bd_env *env, const struct bd_table *t,
+		     const struct bd_host_totals *host);
+/* The same text to @f (which the caller closes). */
+void bd_metrics_print(FILE *f, const struct bd_env *env, const struct bd_table *t,
+		      const struct bd_host_totals *host);
 
 #endif /* BALLASTD_PUBLISH_H */

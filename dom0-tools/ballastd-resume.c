@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_tree.h>
+
 #include "ballastd-resume.h"
+#include "status-json.h"
 
 /* One key of the saved state; says why once if it is there but invalid. */
 static enum ballast_verdict read_state_key(struct bd_env *env,
@@ -32,6 +35,29 @@ static void log_alone(struct bd_env *env, const struct bd_who *who,
 	       who->name, who->domid, key, missing);
 }
 
+/* The status a previous process published names @who. */
+static bool published_before(struct bd_env *env, const struct bd_who *who)
+{
+	static const char *name_key[] = { SJ_NAME, NULL };
+	char path[BALLAST_PATH_MAX], *val = NULL;
+	size_t len = 0;
+	yajl_val tree, v;
+	bool same;
+
+	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN, who->domid,
+			 BALLAST_KEY_STATUS, NULL) ||
+	    bio_read(&env->io, BIO_TXN_NONE, path, &val, &len))
+		return false;
+	tree = yajl_tree_parse(val, NULL, 0);
+	free(val);
+	if (!tree)
+		return false;
+	v = yajl_tree_get(tree, name_key, yajl_t_string);
+	same = v && v->u.string && !strcmp(v->u.string, who->name);
+	yajl_tree_free(tree);
+	return same;
+}
+
 /*
  * The PSI boost, and the report used and when it was taken, so that report
  * keeps its age and goes stale on time. dom0-only, still validated:
@@ -44,6 +70,7 @@ void bd_resume_read(struct bd_env *env, const struct bd_who *who,
 	uint64_t boost, seq = 0, ms = 0;
 
 	r->state_read = true;
+	r->known = published_before(env, who);
 	if (read_state_key(env, who, BALLAST_KEY_BOOST, BALLAST_K_DOM_BOOST,
 			   &boost) == BALLAST_OK) {
 		r->boost_pct = (uint32_t)boost;

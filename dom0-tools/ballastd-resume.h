@@ -20,9 +20,15 @@ struct bd_resume {
 	bool boost_known;		/* false: absent or garbage, (re)write it */
 	struct bd_report_ref saved;	/* as saved; seq 0: absent or ignored */
 	struct bd_report_ref resumed;	/* what a previous process saved, read back */
+	bool known;			/* a previous process published it, by this name */
 };
 
-/* Reads what a previous ballastd saved for the domain (once). */
+/*
+ * Reads what a previous ballastd saved for the domain (once), and whether
+ * it knew the domain: its status there names it (a domid used again by
+ * another domain is not known), so a new process, such as each `--once`,
+ * says "joined" only for what is new.
+ */
 void bd_resume_read(struct bd_env *env, const struct bd_who *who,
 		    struct bd_resume *r, uint64_t now_ms);
 

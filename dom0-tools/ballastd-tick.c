@@ -199,7 +199,7 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 		bd_log_recovered(&bd->env, &d->broken_log, "%s (%" PRIu32 "): reads",
 				 d->who.name, d->who.domid);
 		d->present = true;
-		if (!d->joined)
+		if (!d->joined && !d->resume.known)
 			log_join(&bd->env, d, &info[i]);
 		d->joined = true;
 		bd_watch_guest(&bd->env, d->who.domid, &d->watched);
@@ -241,6 +241,7 @@ static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 		if (!d)
 			continue;
 		d->last = result->decisions[i];
+		d->actual_kib = snap[i].actual_kib;
 		if (d->last.bound == BSCHED_BOUND_INVALID)
 			bd_log_failure(&bd->env, &d->broken_log, LOG_WARNING,
 				       "%s (%" PRIu32 "): inconsistent (min %" PRIu64 ", max %" PRIu64
@@ -256,9 +257,22 @@ static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 	bd_publish_daemon(&bd->env, &bd->daemon_json);
 }
 
+/* This tick's host totals, for the metrics and STATUS=. */
+static void note_host(struct ballastd *bd, const struct bsched_host *h,
+		      const struct bsched_result *result)
+{
+	bd->host = (struct bd_host_totals){
+		.total_kib = h->total_kib,
+		.free_kib = h->free_kib,
+		.slush_kib = bd->env.cfg.policy.slush_kib,
+	};
+	for (size_t i = 0; i < result->n_answers; i++)
+		bd->host.reserved_kib += result->answers[i].held_kib;
+}
+
 static void write_metrics(struct ballastd *bd)
 {
-	int rc = bd_write_metrics(&bd->env, &bd->doms);
+	int rc = bd_write_metrics(&bd->env, &bd->doms, &bd->host);
 
 	if (rc)
 		bd_log_failure(&bd->env, &bd->metrics_log, LOG_WARNING,
@@ -313,6 +327,7 @@ int bd_tick(struct ballastd *bd)
 		goto out_snap;
 	}
 	dispatch(bd, &result, snap, ids, n);
+	note_host(bd, &s.host, &result);
 	bsched_result_free(&result);
 	env->count.ticks++;
 	write_metrics(bd);

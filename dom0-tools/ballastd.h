@@ -16,12 +16,15 @@
  *   ballastd-publish.c  status JSON, daemon JSON, metrics
  *   ballastd-domains.c  the per-domain record and the domain table
  *   ballastd-env.c      the ground floor: logging and its limiter, validated reads
+ *   ballastd-lock.c     one ballastd per host
+ *   ballastd-notify.c   under systemd: journal priorities, STATUS=, the watchdog
  */
 #ifndef BALLASTD_H
 #define BALLASTD_H
 
 #include "ballastd-domains.h"
 #include "ballastd-env.h"
+#include "ballastd-publish.h"
 #include "ballastd-reserve.h"
 
 #define BD_MIN_EVENT_GAP_MS	100	/* watch-driven ticks at most this often */
@@ -35,6 +38,7 @@ struct ballastd {
 
 	/* ballastd-tick.c */
 	uint64_t last_tick_ms;
+	struct bd_host_totals host;	/* as the last tick saw it */
 	bool orphans_removed;		/* state of domains gone while we were not */
 	struct bd_log_limit tick_log;	/* no snapshot, or the policy refused it */
 	struct bd_log_limit metrics_log;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "owner.h"
 #include "stock.h"
 #include "xs.h"
 
@@ -41,6 +42,7 @@ void agent_default_config(struct agent_config *cfg)
 {
 	struct agent_config d = {
 		.stock_dir = STOCK_SYSFS_DIR,
+		.module_dir = OWNER_MODULE_DIR,
 		.proc = { "/proc/meminfo", "/proc/vmstat", "/proc/pressure/memory" },
 		.tick_ms = 1000,
 		.idle_ms = 2000,
@@ -209,6 +211,25 @@ static void report(struct agent *a, bool force)
 			BALLAST_DATA_DIR, strerror(-rc));
 }
 
+/* One frontend per guest: not while ballast.ko drives it (owner.h). */
+static int check_owner(struct agent *a)
+{
+	unsigned int frontend_len = 0, state_len = 0;
+	char *frontend, *state, why[320];
+	int rc;
+
+	frontend = axs_read(a->xs, BALLAST_DATA_DIR, BALLAST_KEY_FRONTEND,
+			    &frontend_len);
+	state = axs_read(a->xs, BALLAST_DATA_DIR, BALLAST_KEY_STATE, &state_len);
+	rc = owner_check(a->cfg.module_dir, frontend, frontend ? frontend_len : 0,
+			 state, state ? state_len : 0, why, sizeof(why));
+	if (rc)
+		fprintf(stderr, "ballast-agent: %s\n", why);
+	free(frontend);
+	free(state);
+	return rc;
+}
+
 static int open_signals(void)
 {
 	sigset_t set;
@@ -261,6 +282,9 @@ int agent_start(struct agent *a, const struct agent_config *cfg)
 		fprintf(stderr, "ballast-agent: xenstore: %s\n", strerror(errno));
 		return rc ? rc : -EIO;
 	}
+	rc = check_owner(a);
+	if (rc)
+		goto out_close_xs;
 	a->signal_fd = open_signals();
 	if (a->signal_fd < 0) {
 		rc = -errno;

@@ -27,6 +27,7 @@ struct xs_handle;
 
 struct agent_config {
 	const char *stock_dir;		/* the stock balloon's sysfs dir */
+	const char *module_dir;		/* there while ballast.ko is loaded */
 	struct procstat_paths proc;
 	uint32_t tick_ms, idle_ms;
 	uint32_t settle_ms;		/* wait for the stock balloon per batch */
@@ -56,7 +57,8 @@ void agent_default_config(struct agent_config *cfg);
 
 /*
  * Connects to xenstore and the stock balloon and sets up the core.
- * Returns 0 or -errno (logged).
+ * Returns 0 or -errno (logged); -EBUSY if ballast.ko drives the guest
+ * (owner.h: one frontend per guest), before anything is written.
  */
 int agent_start(struct agent *a, const struct agent_config *cfg);
 

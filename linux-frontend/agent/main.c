@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agent.h"
+#include "owner.h"
 
 static void usage(FILE *f)
 {
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
 	}
 	rc = agent_start(&a, &cfg);
 	if (rc)
-		return 1;
+		return rc == -EBUSY ? OWNER_EXIT_REFUSED : 1;
 	rc = agent_run(&a);
 	agent_stop(&a);
 	return rc ? 1 : 0;

@@ -7,7 +7,8 @@
  * The portable core (core/bcore.c) decides; the files here only do:
  *   main.c   load/unload, the worker, suspend/resume
  *   mem.c    pages and hypercalls (the core's ops), the stock balloon
- *   xenbus.c the watch on memory/ballast, reading it, writing reports
+ *   xenbus.c the watch on memory/ballast, reading it, writing reports,
+ *            and whether ballast-agent holds the guest (core/bowner.h)
  *   stats.c  the guest's memory statistics
  *   sysfs.c  /sys/kernel/ballast
  *   oom.c    the OOM notifier
@@ -165,6 +166,11 @@ u64 ballast_current_kib(struct ballast *b);
 u64 ballast_mem_available_pages(void);
 
 /* xenbus.c */
+/*
+ * One frontend per guest (core/bowner.h): 0, or -EBUSY (said) while
+ * ballast-agent holds data/ballast. Before anything is written.
+ */
+int ballast_check_owner(void);
 int ballast_watch_start(struct ballast *b);
 void ballast_watch_stop(struct ballast *b);
 /*

@@ -413,6 +413,9 @@ static int __init ballast_init(void)
 		pr_err("ballast: rate_div must be >= 2\n");
 		return -EINVAL;
 	}
+	err = ballast_check_owner();
+	if (err)
+		return err;
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;

@@ -11,6 +11,7 @@
 #include <xen/xenbus.h>
 
 #include "ballast.h"
+#include "bowner.h"
 
 #define REPORT_TRIES	5	/* transaction retries on -EAGAIN */
 #define LOG_VALUE_MAX	32	/* bytes of a refused value worth printing */
@@ -22,6 +23,39 @@ static void ctl_changed(struct xenbus_watch *watch, const char *path,
 	struct ballast *b = container_of(watch, struct ballast, ctl_watch);
 
 	ballast_kick(b, true);
+}
+
+/* A data/ballast key as xenbus gives it, or NULL (absent or unreadable). */
+static char *read_data_key(const char *key, unsigned int *len)
+{
+	char *v = xenbus_read(XBT_NIL, BALLAST_DATA_DIR, key, len);
+
+	if (IS_ERR(v)) {
+		*len = 0;
+		return NULL;
+	}
+	return v;
+}
+
+int ballast_check_owner(void)
+{
+	unsigned int frontend_len, state_len;
+	enum ballast_frontend holder;
+	char *frontend, *state;
+	bool free_to_drive;
+
+	frontend = read_data_key(BALLAST_KEY_FRONTEND, &frontend_len);
+	state = read_data_key(BALLAST_KEY_STATE, &state_len);
+	free_to_drive = bowner_may_drive(BALLAST_FRONTEND_DRIVER, frontend,
+					 frontend_len, state, state_len, &holder);
+	if (!free_to_drive)
+		pr_err("ballast: %s/%s says \"%s\" drives this guest (state \"%.*s\"): one frontend per guest, so the module does not load (stop it first: systemctl stop ballast-agent; if it is gone without letting go, remove that key)\n",
+		       BALLAST_DATA_DIR, BALLAST_KEY_FRONTEND,
+		       ballast_frontend_word(holder),
+		       (int)min_t(unsigned int, state_len, LOG_VALUE_MAX), state);
+	kfree(frontend);
+	kfree(state);
+	return free_to_drive ? 0 : -EBUSY;
 }
 
 int ballast_watch_start(struct ballast *b)

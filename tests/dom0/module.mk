@@ -17,6 +17,17 @@ $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
 
+$(B)/tests/dom0/test-lock: $(B)/tests/dom0/test_lock.o $(B)/tests/fake/fake-xen.o \
+		$(B)/tests/fake/fake-xenstore.o $(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
+$(B)/tests/dom0/test-metrics: $(B)/tests/dom0/test_metrics.o $(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
+$(B)/tests/dom0/test-notify: $(B)/tests/dom0/test_notify.o $(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS) -lsystemd
+
 TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
-	$(B)/tests/dom0/test-bounds
+	$(B)/tests/dom0/test-bounds $(B)/tests/dom0/test-lock \
+	$(B)/tests/dom0/test-metrics $(B)/tests/dom0/test-notify
 endif

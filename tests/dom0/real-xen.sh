@@ -92,7 +92,7 @@ grep -q "^s1 .* stock " "$E2E_OUT/status.txt" && ok "ballastctl status lists s1 
 	ok "ballastctl status --json" || bad "status --json: $(head -c 300 "$E2E_OUT/status.json")"
 "$C" explain s1 | tee "$E2E_OUT/explain.txt"
 grep -q "bound: " "$E2E_OUT/explain.txt" && ok "ballastctl explain s1" || bad "explain"
-grep -q "ballast_domain_target_kib{domain=\"s1\"" "$E2E_OUT/metrics.prom" 2>/dev/null &&
+grep -q "ballast_domain_target_bytes{domid=\"[0-9]*\",name=\"s1\"}" "$E2E_OUT/metrics.prom" 2>/dev/null &&
 	ok "metrics file" || bad "metrics file missing or without s1"
 
 # --- runtime override ------------------------------------------------------------

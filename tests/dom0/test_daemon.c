@@ -238,6 +238,44 @@ static void test_restart_no_jump(void)
 	fx_teardown(&x);
 }
 
+/*
+ * Issue 13: every `ballastd --once` is a new process. At steady state it
+ * says nothing: a domain the previous process published is not "joined"
+ * again. A domain new to it joins, and so does a domid used again by
+ * another domain.
+ */
+static void test_new_process_quiet(void)
+{
+	struct fx x;
+
+	setup_one(&x, NULL);
+	fx_run(&x, 8, 1000);
+	CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == 2 * GIB);
+	CU_ASSERT(fx_restart(&x) == 0);
+	fx_log_clear(&x);
+	fx_run(&x, 2, 1000);
+	CU_ASSERT(x.log_len == x.log_mark);
+	CU_ASSERT(!fx_logged(&x, "joined"));
+
+	CU_ASSERT(fake_add_domain(x.f, 2, "b", 512 * MIB, 1 * GIB,
+				  FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(&x, 2, 1, 512 * MIB, 300 * MIB);
+	CU_ASSERT(fake_add_domain(x.f, 3, "c", 512 * MIB, 1 * GIB,
+				  FAKE_BALLOON_BALLAST, 512 * MIB) == 0);
+	fx_report(&x, 3, 1, 512 * MIB, 300 * MIB);
+	/* what a process before left of an earlier domain 3 */
+	CU_ASSERT(bio_write_str(&x.bd.env.io, BIO_TXN_NONE,
+				fx_path(&x, BALLAST_AT_TOOL_DOMAIN, 3, BALLAST_KEY_STATUS,
+					NULL, NULL), "{\"domid\":3,\"name\":\"old\"}") == 0);
+	CU_ASSERT(fx_restart(&x) == 0);
+	fx_log_clear(&x);
+	fx_run(&x, 1, 1000);
+	CU_ASSERT(!fx_logged(&x, "a (1): joined"));
+	CU_ASSERT(fx_logged(&x, "b (2): joined"));
+	CU_ASSERT(fx_logged(&x, "c (3): joined"));
+	fx_teardown(&x);
+}
+
 static uint64_t status_u64(struct fx *x, uint32_t domid, const char *field)
 {
 	char buf[32];
@@ -747,7 +785,7 @@ static void test_overrides_and_metrics(void)
 	CU_ASSERT_FATAL(f != NULL);
 	CU_ASSERT(getdelim(&text, &len, '\0', f) > 0);
 	fclose(f);
-	CU_ASSERT(text && strstr(text, "ballast_domain_target_kib{domain=\"a\",domid=\"1\"} 1228800"));
+	CU_ASSERT(text && strstr(text, "ballast_domain_target_bytes{domid=\"1\",name=\"a\"} 1258291200\n"));
 	CU_ASSERT(text && strstr(text, "\nballast_dry_run 0\n"));
 	free(text);
 	unlink(path);
@@ -998,6 +1036,8 @@ int main(void)
 	CU_add_test(s, "domain being built is not steered", test_domain_being_built);
 	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
 	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
+	CU_add_test(s, "a new process (--once) at steady state is quiet",
+		    test_new_process_quiet);
 	CU_add_test(s, "SIGKILL and restart: the same targets as without", test_restart_twin);
 	CU_add_test(s, "restart: a stale report stays stale, a new one is used",
 		    test_restart_keeps_report_age);

@@ -54,7 +54,8 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 # needs; deps-lab, deps-plots and deps-deb add the rest.
 DEB_BUILD := gcc make libc6-dev
 DEB_TEST := libcunit1-dev
-DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev
+DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev \
+	libncurses-dev
 DEB_KERNEL := linux-headers-amd64 kmod
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL)
 # The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS).
@@ -69,11 +70,13 @@ HAVE_XEN := $(and $(call have,/usr/include/xenctrl.h),$(call have,/usr/include/x
 HAVE_INIH := $(call have,/usr/include/ini.h)
 HAVE_YAJL := $(call have,/usr/include/yajl/yajl_gen.h)
 HAVE_SYSTEMD := $(call have,/usr/include/systemd/sd-daemon.h)
+HAVE_NCURSES := $(call have,/usr/include/ncursesw/curses.h)
 MISSING :=
 $(if $(HAVE_XEN),,$(eval MISSING += libxen-dev))
 $(if $(HAVE_INIH),,$(eval MISSING += libinih-dev))
 $(if $(HAVE_YAJL),,$(eval MISSING += libyajl-dev))
 $(if $(HAVE_SYSTEMD),,$(eval MISSING += libsystemd-dev))
+$(if $(HAVE_NCURSES),,$(eval MISSING += libncurses-dev))
 # What `make install` needs; the tests need CUnit too.
 MISSING_INSTALL := $(MISSING)
 $(if $(HAVE_CUNIT),,$(eval MISSING += libcunit1-dev))

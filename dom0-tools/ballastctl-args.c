@@ -135,6 +135,10 @@ int bctl_parse_view(int argc, char **argv, struct bctl_view_args *out,
 			out->json = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--batch") || !strcmp(argv[i], "-b")) {
+			out->batch = true;
+			continue;
+		}
 		if (!strcmp(argv[i], "--iterations") || !strcmp(argv[i], "-n"))
 			target = &out->iterations;
 		else if (!strcmp(argv[i], "--delay") || !strcmp(argv[i], "-d"))

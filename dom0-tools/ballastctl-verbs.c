@@ -1,425 +1,29 @@
 // SPDX-License-Identifier: MIT
 /*
- * ballastctl's verbs. They read Xen and what ballastd published under
- * /tool/ballast, and write requests there; every decision stays in ballastd.
+ * ballastctl's verbs explain, set and reserve, and the verb table (status
+ * and top have their own files). They read Xen and what ballastd published
+ * under /tool/ballast, and write requests there; every decision stays in
+ * ballastd.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
 #include "ballast_path.h"
 #include "ballast_schema.h"
 #include "ballastctl.h"
+#include "ballastctl-status.h"
+#include "ballastctl-top.h"
+#include "ballastctl-view.h"
 #include "bsched.h"
-#include "status-json.h"
 
-#define ROW_NAME_MAX	64
 #define POLL_MS		1000
 #define CMD_POLL_MS	200	/* how often reserve -- CMD looks at CMD */
 #define KEEPALIVE_MS	2000	/* how often it tells ballastd it still runs */
-
-struct bctl_row {
-	uint32_t domid;
-	char name[ROW_NAME_MAX];
-	bool published;			/* ballastd wrote a status for it */
-	char frontend[16];
-	bool managed;
-	uint64_t min_kib, target_kib, actual_kib, max_kib;
-	uint64_t demand_kib, ideal_kib, shares;
-	char bound[32];
-	char state[16];
-	bool has_pressure;
-	uint64_t psi_some_centipct;
-	bool stuck, uncooperative, flooding;
-	uint64_t refused_reports, flood_refused;
-	char last_refusal[96];
-	uint64_t refused_reservation;
-};
-
-struct bctl_view {
-	struct bio_physinfo host;
-	bool daemon;
-	bool dry_run;			/* the daemon runs with --dry-run */
-	struct bctl_row *rows;
-	size_t n;
-};
-
-/* --- helpers ------------------------------------------------------------------ */
-
-static yajl_val read_json(struct bctl *ctl, const char *path)
-{
-	char *val = NULL, errbuf[128];
-	yajl_val tree;
-
-	if (bio_read(&ctl->io, BIO_TXN_NONE, path, &val, NULL))
-		return NULL;
-	tree = yajl_tree_parse(val, errbuf, sizeof(errbuf));
-	free(val);
-	return tree;
-}
-
-static uint64_t json_u64(yajl_val t, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(t, path, yajl_t_number);
-
-	return v && YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) > 0 ?
-	       (uint64_t)YAJL_GET_INTEGER(v) : 0;
-}
-
-static bool json_bool(yajl_val t, const char *key)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(t, path, yajl_t_true);
-
-	return v != NULL;
-}
-
-static void json_str(yajl_val t, const char *key, char *out, size_t size)
-{
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(t, path, yajl_t_string);
-
-	snprintf(out, size, "%s", v ? YAJL_GET_STRING(v) : "");
-}
-
-/*
- * ballastd publishes its pid; a pid that is gone means it is not running.
- * *@dry_run (if not NULL): it runs with --dry-run, and changes nothing.
- */
-static bool daemon_running(struct bctl *ctl, bool *dry_run)
-{
-	char path[BALLAST_PATH_MAX];
-	yajl_val t;
-	uint64_t pid;
-	bool dry;
-
-	if (dry_run)
-		*dry_run = false;
-	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL, 0, BALLAST_KEY_STATUS,
-			 NULL))
-		return false;
-	t = read_json(ctl, path);
-	if (!t)
-		return false;
-	pid = json_u64(t, SJ_PID);
-	dry = json_bool(t, SJ_DRY_RUN);
-	yajl_tree_free(t);
-	if (dry_run)
-		*dry_run = dry;
-	return pid && pid < INT32_MAX &&
-	       (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-}
-
-static void read_guest(struct bctl *ctl, struct bctl_row *r)
-{
-	char path[BALLAST_PATH_MAX], *val = NULL;
-	size_t len = 0;
-	uint64_t v;
-
-	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, r->domid,
-			  BALLAST_DATA_DIR, BALLAST_KEY_STATE, NULL) &&
-	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &val, &len)) {
-		if (ballast_parse_key(BALLAST_K_STATE, val, len, &v) == BALLAST_OK)
-			snprintf(r->state, sizeof(r->state), "%s",
-				 ballast_state_word((enum ballast_state)v));
-		else
-			snprintf(r->state, sizeof(r->state), "invalid");
-		free(val);
-	}
-	val = NULL;
-	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, r->domid,
-			  BALLAST_DATA_DIR, BALLAST_KEY_PSI_SOME_AVG10, NULL) &&
-	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &val, &len)) {
-		if (ballast_parse_key(BALLAST_K_PSI_SOME_AVG10, val, len, &v) == BALLAST_OK) {
-			r->has_pressure = true;
-			r->psi_some_centipct = v;
-		}
-		free(val);
-	}
-}
-
-static void read_row(struct bctl *ctl, const struct bio_dominfo *info,
-		     struct bctl_row *r)
-{
-	char path[BALLAST_PATH_MAX], *name = NULL;
-	yajl_val t;
-
-	*r = (struct bctl_row){ .domid = info->domid, .actual_kib = info->tot_kib };
-	snprintf(r->state, sizeof(r->state), "-");
-	if (!ballast_path(path, sizeof(path), BALLAST_AT_DOMAIN, r->domid,
-			  BALLAST_STOCK_NAME, NULL) &&
-	    !bio_read(&ctl->io, BIO_TXN_NONE, path, &name, NULL)) {
-		snprintf(r->name, sizeof(r->name), "%s", name);
-		free(name);
-	}
-	read_guest(ctl, r);
-	if (ballast_path(path, sizeof(path), BALLAST_AT_TOOL_DOMAIN, r->domid,
-			 BALLAST_KEY_STATUS, NULL))
-		return;
-	t = read_json(ctl, path);
-	if (!t)
-		return;
-	r->published = true;
-	if (!r->name[0])
-		json_str(t, SJ_NAME, r->name, sizeof(r->name));
-	json_str(t, SJ_FRONTEND, r->frontend, sizeof(r->frontend));
-	json_str(t, SJ_BOUND, r->bound, sizeof(r->bound));
-	json_str(t, SJ_LAST_REFUSAL, r->last_refusal, sizeof(r->last_refusal));
-	r->managed = json_bool(t, SJ_MANAGED);
-	r->min_kib = json_u64(t, SJ_MIN_KIB);
-	r->max_kib = json_u64(t, SJ_MAX_KIB);
-	r->target_kib = json_u64(t, SJ_TARGET_KIB);
-	r->demand_kib = json_u64(t, SJ_DEMAND_KIB);
-	r->ideal_kib = json_u64(t, SJ_IDEAL_KIB);
-	r->shares = json_u64(t, SJ_SHARES);
-	r->stuck = json_bool(t, SJ_STUCK);
-	r->uncooperative = json_bool(t, SJ_UNCOOPERATIVE);
-	r->flooding = json_bool(t, SJ_FLOODING);
-	r->refused_reports = json_u64(t, SJ_REFUSED_REPORTS);
-	r->flood_refused = json_u64(t, SJ_FLOOD_REFUSED);
-	r->refused_reservation = json_u64(t, SJ_REFUSED_RESERVATION);
-	yajl_tree_free(t);
-}
-
-static void view_free(struct bctl_view *v)
-{
-	free(v->rows);
-	v->rows = NULL;
-	v->n = 0;
-}
-
-static int view_read(struct bctl *ctl, struct bctl_view *v)
-{
-	struct bio_dominfo *info = NULL;
-	size_t n = 0;
-	int rc;
-
-	*v = (struct bctl_view){ 0 };
-	rc = ctl->io.ops->physinfo(ctl->io.ctx, &v->host);
-	if (!rc)
-		rc = ctl->io.ops->list_domains(ctl->io.ctx, &info, &n);
-	if (rc) {
-		fprintf(ctl->err, "ballastctl: cannot read Xen's state: %s\n", strerror(-rc));
-		return rc;
-	}
-	v->rows = calloc(n ? n : 1, sizeof(*v->rows));
-	if (!v->rows) {
-		free(info);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!info[i].dying)
-			read_row(ctl, &info[i], &v->rows[v->n++]);
-	free(info);
-	v->daemon = daemon_running(ctl, &v->dry_run);
-	return 0;
-}
-
-static void row_flags(const struct bctl_row *r, char *buf)
-{
-	char *p = buf;
-
-	if (!r->managed)
-		*p++ = 'x';
-	if (r->stuck)
-		*p++ = 's';
-	if (r->uncooperative)
-		*p++ = 'u';
-	if (r->flooding)
-		*p++ = 'f';
-	if (r->refused_reports)
-		*p++ = 'g';
-	if (r->refused_reservation)
-		*p++ = 'r';
-	if (p == buf)
-		*p++ = '-';
-	*p = '\0';
-}
-
-static void mib(char *buf, size_t size, uint64_t kib, bool known)
-{
-	if (known)
-		snprintf(buf, size, "%" PRIu64, kib / 1024);
-	else
-		snprintf(buf, size, "-");
-}
-
-static void print_table(struct bctl *ctl, const struct bctl_view *v)
-{
-	fprintf(ctl->out, "%-20s %5s %-8s %8s %8s %8s %8s %6s %-12s %6s %s\n",
-		"Name", "ID", "Frontend", "Min(M)", "Target", "Actual", "Max(M)",
-		"Shares", "State", "Psi%", "Flags");
-	for (size_t i = 0; i < v->n; i++) {
-		const struct bctl_row *r = &v->rows[i];
-		char mn[24], tg[24], ac[24], mx[24], psi[48], flags[8];
-
-		mib(mn, sizeof(mn), r->min_kib, r->published);
-		mib(tg, sizeof(tg), r->target_kib, r->published && r->managed);
-		mib(ac, sizeof(ac), r->actual_kib, true);
-		mib(mx, sizeof(mx), r->max_kib, r->published);
-		if (r->has_pressure)
-			snprintf(psi, sizeof(psi), "%" PRIu64 ".%02" PRIu64,
-				 r->psi_some_centipct / 100, r->psi_some_centipct % 100);
-		else
-			snprintf(psi, sizeof(psi), "-");
-		row_flags(r, flags);
-		fprintf(ctl->out, "%-20s %5" PRIu32 " %-8s %8s %8s %8s %8s %6" PRIu64
-			" %-12s %6s %s\n", r->name[0] ? r->name : "?", r->domid,
-			r->published ? r->frontend : "-", mn, tg, ac, mx, r->shares,
-			r->state, psi, flags);
-	}
-	if (!v->daemon)
-		fprintf(ctl->out, "(ballastd is not running: targets are as last published)\n");
-	else if (v->dry_run)
-		fprintf(ctl->out, "(ballastd runs with --dry-run: it prints targets, sets none)\n");
-}
-
-static int print_json(struct bctl *ctl, const struct bctl_view *v)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	size_t len;
-
-	if (!g)
-		return -ENOMEM;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
-	sj_bool(g, SJ_BALLASTD_RUNNING, v->daemon);
-	sj_bool(g, SJ_DRY_RUN, v->daemon && v->dry_run);
-	sj_key(g, SJ_HOST);
-	yajl_gen_map_open(g);
-	sj_u64(g, SJ_TOTAL_KIB, v->host.total_kib);
-	sj_u64(g, SJ_FREE_KIB, v->host.free_kib);
-	sj_u64(g, SJ_SCRUB_KIB, v->host.scrub_kib);
-	sj_u64(g, SJ_OUTSTANDING_KIB, v->host.outstanding_kib);
-	yajl_gen_map_close(g);
-	sj_key(g, SJ_DOMAINS);
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < v->n; i++) {
-		const struct bctl_row *r = &v->rows[i];
-
-		yajl_gen_map_open(g);
-		sj_str(g, SJ_NAME, r->name);
-		sj_u64(g, SJ_DOMID, r->domid);
-		sj_bool(g, SJ_PUBLISHED, r->published);
-		sj_str(g, SJ_FRONTEND, r->frontend);
-		sj_bool(g, SJ_MANAGED, r->managed);
-		sj_u64(g, SJ_MIN_KIB, r->min_kib);
-		sj_u64(g, SJ_TARGET_KIB, r->target_kib);
-		sj_u64(g, SJ_ACTUAL_KIB, r->actual_kib);
-		sj_u64(g, SJ_MAX_KIB, r->max_kib);
-		sj_u64(g, SJ_SHARES, r->shares);
-		sj_str(g, SJ_STATE, r->state);
-		if (r->has_pressure)
-			sj_u64(g, SJ_PSI_SOME, r->psi_some_centipct);
-		sj_str(g, SJ_BOUND, r->bound);
-		sj_bool(g, SJ_STUCK, r->stuck);
-		sj_bool(g, SJ_UNCOOPERATIVE, r->uncooperative);
-		sj_bool(g, SJ_FLOODING, r->flooding);
-		sj_u64(g, SJ_REFUSED_REPORTS, r->refused_reports);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-		fwrite(buf, 1, len, ctl->out);
-	yajl_gen_free(g);
-	return 0;
-}
-
-/* --- status, top ------------------------------------------------------------------ */
-
-static int cmd_status(struct bctl *ctl, int argc, char **argv)
-{
-	struct bctl_view_args a;
-	struct bctl_view v;
-	char err[BCTL_ERR_MAX];
-	int rc;
-
-	if (bctl_parse_view(argc, argv, &a, err, sizeof(err)) || a.iterations) {
-		fprintf(ctl->err, "ballastctl status: %s\n", a.iterations ? "no --iterations here" : err);
-		return 2;
-	}
-	rc = view_read(ctl, &v);
-	if (rc)
-		return 1;
-	if (a.json)
-		rc = print_json(ctl, &v);
-	else
-		print_table(ctl, &v);
-	view_free(&v);
-	return rc ? 1 : 0;
-}
-
-/* Waits @ms for a key; returns true if it was 'q'. */
-static bool wait_key(struct bctl *ctl, uint64_t ms)
-{
-	struct pollfd p = { .fd = ctl->tty_fd, .events = POLLIN };
-	char c;
-
-	if (poll(&p, 1, (int)ms) <= 0)
-		return false;
-	return read(ctl->tty_fd, &c, 1) == 1 && (c == 'q' || c == 'Q');
-}
-
-static int cmd_top(struct bctl *ctl, int argc, char **argv)
-{
-	bool interactive = ctl->tty_fd >= 0;
-	struct termios saved, raw;
-	struct bctl_view_args a;
-	char err[BCTL_ERR_MAX];
-	int rc = 0;
-
-	if (bctl_parse_view(argc, argv, &a, err, sizeof(err)) || a.json) {
-		fprintf(ctl->err, "ballastctl top: %s\n", a.json ? "no --json here (use status --json)" : err);
-		return 2;
-	}
-	if (!interactive && !a.iterations) {
-		fprintf(ctl->err, "ballastctl top: not a terminal: give --iterations N\n");
-		return 2;
-	}
-	if (interactive && tcgetattr(ctl->tty_fd, &saved) == 0) {
-		raw = saved;
-		raw.c_lflag &= (tcflag_t)~(ICANON | ECHO);
-		tcsetattr(ctl->tty_fd, TCSANOW, &raw);
-	}
-	for (uint64_t i = 0; !a.iterations || i < a.iterations; i++) {
-		struct bctl_view v;
-
-		if (view_read(ctl, &v)) {
-			rc = 1;
-			break;
-		}
-		if (interactive)
-			fputs("\033[H\033[2J", ctl->out);
-		fprintf(ctl->out, "ballast top - host %" PRIu64 " MiB, free %" PRIu64
-			" MiB, scrub %" PRIu64 " MiB, ballastd %s%s\n",
-			v.host.total_kib / 1024, v.host.free_kib / 1024,
-			v.host.scrub_kib / 1024, v.daemon ? "running" : "NOT running",
-			interactive ? "   (q quits)" : "");
-		print_table(ctl, &v);
-		fflush(ctl->out);
-		view_free(&v);
-		if (a.iterations && i + 1 == a.iterations)
-			break;
-		if (interactive ? wait_key(ctl, a.delay_s * 1000) : false)
-			break;
-		if (!interactive)
-			ctl->io.ops->sleep_ms(ctl->io.ctx, a.delay_s * 1000);
-	}
-	if (interactive)
-		tcsetattr(ctl->tty_fd, TCSANOW, &saved);
-	return rc;
-}
 
 /* --- explain ------------------------------------------------------------------------ */
 
@@ -456,18 +60,6 @@ static const char *bound_why(const char *word)
 	return "(no decision published yet)";
 }
 
-static const struct bctl_row *find_row(const struct bctl_view *v, const char *key)
-{
-	uint64_t id;
-	bool numeric = ballast_parse_u64(key, strlen(key), &id) == BALLAST_OK;
-
-	for (size_t i = 0; i < v->n; i++)
-		if (!strcmp(v->rows[i].name, key) ||
-		    (numeric && v->rows[i].domid == id))
-			return &v->rows[i];
-	return NULL;
-}
-
 static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 {
 	const struct bctl_row *r;
@@ -478,9 +70,13 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 		fprintf(ctl->err, "usage: ballastctl explain DOMAIN\n");
 		return 2;
 	}
-	if (view_read(ctl, &v))
+	rc = bctl_view_read(ctl, &v);
+	if (rc) {
+		fprintf(ctl->err, "ballastctl explain: cannot read Xen's state: %s\n",
+			strerror(-rc));
 		return 1;
-	r = find_row(&v, argv[1]);
+	}
+	r = bctl_view_find(&v, argv[1]);
 	if (!r) {
 		fprintf(ctl->err, "ballastctl explain: no running domain %s\n", argv[1]);
 		rc = 1;
@@ -505,7 +101,7 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 				" flooding; last: %s\n", r->refused_reports,
 				r->flood_refused, r->last_refusal);
 	}
-	view_free(&v);
+	bctl_view_free(&v);
 	return rc;
 }
 
@@ -561,7 +157,7 @@ static int cmd_set(struct bctl *ctl, int argc, char **argv)
 			a.domain, strerror(-rc));
 		return 1;
 	}
-	if (!daemon_running(ctl, &dry))
+	if (!bctl_daemon_running(ctl, &dry))
 		fprintf(ctl->err, "ballastctl set: stored, but ballastd is not running\n");
 	else if (dry)
 		fprintf(ctl->err, "ballastctl set: stored, but ballastd runs with --dry-run\n");
@@ -631,7 +227,7 @@ static void name_refusers(struct bctl *ctl, const struct reservation *r)
 	struct bctl_view v;
 	unsigned int named = 0;
 
-	if (view_read(ctl, &v))
+	if (bctl_view_read(ctl, &v))
 		return;
 	for (size_t i = 0; i < v.n; i++) {
 		if (v.rows[i].refused_reservation != r->id)
@@ -644,7 +240,7 @@ static void name_refusers(struct bctl *ctl, const struct reservation *r)
 	}
 	if (!named)
 		fprintf(ctl->err, "  (ballastd named no domain)\n");
-	view_free(&v);
+	bctl_view_free(&v);
 }
 
 static bool interrupted(const struct bctl *ctl)
@@ -724,7 +320,7 @@ static int cmd_reserve(struct bctl *ctl, int argc, char **argv)
 		fprintf(ctl->err, "ballastctl reserve: %s\n", err);
 		return 2;
 	}
-	if (!daemon_running(ctl, &dry) || dry) {
+	if (!bctl_daemon_running(ctl, &dry) || dry) {
 		fprintf(ctl->err, "ballastctl reserve: ballastd %s: nobody would free the memory\n",
 			dry ? "runs with --dry-run" : "is not running");
 		return 1;
@@ -792,8 +388,8 @@ const struct bctl_verb bctl_verbs[] = {
 	  "override a domain's subscription at runtime (VALUE 'default' clears)" },
 	{ "reserve", cmd_reserve, "reserve SIZE [--timeout S] [-- CMD...]",
 	  "free SIZE of host memory for a domain about to start" },
-	{ "top", cmd_top, "top [--iterations N] [--delay S]",
-	  "a live view, refreshed every second; q quits" },
+	{ "top", cmd_top, "top [--batch] [--iterations N] [--delay S]",
+	  "a live view like xentop (keys: ballastctl(8)); q quits" },
 	{ "explain", cmd_explain, "explain DOMAIN",
 	  "which rule bound a domain's target" },
 };

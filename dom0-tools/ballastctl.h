@@ -56,6 +56,7 @@ struct bctl_reserve_args {
 
 struct bctl_view_args {
 	bool json;
+	bool batch;		/* top: plain text frames, no terminal control */
 	uint64_t iterations;	/* top: 0 = until 'q' */
 	uint64_t delay_s;
 };

@@ -5,10 +5,13 @@ DOM0_CORE := bio-util.c bio-dryrun.c size.c config.c status-json.c \
 	ballastd-env.c ballastd-domains.c ballastd-guest.c ballastd-sub.c \
 	ballastd-resume.c ballastd-reserve.c ballastd-txn.c ballastd-publish.c \
 	ballastd-watch.c ballastd-tick.c ballastd-lock.c ballastd-notify.c \
-	ballastctl-verbs.c ballastctl-args.c
+	ballastctl-verbs.c ballastctl-args.c ballastctl-view.c \
+	ballastctl-columns.c ballastctl-status.c ballastctl-top.c
 DOM0_CORE_OBJS := $(addprefix $(B)/dom0-tools/,$(DOM0_CORE:.c=.o))
-DOM0_DEPS_OK := $(and $(HAVE_XEN),$(HAVE_INIH),$(HAVE_YAJL),$(HAVE_SYSTEMD))
+DOM0_DEPS_OK := $(and $(HAVE_XEN),$(HAVE_INIH),$(HAVE_YAJL),$(HAVE_SYSTEMD),$(HAVE_NCURSES))
 DOM0_LDLIBS := -linih -lyajl
+# ballastctl top's terminal (ballastd does not link it)
+BALLASTCTL_LDLIBS := -lncursesw -ltinfo
 
 $(B)/dom0-tools/%.o: MOD_CFLAGS := -Idom0-tools
 # Xen's public headers use anonymous unions, a GNU extension.
@@ -29,7 +32,7 @@ $(BALLASTD): $(B)/dom0-tools/ballastd-main.o $(B)/dom0-tools/backend-xen.o \
 
 $(BALLASTCTL): $(B)/dom0-tools/ballastctl-main.o $(B)/dom0-tools/backend-xen.o \
 		$(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LDLIBS) -lxenctrl -lxenstore
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DOM0_LDLIBS) $(BALLASTCTL_LDLIBS) -lxenctrl -lxenstore
 
 INSTALL_TARGETS += install-dom0
 .PHONY: install-dom0

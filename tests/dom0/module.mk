@@ -11,7 +11,15 @@ $(B)/tests/dom0/test-ballastd: $(B)/tests/dom0/test_daemon.o $(DOM0_TEST_FIX) \
 
 $(B)/tests/dom0/test-ballastctl: $(B)/tests/dom0/test_ctl.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS) $(BALLASTCTL_LDLIBS)
+
+# status and top's rendering, on rows the tests build; top on a pseudo-terminal
+$(B)/tests/dom0/test-ctl-status: $(B)/tests/dom0/test_status.o $(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS) $(BALLASTCTL_LDLIBS)
+
+$(B)/tests/dom0/test-ctl-top: $(B)/tests/dom0/test_top.o $(DOM0_TEST_FIX) \
+		$(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS) $(BALLASTCTL_LDLIBS)
 
 $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
@@ -29,5 +37,6 @@ $(B)/tests/dom0/test-notify: $(B)/tests/dom0/test_notify.o $(DOM0_TEST_LIBS)
 
 TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
 	$(B)/tests/dom0/test-bounds $(B)/tests/dom0/test-lock \
-	$(B)/tests/dom0/test-metrics $(B)/tests/dom0/test-notify
+	$(B)/tests/dom0/test-metrics $(B)/tests/dom0/test-notify \
+	$(B)/tests/dom0/test-ctl-status $(B)/tests/dom0/test-ctl-top
 endif

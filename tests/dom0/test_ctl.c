@@ -337,7 +337,7 @@ static void test_parse_reserve_and_view(void)
 	char *dangling[] = { "reserve", "1G", "--timeout", NULL };
 	char *no_cmd[] = { "reserve", "1G", "--", NULL };
 	char *bad_opt[] = { "reserve", "1G", "--now", NULL };
-	char *view[] = { "top", "--iterations", "3", "--delay", "2", NULL };
+	char *view[] = { "top", "--iterations", "3", "--delay", "2", "--batch", NULL };
 	char *json[] = { "status", "--json", NULL };
 	char *bad_view[] = { "top", "--iterations", "0", NULL };
 	/* seconds that would wrap (or nearly) in ms */
@@ -363,9 +363,9 @@ static void test_parse_reserve_and_view(void)
 	CU_ASSERT(bctl_parse_reserve(ARGC(no_cmd), no_cmd, &r, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_reserve(ARGC(bad_opt), bad_opt, &r, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_view(ARGC(view), view, &v, err, sizeof(err)) == 0);
-	CU_ASSERT(v.iterations == 3 && v.delay_s == 2 && !v.json);
+	CU_ASSERT(v.iterations == 3 && v.delay_s == 2 && !v.json && v.batch);
 	CU_ASSERT(bctl_parse_view(ARGC(json), json, &v, err, sizeof(err)) == 0);
-	CU_ASSERT(v.json && v.iterations == 0);
+	CU_ASSERT(v.json && v.iterations == 0 && !v.batch);
 	CU_ASSERT(bctl_parse_view(ARGC(bad_view), bad_view, &v, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_reserve(ARGC(wrap_to), wrap_to, &r, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_reserve(ARGC(day_to), day_to, &r, err, sizeof(err)) == 0);
@@ -481,6 +481,7 @@ static void test_status_and_json(void)
 	ctl_setup(&c, 512 * MIB, true);
 	CU_ASSERT(ctl_run(&c, ARGC(table), table) == 0);
 	CU_ASSERT(strstr(c.out, "Name") && strstr(c.out, "Frontend"));
+	CU_ASSERT(strstr(c.out, "Target(MiB)") && strstr(c.out, "Actual(MiB)"));
 	CU_ASSERT(strstr(c.out, "a ") && strstr(c.out, "driver"));
 	CU_ASSERT(strstr(c.out, "3072") != NULL);	/* actual in MiB */
 	CU_ASSERT(strstr(c.out, "not running") == NULL);
@@ -495,6 +496,44 @@ static void test_status_and_json(void)
 	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(yajl_tree_get(YAJL_GET_ARRAY(doms)->values[0],
 							     p_fe, yajl_t_string)), "driver");
 	yajl_tree_free(t);
+	ctl_teardown(&c);
+}
+
+/*
+ * Without ballastd's status, only Xen's values are known: the JSON says
+ * null for the rest (not a 0 that reads as a target of 0).
+ */
+static void test_status_json_unknown(void)
+{
+	char *json[] = { "status", "--json", NULL };
+	char *table[] = { "status", NULL };
+	char *no_batch[] = { "status", "--batch", NULL };
+	char *batch[] = { "top", "--batch", "--iterations", "2", NULL };
+	const char *p_domains[] = { "domains", NULL };
+	const char *p_min[] = { SJ_MIN_KIB, NULL };
+	const char *p_target[] = { SJ_TARGET_KIB, NULL };
+	const char *p_actual[] = { SJ_ACTUAL_KIB, NULL };
+	char errbuf[128];
+	struct ctl_fx c;
+	yajl_val t, doms, a;
+
+	ctl_setup(&c, 512 * MIB, false);
+	CU_ASSERT(ctl_run(&c, ARGC(json), json) == 0);
+	t = yajl_tree_parse(c.out, errbuf, sizeof(errbuf));
+	CU_ASSERT_FATAL(t != NULL);
+	doms = yajl_tree_get(t, p_domains, yajl_t_array);
+	CU_ASSERT_FATAL(doms && YAJL_GET_ARRAY(doms)->len == 2);
+	a = YAJL_GET_ARRAY(doms)->values[0];
+	CU_ASSERT(YAJL_IS_NULL(yajl_tree_get(a, p_min, yajl_t_any)));
+	CU_ASSERT(YAJL_IS_NULL(yajl_tree_get(a, p_target, yajl_t_any)));
+	CU_ASSERT(YAJL_IS_INTEGER(yajl_tree_get(a, p_actual, yajl_t_any)));
+	yajl_tree_free(t);
+	CU_ASSERT(ctl_run(&c, ARGC(table), table) == 0);
+	CU_ASSERT(strstr(c.out, "ballastd is not running") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(no_batch), no_batch) == 2);
+	CU_ASSERT(ctl_run(&c, ARGC(batch), batch) == 0);
+	CU_ASSERT(strstr(c.out, "ballast top - host 4096 MiB") != NULL);
+	CU_ASSERT(strstr(strstr(c.out, "ballast top - host") + 1, "ballast top - host") != NULL);
 	ctl_teardown(&c);
 }
 
@@ -701,6 +740,7 @@ int main(void)
 	CU_add_test(s, "set arguments", test_parse_set);
 	CU_add_test(s, "reserve and view arguments", test_parse_reserve_and_view);
 	CU_add_test(s, "status table and --json", test_status_and_json);
+	CU_add_test(s, "status --json: null for unknown", test_status_json_unknown);
 	CU_add_test(s, "a dry-running ballastd", test_dry_run_daemon);
 	CU_add_test(s, "explain, set, top", test_explain_and_set);
 	CU_add_test(s, "explain an unreported guest", test_explain_unreported);

@@ -20,3 +20,8 @@ $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
 	$(B)/tests/dom0/test-bounds
 endif
+
+# The command lines without Xen (tests/dom0/cli.sh), run by `make check`.
+.PHONY: check-cli
+check-cli: $(BALLASTD) $(BALLASTCTL)
+	$(if $(BALLASTD),tests/dom0/cli.sh $(BALLASTD) $(BALLASTCTL) $(BALLAST_VERSION))

@@ -47,8 +47,16 @@ static void usage(FILE *f)
 	fprintf(f, "usage: ballastctl [-h | --help] [-V | --version] VERB [ARGS]\n"
 		   "       ballastctl help VERB, ballastctl VERB --help: one verb\n");
 	for (unsigned int i = 0; i < bctl_n_verbs; i++) {
+		const char *o = options_of(bctl_verbs[i].name), *nl;
+
 		fprintf(f, "  %-46s %s\n", bctl_verbs[i].usage, bctl_verbs[i].help);
-		fputs(options_of(bctl_verbs[i].name), f);
+		/* under its verb, indented */
+		for (; *o; o = nl + 1) {
+			nl = strchr(o, '\n');
+			if (!nl)
+				break;
+			fprintf(f, "    %.*s\n", (int)(nl - o), o);
+		}
 	}
 	fprintf(f, "SIZE: %s (as in xl: 2048 is 2 GiB).\n"
 		   "DOMAIN: a name or a domid, as xl takes it.\n", BALLAST_SIZE_SYNTAX);

@@ -28,7 +28,7 @@ B := build/$(VARIANT)
 
 CC ?= cc
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -MMD -MP \
-	-Ixenstore-schema -Ischeduler
+	-Ixenstore-schema -Ischeduler -I$(B)/gen
 ifeq ($(VARIANT),san)
 CFLAGS_VARIANT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
@@ -95,6 +95,12 @@ PROGRAMS :=
 
 .DEFAULT_GOAL := all
 
+# The one version string of every program's --version: the release in
+# linux-frontend/Makefile (which DKMS and debian/changelog carry too). A
+# main.o that prints it lists $(VERSION_H) as a prerequisite.
+BALLAST_VERSION := $(shell sed -n 's/^VERSION := //p' linux-frontend/Makefile)
+VERSION_H := $(B)/gen/ballast_version.h
+
 include xenstore-schema/module.mk
 include scheduler/module.mk
 include linux-frontend/module.mk
@@ -105,6 +111,10 @@ include tests/module.mk
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(MOD_CFLAGS) -c $< -o $@
+
+$(VERSION_H): linux-frontend/Makefile
+	@mkdir -p $(@D)
+	printf '#define BALLAST_VERSION "%s"\n' '$(BALLAST_VERSION)' > $@
 
 $(B)/%.a:
 	@mkdir -p $(@D)
@@ -159,7 +169,7 @@ list-tests:
 check:
 	$(MAKE) VARIANT=plain build-tests
 	$(MAKE) VARIANT=san build-tests
-	$(MAKE) VARIANT=plain check-man
+	$(MAKE) VARIANT=plain check-man check-cli
 	tests/deb/check-install
 	@! grep -nE '^[^#]*-Werror' linux-frontend/Kbuild || \
 	  { echo 'linux-frontend/Kbuild: -Werror belongs in KCFLAGS (CI), not in what DKMS builds' >&2; exit 1; }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* ballastctl's argument parsing, separate so the tests reach every path. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ballast_schema.h"
 #include "ballastctl.h"
+#include "config.h"		/* BD_DEFAULT_CONFIG */
 #include "bsched.h"		/* BSCHED_NAME_MAX: the names ballastd knows */
 #include "size.h"
 
@@ -16,14 +18,32 @@ static int bad(char *err, size_t err_len, const char *what, const char *arg)
 	return -1;
 }
 
-/* The schema's range for the key the value will be written to. */
-static bool in_range(enum ballast_key_id id, uint64_t v)
+/* A size in the schema's range for the key it will be written to. */
+static int size_for(enum ballast_key_id id, const char *what, const char *s,
+		    uint64_t *kib, char *err, size_t err_len)
 {
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	uint64_t ignored;
+	return ballast_size_arg(what, s, ballast_keys[id].min, ballast_keys[id].max,
+				kib, err, err_len);
+}
 
-	return ballast_parse_key(id, buf, (size_t)n, &ignored) == BALLAST_OK;
+/*
+ * Every verb's options go through getopt_long, quietly (the verb names a
+ * bad one); OPTSTRING starts with ':' so a missing value is told apart.
+ */
+static void start_opts(void)
+{
+	optind = 0;	/* glibc: a fresh scan, so a parse can run again */
+	opterr = 0;
+}
+
+/* The option getopt_long refused (@c: '?' or ':'), as the user wrote it. */
+static int bad_opt(int c, char *err, size_t err_len, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		return bad(err, err_len, "a value expected after", arg);
+	return bad(err, err_len, "unknown option", arg);
 }
 
 /* 1 to BCTL_MAX_SECONDS: in ms, a number of seconds must not wrap. */
@@ -38,17 +58,39 @@ static int parse_seconds(const char *s, uint64_t *out)
 	return 0;
 }
 
+/*
+ * A verb without options: any is refused, "--" is skipped. Returns the
+ * index of the first argument, or -1. "+": no permutation, the arguments
+ * stay in their order.
+ */
+static int no_options(int argc, char **argv, char *err, size_t err_len)
+{
+	static const struct option longs[] = { { NULL, 0, NULL, 0 } };
+	int c;
+
+	start_opts();
+	c = getopt_long(argc, argv, "+:", longs, NULL);
+	return c == -1 ? optind : bad_opt(c, err, err_len, argc, argv);
+}
+
 int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 		   char *err, size_t err_len)
 {
+	int first;
+
 	*out = (struct bctl_set_args){ 0 };
+	first = no_options(argc, argv, err, err_len);
+	if (first < 0)
+		return -1;
+	argc -= first - 1;
+	argv += first - 1;
 	if (argc < 3)
 		return bad(err, err_len, "usage", "set DOMAIN min=SIZE max=SIZE shares=N");
 	out->domain = argv[1];
 	/* as ballastd knows names: a longer one would be another domain's */
 	if (!out->domain[0] || strchr(out->domain, '/') ||
 	    strlen(out->domain) >= BSCHED_NAME_MAX)
-		return bad(err, err_len, "not a domain name (1 to 63 bytes, no '/')",
+		return bad(err, err_len, "not a domain name or domid (1 to 63 bytes, no '/')",
 			   out->domain);
 	for (int i = 2; i < argc; i++) {
 		const char *eq = strchr(argv[i], '=');
@@ -60,16 +102,16 @@ int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 		if (!eq || !val[0])
 			return bad(err, err_len, "expected KEY=VALUE", argv[i]);
 		if (klen == 3 && !strncmp(argv[i], "min", 3)) {
-			if (!clear && (ballast_parse_size(val, &v) ||
-				       !in_range(BALLAST_K_POLICY_MIN, v)))
-				return bad(err, err_len, "min: not a size from 16M to 16T", val);
+			if (!clear && size_for(BALLAST_K_POLICY_MIN, "min", val, &v,
+					       err, err_len))
+				return -1;
 			out->has_min = !clear;
 			out->clear_min = clear;
 			out->min_kib = v;
 		} else if (klen == 3 && !strncmp(argv[i], "max", 3)) {
-			if (!clear && (ballast_parse_size(val, &v) ||
-				       !in_range(BALLAST_K_POLICY_MAX, v)))
-				return bad(err, err_len, "max: not a size from 16M to 16T", val);
+			if (!clear && size_for(BALLAST_K_POLICY_MAX, "max", val, &v,
+					       err, err_len))
+				return -1;
 			out->has_max = !clear;
 			out->clear_max = clear;
 			out->max_kib = v;
@@ -92,71 +134,112 @@ int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 int bctl_parse_reserve(int argc, char **argv, struct bctl_reserve_args *out,
 		       char *err, size_t err_len)
 {
-	bool have_size = false;
+	static const struct option longs[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, end = argc;
 
 	*out = (struct bctl_reserve_args){ .timeout_s = BCTL_DEFAULT_TIMEOUT_S };
-	for (int i = 1; i < argc; i++) {
+	/* CMD is whatever follows "--", options of its own included */
+	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--")) {
 			if (i + 1 == argc)
 				return bad(err, err_len, "a command expected after", "--");
 			out->cmd = &argv[i + 1];
+			end = i;
 			break;
 		}
-		if (!strcmp(argv[i], "--timeout") || !strcmp(argv[i], "-t")) {
-			if (i + 1 == argc || parse_seconds(argv[i + 1], &out->timeout_s))
-				return bad(err, err_len, "--timeout: seconds (1 to 86400) expected",
-					   i + 1 < argc ? argv[i + 1] : "(nothing)");
-			i++;
-			continue;
-		}
-		if (argv[i][0] == '-')
-			return bad(err, err_len, "unknown option", argv[i]);
-		if (have_size)
-			return bad(err, err_len, "one SIZE only, extra", argv[i]);
-		if (ballast_parse_size(argv[i], &out->size_kib) ||
-		    !in_range(BALLAST_K_RES_SIZE, out->size_kib))
-			return bad(err, err_len, "not a size (K/M/G/T suffix, KiB by default)", argv[i]);
-		have_size = true;
+	start_opts();
+	while ((c = getopt_long(end, argv, ":t:", longs, NULL)) != -1) {
+		if (c != 't')
+			return bad_opt(c, err, err_len, end, argv);
+		if (parse_seconds(optarg, &out->timeout_s))
+			return bad(err, err_len, "--timeout: seconds (1 to 86400) expected",
+				   optarg);
 	}
-	if (!have_size)
+	if (optind == end)
 		return bad(err, err_len, "usage", "reserve SIZE [--timeout S] [-- CMD...]");
-	return 0;
+	if (optind + 1 < end)
+		return bad(err, err_len, "one SIZE only, extra", argv[optind + 1]);
+	return size_for(BALLAST_K_RES_SIZE, "SIZE", argv[optind], &out->size_kib,
+			err, err_len);
 }
 
 int bctl_parse_view(int argc, char **argv, struct bctl_view_args *out,
 		    char *err, size_t err_len)
 {
-	*out = (struct bctl_view_args){ .delay_s = 1 };
-	for (int i = 1; i < argc; i++) {
-		uint64_t *target = NULL;
-		int rc;
+	static const struct option longs[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
 
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+	*out = (struct bctl_view_args){ .delay_s = 1 };
+	start_opts();
+	while ((c = getopt_long(argc, argv, ":jbn:d:", longs, NULL)) != -1) {
+		switch (c) {
+		case 'j':
 			out->json = true;
-			continue;
-		}
-		if (!strcmp(argv[i], "--batch") || !strcmp(argv[i], "-b")) {
+			break;
+		case 'b':
 			out->batch = true;
-			continue;
+			break;
+		case 'n':
+			if (ballast_parse_u64(optarg, strlen(optarg), &out->iterations) !=
+			    BALLAST_OK || out->iterations == 0)
+				return bad(err, err_len, "--iterations: a positive number expected",
+					   optarg);
+			break;
+		case 'd':
+			if (parse_seconds(optarg, &out->delay_s))
+				return bad(err, err_len, "--delay: seconds (1 to 86400) expected",
+					   optarg);
+			break;
+		default:
+			return bad_opt(c, err, err_len, argc, argv);
 		}
-		if (!strcmp(argv[i], "--iterations") || !strcmp(argv[i], "-n"))
-			target = &out->iterations;
-		else if (!strcmp(argv[i], "--delay") || !strcmp(argv[i], "-d"))
-			target = &out->delay_s;
-		else
-			return bad(err, err_len, "unknown argument", argv[i]);
-		if (i + 1 == argc)
-			return bad(err, err_len, "a positive number expected after", argv[i]);
-		if (target == &out->delay_s)
-			rc = parse_seconds(argv[i + 1], target);
-		else
-			rc = ballast_parse_u64(argv[i + 1], strlen(argv[i + 1]), target) !=
-			     BALLAST_OK || *target == 0;
-		if (rc)
-			return bad(err, err_len, target == &out->delay_s ?
-				   "seconds (1 to 86400) expected after" :
-				   "a positive number expected after", argv[i]);
-		i++;
 	}
+	if (optind < argc)
+		return bad(err, err_len, "unknown argument", argv[optind]);
+	return 0;
+}
+
+int bctl_parse_show(int argc, char **argv, struct bctl_show_args *out,
+		    char *err, size_t err_len)
+{
+	static const struct option longs[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*out = (struct bctl_show_args){ .config_path = BD_DEFAULT_CONFIG };
+	start_opts();
+	while ((c = getopt_long(argc, argv, ":c:", longs, NULL)) != -1) {
+		if (c != 'c')
+			return bad_opt(c, err, err_len, argc, argv);
+		out->config_path = optarg;
+	}
+	if (optind + 1 < argc)
+		return bad(err, err_len, "one DOMAIN only, extra", argv[optind + 1]);
+	out->domain = optind < argc ? argv[optind] : NULL;
+	return 0;
+}
+
+int bctl_parse_domain_arg(int argc, char **argv, const char **domain,
+			  char *err, size_t err_len)
+{
+	int first = no_options(argc, argv, err, err_len);
+
+	if (first < 0)
+		return -1;
+	if (first + 1 != argc)
+		return bad(err, err_len, "usage", first < argc ?
+			   "one DOMAIN only" : "a DOMAIN (name or domid) expected");
+	*domain = argv[first];
 	return 0;
 }

@@ -60,15 +60,30 @@ static const char *bound_why(const char *word)
 	return "(no decision published yet)";
 }
 
+static const struct bctl_row *find_row(const struct bctl_view *v, uint32_t domid)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->rows[i].domid == domid)
+			return &v->rows[i];
+	return NULL;
+}
+
 static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 {
 	const struct bctl_row *r;
+	struct bctl_domain dom;
 	struct bctl_view v;
+	char err[BCTL_ERR_MAX];
+	const char *name;
 	int rc = 0;
 
-	if (argc != 2) {
-		fprintf(ctl->err, "usage: ballastctl explain DOMAIN\n");
+	if (bctl_parse_domain_arg(argc, argv, &name, err, sizeof(err))) {
+		fprintf(ctl->err, "ballastctl explain: %s\n", err);
 		return 2;
+	}
+	if (bctl_resolve_domain(ctl, name, &dom, err, sizeof(err))) {
+		fprintf(ctl->err, "ballastctl explain: %s\n", err);
+		return 1;
 	}
 	rc = bctl_view_read(ctl, &v);
 	if (rc) {
@@ -76,13 +91,13 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 			strerror(-rc));
 		return 1;
 	}
-	r = bctl_view_find(&v, argv[1]);
+	r = find_row(&v, dom.domid);
 	if (!r) {
-		fprintf(ctl->err, "ballastctl explain: no running domain %s\n", argv[1]);
+		fprintf(ctl->err, "ballastctl explain: no running domain %s\n", name);
 		rc = 1;
 	} else if (!r->published) {
 		fprintf(ctl->err, "ballastctl explain: ballastd has published nothing for %s (%s)\n",
-			argv[1], v.daemon ? "not seen yet" : "ballastd is not running");
+			name, v.daemon ? "not seen yet" : "ballastd is not running");
 		rc = 1;
 	} else {
 		fprintf(ctl->out, "%s (id %" PRIu32 ", %s): target %" PRIu64 " MiB, actual %" PRIu64 " MiB\n"
@@ -143,6 +158,7 @@ static int set_all(const struct bio *io, bio_txn t, void *arg)
 static int cmd_set(struct bctl *ctl, int argc, char **argv)
 {
 	struct bctl_set_args a;
+	struct bctl_domain dom;
 	char err[BCTL_ERR_MAX];
 	bool dry = false;
 	int rc;
@@ -151,6 +167,17 @@ static int cmd_set(struct bctl *ctl, int argc, char **argv)
 		fprintf(ctl->err, "ballastctl set: %s\n", err);
 		return 2;
 	}
+	/*
+	 * Overrides are stored by name, as ballastd reads them: "set 1" is
+	 * domid 1's name. Clearing what a gone domain left needs no domain.
+	 */
+	rc = bctl_resolve_domain(ctl, a.domain, &dom, err, sizeof(err));
+	if (rc && !(rc == -ENOENT && !a.has_min && !a.has_max && !a.has_shares)) {
+		fprintf(ctl->err, "ballastctl set: %s (nothing changed)\n", err);
+		return 1;
+	}
+	if (!rc)
+		a.domain = dom.name;
 	rc = bio_txn_run(&ctl->io, BCTL_XS_TRIES, set_all, &a, NULL);
 	if (rc) {
 		fprintf(ctl->err, "ballastctl set: %s: %s (nothing changed)\n",
@@ -392,6 +419,8 @@ const struct bctl_verb bctl_verbs[] = {
 	  "a live view like xentop (keys: ballastctl(8)); q quits" },
 	{ "explain", cmd_explain, "explain DOMAIN",
 	  "which rule bound a domain's target" },
+	{ "show-config", bctl_cmd_show_config, "show-config [--config FILE] [DOMAIN]",
+	  "each domain's min, max and shares and where each comes from" },
 };
 
 const unsigned int bctl_n_verbs = sizeof(bctl_verbs) / sizeof(bctl_verbs[0]);

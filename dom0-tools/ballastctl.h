@@ -11,12 +11,14 @@
 #include <stdio.h>
 
 #include "bio.h"
+#include "bsched.h"		/* BSCHED_NAME_MAX: the names ballastd knows */
 
 #define BCTL_ERR_MAX		256
 #define BCTL_DEFAULT_HOLD_S	30	/* see ballastctl(8): reserve */
 #define BCTL_DEFAULT_TIMEOUT_S	60
 #define BCTL_MAX_SECONDS	86400	/* --timeout, --delay: a day; in ms no wrap */
 #define BCTL_XS_TRIES		16	/* a transaction that keeps conflicting */
+#define BCTL_NAME_MAX		BSCHED_NAME_MAX
 
 struct bctl {
 	struct bio io;
@@ -37,6 +39,22 @@ extern const struct bctl_verb bctl_verbs[];
 extern const unsigned int bctl_n_verbs;
 
 const struct bctl_verb *bctl_find_verb(const char *name);
+
+/* --- domains by name or domid (ballastctl-domain.c) ------------------------ */
+
+struct bctl_domain {
+	uint32_t domid;
+	char name[BCTL_NAME_MAX];	/* the key of its overrides and [domain] */
+};
+
+/*
+ * @arg as xl takes a domain: a domid if it is a number and such a domain
+ * exists, else a name. Returns 0 and fills @out; -ENOENT (no such domain),
+ * -ENAMETOOLONG (a name ballastd cannot know) or another -errno, with a
+ * message in @err.
+ */
+int bctl_resolve_domain(struct bctl *ctl, const char *arg,
+			struct bctl_domain *out, char *err, size_t err_len);
 
 /* --- argument parsing (ballastctl-args.c) --------------------------------- */
 
@@ -61,6 +79,11 @@ struct bctl_view_args {
 	uint64_t delay_s;
 };
 
+struct bctl_show_args {
+	const char *config_path;	/* ballastd.conf, as ballastd reads it */
+	const char *domain;		/* NULL: every domain */
+};
+
 /* Each returns 0, or -1 with a message in @err. argv[0] is the verb. */
 int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 		   char *err, size_t err_len);
@@ -68,5 +91,14 @@ int bctl_parse_reserve(int argc, char **argv, struct bctl_reserve_args *out,
 		       char *err, size_t err_len);
 int bctl_parse_view(int argc, char **argv, struct bctl_view_args *out,
 		    char *err, size_t err_len);
+int bctl_parse_show(int argc, char **argv, struct bctl_show_args *out,
+		    char *err, size_t err_len);
+/* Exactly one DOMAIN (explain), into *@domain. */
+int bctl_parse_domain_arg(int argc, char **argv, const char **domain,
+			  char *err, size_t err_len);
+
+/* --- show-config (ballastctl-config.c) -------------------------------------- */
+
+int bctl_cmd_show_config(struct bctl *ctl, int argc, char **argv);
 
 #endif /* BALLASTCTL_H */

@@ -14,22 +14,28 @@
 
 #include "ballastd-lock.h"
 #include "ballastd-notify.h"
+#include "ballast_version.h"
 #include "ballastd.h"
 
 struct options {
 	const char *config_path;
 	bool once;
 	bool dry_run;
+	bool check_config;
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ballastd [-c FILE] [--once] [--dry-run]\n"
-		"  -c, --config FILE  configuration (default " BD_DEFAULT_CONFIG ")\n"
-		"  -1, --once         one tick, then exit (for cron)\n"
-		"  -n, --dry-run      print what would be written, write nothing\n"
-		"  -h, --help\n");
+		"       ballastd --check-config [-c FILE]\n"
+		"  -c, --config FILE    configuration (default " BD_DEFAULT_CONFIG ")\n"
+		"  -1, --once           one tick, then exit (for cron)\n"
+		"  -n, --dry-run        print what would be written, write nothing\n"
+		"  -t, --check-config   check the configuration (no Xen needed), print\n"
+		"                       every error, exit 1 if there is one\n"
+		"  -h, --help           this text\n"
+		"  -V, --version        the version\n");
 }
 
 /* Returns 0, 1 for "exit 0 now" (help), -1 on a usage error. */
@@ -39,13 +45,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "once", no_argument, NULL, '1' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "check-config", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct options){ .config_path = BD_DEFAULT_CONFIG };
-	while ((c = getopt_long(argc, argv, "c:1nh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:1nthV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config_path = optarg;
@@ -56,18 +64,37 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'n':
 			o->dry_run = true;
 			break;
+		case 't':
+			o->check_config = true;
+			break;
 		case 'h':
 			usage(stdout);
+			return 1;
+		case 'V':
+			printf("ballastd " BALLAST_VERSION "\n");
 			return 1;
 		default:
 			usage(stderr);
 			return -1;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (o->check_config && (o->once || o->dry_run))) {
 		usage(stderr);
 		return -1;
 	}
+	return 0;
+}
+
+/* As `sshd -t`: every error on stderr, or one OK line; Xen is not opened. */
+static int check_config(const char *path)
+{
+	unsigned int n = bd_config_check(path, stderr);
+
+	if (n) {
+		fprintf(stderr, "ballastd: %s: %u error%s\n", path, n, n == 1 ? "" : "s");
+		return 1;
+	}
+	printf("ballastd: %s: OK\n", path);
 	return 0;
 }
 
@@ -151,6 +178,8 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if (o.check_config)
+		return check_config(o.config_path);
 	openlog("ballastd", LOG_PID, LOG_DAEMON);
 	if (bio_xen_open(&io))
 		return 1;

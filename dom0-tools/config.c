@@ -18,7 +18,7 @@
 
 enum key_type {
 	KT_MS,		/* milliseconds, plain number */
-	KT_SIZE,	/* KiB with K/M/G/T suffix */
+	KT_SIZE,	/* size.h: MiB bare, or a K/M/G/T suffix */
 	KT_U32,
 	KT_BOOL,
 	KT_SURPLUS,
@@ -75,32 +75,44 @@ static const struct host_key host_keys[] = {
 struct parse_ctx {
 	struct bd_config *cfg;
 	FILE *file;
+	const char *path;
+	FILE *report;			/* NULL: stop at the first error */
+	unsigned int n_errors;
 	unsigned int line;
-	bool failed;
+	bool failed;			/* stop reading */
 	unsigned int err_line;		/* 0: not at a line */
 	char err[BD_ERR_MAX];
 	char section[SECTION_MAX];	/* the last [section] line, uncut */
+	const char *in_section;		/* "[host] " while in an entry, or NULL */
 };
 
+/* An error at the current line; with a report, every one is printed. */
 static int fail(struct parse_ctx *pc, const char *fmt, const char *a,
 		const char *b)
 {
-	if (!pc->failed) {
-		pc->failed = true;
-		pc->err_line = pc->line;
-		snprintf(pc->err, sizeof(pc->err), fmt, a, b);
+	char msg[BD_ERR_MAX - 64];
+
+	if (pc->failed)
+		return 0;
+	snprintf(msg, sizeof(msg), fmt, a, b);
+	pc->n_errors++;
+	if (pc->report) {
+		fprintf(pc->report, "%s:%u: %s%s\n", pc->path, pc->line,
+			pc->in_section ? pc->in_section : "", msg);
+		return 1;	/* inih: go on, to find the next one */
 	}
+	pc->failed = true;
+	pc->err_line = pc->line;
+	snprintf(pc->err, sizeof(pc->err), "%s%s",
+		 pc->in_section ? pc->in_section : "", msg);
 	return 0;	/* inih: error */
 }
 
-/* @v in the range of the schema key @id. */
-static bool in_schema_range(enum ballast_key_id id, uint64_t v)
+/* An error after which nothing more is read (a broken line). */
+static void fail_stop(struct parse_ctx *pc, const char *fmt, const char *a)
 {
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	uint64_t ignored;
-
-	return ballast_parse_key(id, buf, (size_t)n, &ignored) == BALLAST_OK;
+	fail(pc, fmt, a, "");
+	pc->failed = true;
 }
 
 static int parse_number(const char *value, uint64_t max, uint64_t *out)
@@ -129,15 +141,17 @@ static int set_host_key(struct parse_ctx *pc, const struct host_key *k,
 				    k->name, value);
 		memcpy(field, &v, sizeof(v));
 		return 1;
-	case KT_SIZE:
-		if (ballast_parse_size(value, &v) || (k->max && v > k->max))
-			return fail(pc, "%s: not a size (K/M/G/T suffix, KiB by default): %s",
-				    k->name, value);
-		if (k->schema != NO_SCHEMA_KEY && !in_schema_range(k->schema, v))
-			return fail(pc, "%s: %s is outside what the schema accepts (SCHEMA.md)",
-				    k->name, value);
+	case KT_SIZE: {
+		/* what a guest is told keeps the schema's range (SCHEMA.md) */
+		uint64_t lo = k->schema != NO_SCHEMA_KEY ? ballast_keys[k->schema].min : 0;
+		uint64_t hi = k->schema != NO_SCHEMA_KEY ? ballast_keys[k->schema].max : k->max;
+		char why[BD_ERR_MAX - 64];
+
+		if (ballast_size_arg(k->name, value, lo, hi, &v, why, sizeof(why)))
+			return fail(pc, "%s%s", why, "");
 		memcpy(field, &v, sizeof(v));
 		return 1;
+	}
 	case KT_U32: {
 		uint32_t v32;
 
@@ -230,15 +244,18 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 	uint64_t v;
 
 	if (!name[0] || strlen(name) >= BSCHED_NAME_MAX)
-		return fail(pc, "[%s]: a domain name of 1 to 63 bytes expected%s",
-			    section, "");
+		return fail(pc, "a domain name of 1 to 63 bytes expected%s%s",
+			    "", "");
 	d = domain_section(pc, name);
 	if (!d)
 		return fail(pc, "out of memory%s%s", "", "");
 	if (!strcmp(key, "min") || !strcmp(key, "max")) {
-		if (ballast_parse_size(value, &v) ||
-		    !in_schema_range(BALLAST_K_POLICY_MIN, v))
-			return fail(pc, "%s: not a size from 16M to 16T: %s", key, value);
+		const struct ballast_key_info *ki =
+			&ballast_keys[key[1] == 'i' ? BALLAST_K_POLICY_MIN : BALLAST_K_POLICY_MAX];
+		char why[BD_ERR_MAX - 64];
+
+		if (ballast_size_arg(key, value, ki->min, ki->max, &v, why, sizeof(why)))
+			return fail(pc, "%s%s", why, "");
 		if (key[1] == 'i') {
 			d->min_kib = v;
 			d->has_min = true;
@@ -289,7 +306,7 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 				    value, "");
 		return 1;
 	}
-	return fail(pc, "unknown key '%s' in [%s]", key, section);
+	return fail(pc, "%s: unknown key%s", key, "");
 }
 
 static int on_entry(void *user, const char *section, const char *key,
@@ -297,21 +314,32 @@ static int on_entry(void *user, const char *section, const char *key,
 {
 	struct parse_ctx *pc = user;
 	size_t cut = strlen(section);
+	char where[SECTION_MAX + 4];
+	int rc;
 
 	if (pc->failed)
 		return 0;
 	/* libinih cuts a long section name: the line as written decides */
 	if (!strncmp(pc->section, section, cut) && pc->section[cut])
 		section = pc->section;
+	/* every error in an entry names its section (and its key) */
+	snprintf(where, sizeof(where), "[%s] ", section);
+	pc->in_section = where;
 	if (!strcmp(section, "host")) {
+		rc = -1;
 		for (size_t i = 0; i < sizeof(host_keys) / sizeof(host_keys[0]); i++)
 			if (!strcmp(key, host_keys[i].name))
-				return set_host_key(pc, &host_keys[i], value);
-		return fail(pc, "unknown key '%s' in [%s]", key, section);
+				rc = set_host_key(pc, &host_keys[i], value);
+		if (rc < 0)
+			rc = fail(pc, "%s: unknown key%s", key, "");
+	} else if (!strncmp(section, DOMAIN_PREFIX, strlen(DOMAIN_PREFIX))) {
+		rc = set_domain_key(pc, section, key, value);
+	} else {
+		pc->in_section = NULL;
+		rc = fail(pc, "unknown section [%s]%s", section, "");
 	}
-	if (!strncmp(section, DOMAIN_PREFIX, strlen(DOMAIN_PREFIX)))
-		return set_domain_key(pc, section, key, value);
-	return fail(pc, "unknown section [%s]%s", section, "");
+	pc->in_section = NULL;
+	return rc;
 }
 
 /* The name of a [section] line, uncut, into pc->section. */
@@ -325,7 +353,7 @@ static void note_section(struct parse_ctx *pc, const char *line)
 	if (!end)
 		return;		/* inih says so */
 	if ((size_t)(end - start - 1) >= sizeof(pc->section)) {
-		fail(pc, "a section name too long%s%s", "", "");
+		fail_stop(pc, "a section name too long%s", "");
 		return;
 	}
 	memcpy(pc->section, start + 1, (size_t)(end - start - 1));
@@ -349,7 +377,7 @@ static char *read_line(char *buf, int size, void *stream)
 	s = fgets(buf, size, pc->file);
 	if (!s) {
 		if (ferror(pc->file))
-			fail(pc, "read error: %s%s", strerror(errno), "");
+			fail_stop(pc, "read error: %s", strerror(errno));
 		return NULL;
 	}
 	pc->line++;
@@ -360,7 +388,7 @@ static char *read_line(char *buf, int size, void *stream)
 			char limit[16];
 
 			snprintf(limit, sizeof(limit), "%d", size - 2);
-			fail(pc, "line longer than %s bytes%s", limit, "");
+			fail_stop(pc, "line longer than %s bytes", limit);
 			return NULL;
 		}
 	}
@@ -368,6 +396,7 @@ static char *read_line(char *buf, int size, void *stream)
 	return pc->failed ? NULL : s;
 }
 
+/* The [host] settings together. */
 static int check_config(struct bd_config *cfg, const char **why)
 {
 	if (bsched_config_validate(&cfg->policy, why))
@@ -384,17 +413,24 @@ static int check_config(struct bd_config *cfg, const char **why)
 		*why = "xs-tries, flood-limit and default-shares must be >= 1";
 		return -1;
 	}
+	return 0;
+}
+
+/* Each [domain]'s settings together; the first wrong one into @err. */
+static int check_domains(const struct bd_config *cfg, char *err, size_t err_len)
+{
 	for (size_t i = 0; i < cfg->n_domains; i++) {
 		const struct bd_domain_conf *d = &cfg->domains[i];
+		const char *why = NULL;
 
-		if (d->has_min && d->has_max && d->min_kib > d->max_kib) {
-			*why = "a [domain] has min above max";
-			return -1;
-		}
-		if ((d->stock == BD_STOCK_YES && d->frontend != BD_FRONTEND_AUTO &&
-		     d->frontend != BD_FRONTEND_STOCK) ||
-		    (d->stock == BD_STOCK_NO && d->frontend == BD_FRONTEND_STOCK)) {
-			*why = "a [domain] has frontend and stock-balloon disagreeing";
+		if (d->has_min && d->has_max && d->min_kib > d->max_kib)
+			why = "min above max";
+		else if ((d->stock == BD_STOCK_YES && d->frontend != BD_FRONTEND_AUTO &&
+			  d->frontend != BD_FRONTEND_STOCK) ||
+			 (d->stock == BD_STOCK_NO && d->frontend == BD_FRONTEND_STOCK))
+			why = "frontend and stock-balloon disagree";
+		if (why) {
+			snprintf(err, err_len, "[" DOMAIN_PREFIX "%s] %s", d->name, why);
 			return -1;
 		}
 	}
@@ -417,53 +453,92 @@ void bd_config_defaults(struct bd_config *cfg)
 	cfg->log = BD_LOG_STDERR;
 }
 
-int bd_config_load(const char *path, struct bd_config *cfg, char *err,
-		   size_t err_len)
+/* An error found after the parse: printed to @report, or into @err. */
+static unsigned int emit(FILE *report, char *err, size_t err_len,
+			 const char *msg)
 {
-	struct bd_config next;
-	struct parse_ctx pc = { .cfg = &next };
+	if (report)
+		fprintf(report, "%s\n", msg);
+	else
+		snprintf(err, err_len, "%s", msg);
+	return 1;
+}
+
+/*
+ * Reads @path over defaults into @next. Returns the number of errors, 0 if
+ * none: without @report the first is in @err, with it each one is printed
+ * there as it is found.
+ */
+static unsigned int load(const char *path, struct bd_config *next,
+			 FILE *report, char *err, size_t err_len)
+{
+	struct parse_ctx pc = { .cfg = next, .path = path, .report = report };
+	char msg[BD_ERR_MAX], why_buf[BD_ERR_MAX - 64];
 	const char *why = NULL;
 	struct stat st;
 	int r;
 
-	bd_config_defaults(&next);
+	bd_config_defaults(next);
 	pc.file = fopen(path, "re");
 	if (!pc.file) {
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-		return -1;
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		return emit(report, err, err_len, msg);
 	}
 	/* a directory opens, and reads as nothing: that is not an empty file */
 	if (fstat(fileno(pc.file), &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, err_len, "%s: not a regular file", path);
 		fclose(pc.file);
-		goto out_free;
+		snprintf(msg, sizeof(msg), "%s: not a regular file", path);
+		return emit(report, err, err_len, msg);
 	}
 	r = ini_parse_stream(read_line, &pc, on_entry, &pc);
 	fclose(pc.file);
-	if (pc.failed && pc.err_line) {
-		snprintf(err, err_len, "%s:%u: %s", path, pc.err_line, pc.err);
-		goto out_free;
+	if (pc.failed && !report) {
+		if (pc.err_line)
+			snprintf(err, err_len, "%s:%u: %s", path, pc.err_line, pc.err);
+		else
+			snprintf(err, err_len, "%s: %s", path, pc.err);
+		return 1;
 	}
-	if (pc.failed) {
-		snprintf(err, err_len, "%s: %s", path, pc.err);
-		goto out_free;
+	/* the handler refused nothing (or went on): r is a syntax error */
+	if (r && !pc.failed) {
+		snprintf(msg, sizeof(msg),
+			 "%s:%d: syntax error (expected [section] or key = value)", path, r);
+		pc.n_errors += emit(report, err, err_len, msg);
 	}
-	if (r) {
-		snprintf(err, err_len, "%s:%d: syntax error (expected [section] or key = value)",
-			 path, r);
-		goto out_free;
+	if (pc.n_errors)
+		return pc.n_errors;
+	if (check_config(next, &why)) {
+		snprintf(msg, sizeof(msg), "%s: [host] %s", path, why);
+		return emit(report, err, err_len, msg);
 	}
-	if (check_config(&next, &why)) {
-		snprintf(err, err_len, "%s: %s", path, why);
-		goto out_free;
+	if (check_domains(next, why_buf, sizeof(why_buf))) {
+		snprintf(msg, sizeof(msg), "%s: %s", path, why_buf);
+		return emit(report, err, err_len, msg);
+	}
+	return 0;
+}
+
+int bd_config_load(const char *path, struct bd_config *cfg, char *err,
+		   size_t err_len)
+{
+	struct bd_config next;
+
+	if (load(path, &next, NULL, err, err_len)) {
+		bd_config_free(&next);
+		return -1;
 	}
 	bd_config_free(cfg);
 	*cfg = next;
 	return 0;
+}
 
-out_free:
+unsigned int bd_config_check(const char *path, FILE *report)
+{
+	struct bd_config next;
+	unsigned int n = load(path, &next, report, NULL, 0);
+
 	bd_config_free(&next);
-	return -1;
+	return n;
 }
 
 void bd_config_free(struct bd_config *cfg)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bsched.h"
 
@@ -74,6 +75,14 @@ void bd_config_defaults(struct bd_config *cfg);
  */
 int bd_config_load(const char *path, struct bd_config *cfg, char *err,
 		   size_t err_len);
+
+/*
+ * ballastd --check-config: reads @path as bd_config_load() does, but prints
+ * every error to @report, one "file:line: [section] key: reason" a line
+ * (or "file: reason"), rather than stopping at the first. Returns the
+ * number of errors, 0 if the file is good.
+ */
+unsigned int bd_config_check(const char *path, FILE *report);
 
 void bd_config_free(struct bd_config *cfg);
 

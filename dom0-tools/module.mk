@@ -5,8 +5,8 @@ DOM0_CORE := bio-util.c bio-dryrun.c size.c config.c status-json.c \
 	ballastd-env.c ballastd-domains.c ballastd-guest.c ballastd-sub.c \
 	ballastd-resume.c ballastd-reserve.c ballastd-txn.c ballastd-publish.c \
 	ballastd-watch.c ballastd-tick.c ballastd-lock.c ballastd-notify.c \
-	ballastctl-verbs.c ballastctl-args.c ballastctl-view.c \
-	ballastctl-columns.c ballastctl-status.c ballastctl-top.c
+	ballastctl-verbs.c ballastctl-args.c ballastctl-domain.c ballastctl-config.c \
+	ballastctl-view.c ballastctl-columns.c ballastctl-status.c ballastctl-top.c
 DOM0_CORE_OBJS := $(addprefix $(B)/dom0-tools/,$(DOM0_CORE:.c=.o))
 DOM0_DEPS_OK := $(and $(HAVE_XEN),$(HAVE_INIH),$(HAVE_YAJL),$(HAVE_SYSTEMD),$(HAVE_NCURSES))
 DOM0_LDLIBS := -linih -lyajl
@@ -60,3 +60,5 @@ uninstall-dom0:
 		$(DESTDIR)$(PREFIX)/share/man/man5/ballastd.conf.5 \
 		$(DESTDIR)$(UNITDIR)/ballastd.service
 endif
+
+$(B)/dom0-tools/ballastd-main.o $(B)/dom0-tools/ballastctl-main.o: $(VERSION_H)

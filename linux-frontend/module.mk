@@ -11,6 +11,15 @@ $(CORE_LIB): $(FE_CORE_OBJS)
 LIBS += $(CORE_LIB)
 
 $(B)/linux-frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent
+# The agent's options take sizes as ballastd.conf and ballastctl do: one
+# parser, dom0-tools/size.c (libc only), linked in; xenstore-free, so the
+# tests link them alone.
+$(B)/linux-frontend/agent/options.o: MOD_CFLAGS := -Ilinux-frontend/core \
+	-Ilinux-frontend/agent -Idom0-tools
+$(B)/linux-frontend/agent/options.o: $(VERSION_H)
+AGENT_OPTS_LIB := $(B)/libballast_agentopts.a
+$(AGENT_OPTS_LIB): $(B)/linux-frontend/agent/options.o $(B)/dom0-tools/size.o
+LIBS += $(AGENT_OPTS_LIB)
 
 # The agent's proc and sysfs file handling, xenstore-free, so tests link
 # them alone.
@@ -24,7 +33,7 @@ ifeq ($(HAVE_XEN),y)
 AGENT_BIN := $(B)/linux-frontend/ballast-agent
 AGENT_OBJS := $(B)/linux-frontend/agent/main.o $(B)/linux-frontend/agent/agent.o \
 	$(B)/linux-frontend/agent/xs.o
-$(AGENT_BIN): $(AGENT_OBJS) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
+$(AGENT_BIN): $(AGENT_OBJS) $(AGENT_OPTS_LIB) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lxenstore
 BINS += $(AGENT_BIN)
 PROGRAMS += $(AGENT_BIN)

@@ -40,3 +40,8 @@ TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
 	$(B)/tests/dom0/test-metrics $(B)/tests/dom0/test-notify \
 	$(B)/tests/dom0/test-ctl-status $(B)/tests/dom0/test-ctl-top
 endif
+
+# The command lines without Xen (tests/dom0/cli.sh), run by `make check`.
+.PHONY: check-cli
+check-cli: $(BALLASTD) $(BALLASTCTL)
+	$(if $(BALLASTD),tests/dom0/cli.sh $(BALLASTD) $(BALLASTCTL) $(BALLAST_VERSION))

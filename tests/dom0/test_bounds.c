@@ -152,7 +152,7 @@ static void test_frontend_config(void)
 
 	CU_ASSERT(fx_setup(&x, 8 * GIB, "[domain s]\nstock-balloon = yes\n"
 			   "frontend = driver\n", false) == -1);
-	CU_ASSERT(fx_logged(&x, "frontend and stock-balloon disagreeing"));
+	CU_ASSERT(fx_logged(&x, "[domain s] frontend and stock-balloon disagree"));
 	fx_teardown(&x);
 	CU_ASSERT(fx_setup(&x, 8 * GIB, "[domain s]\nfrontend = kernel\n", false) == -1);
 	CU_ASSERT(fx_logged(&x, "frontend: expected auto, driver, agent, stock or none"));

@@ -24,13 +24,19 @@ static void test_sizes(void)
 		int rc;
 		uint64_t kib;
 	} cases[] = {
-		{ "7", 0, 7 }, { "4096K", 0, 4096 }, { "4096k", 0, 4096 },
+		/* bare is MiB, as `xl mem-set web 2048` is 2 GiB (issue 13) */
+		{ "7", 0, 7 * 1024 }, { "2048", 0, 2 * 1048576 },
+		{ "4096K", 0, 4096 }, { "4096k", 0, 4096 }, { "1024k", 0, 1024 },
 		{ "512M", 0, 524288 }, { "1G", 0, 1048576 }, { "2g", 0, 2097152 },
 		{ "1T", 0, 1073741824 }, { "0", 0, 0 },
+		{ "1GB", 0, 1048576 }, { "4GiB", 0, 4 * 1048576 }, { "512mib", 0, 524288 },
+		{ "8kB", 0, 8 },
 		{ "", -1, 0 }, { "M", -1, 0 }, { "12Q", -1, 0 }, { "1.5G", -1, 0 },
 		{ "-1", -1, 0 }, { "+1", -1, 0 }, { " 1", -1, 0 }, { "1G ", -1, 0 },
-		{ "1GB", -1, 0 }, { "99999999999999999999", -1, 0 },
-		{ "18014398509481984G", -1, 0 },
+		{ "4Gi", -1, 0 }, { "1B", -1, 0 }, { "1GBB", -1, 0 }, { "1GiBx", -1, 0 },
+		{ "99999999999999999999", -1, 0 },
+		{ "18014398509481984G", -1, 0 }, { "18014398509481984", -1, 0 },
+		{ "18014398509481983", 0, 18014398509481983ULL << 10 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -47,6 +53,33 @@ static void test_sizes(void)
 		}
 	}
 	CU_ASSERT(ballast_parse_size(NULL, &(uint64_t){ 0 }) == -1);
+}
+
+/* A range check names the argument, the range and the syntax. */
+static void test_size_arg(void)
+{
+	char err[256], buf[24];
+	uint64_t kib = 1;
+
+	CU_ASSERT(ballast_size_arg("min", "512", 16 * MIB, 16ULL << 30, &kib, err,
+				   sizeof(err)) == 0);
+	CU_ASSERT_EQUAL(kib, 512 * MIB);
+	CU_ASSERT(ballast_size_arg("min", "8", 16 * MIB, 16ULL << 30, &kib, err,
+				   sizeof(err)) == -1);
+	CU_ASSERT_EQUAL(kib, 512 * MIB);
+	CU_ASSERT_STRING_EQUAL(err, "min: not a size from 16M to 16T (" BALLAST_SIZE_SYNTAX "): 8");
+	CU_ASSERT(ballast_size_arg("max", "17T", 0, 16ULL << 30, &kib, err, sizeof(err)) == -1);
+	CU_ASSERT(ballast_size_arg("max", NULL, 0, 16ULL << 30, &kib, err, sizeof(err)) == -1);
+	ballast_size_str(0, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "0");
+	ballast_size_str(4, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "4K");
+	ballast_size_str(1536 * MIB, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "1536M");
+	ballast_size_str(16ULL << 30, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "16T");
+	ballast_size_str(4ULL << 40, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "4096T");
 }
 
 static int load(const char *text, struct bd_config *cfg, char *err, size_t len)
@@ -83,6 +116,7 @@ static void test_config_good(void)
 			     "metrics-file = /run/ballast.prom\nlog = syslog\n"
 			     "flood-limit = 5\nxs-tries = 3\n\n"
 			     "[domain web]\nmin = 512M\nmax = 4G\nshares = 2000\n"
+			     "[domain bare]\nmax = 6144\n"
 			     "[domain legacy]\nstock-balloon = yes\n",
 			     &cfg, err, sizeof(err)) == 0);
 	CU_ASSERT(cfg.tick_ms == 500);
@@ -104,6 +138,9 @@ static void test_config_good(void)
 	CU_ASSERT(d->has_max && d->max_kib == 4 * GIB);
 	CU_ASSERT(d->has_shares && d->shares == 2000);
 	CU_ASSERT(d->stock == BD_STOCK_AUTO);
+	/* a bare number is MiB, as in xl: 6 GiB, not 6 MiB (issue 13) */
+	d = bd_config_domain(&cfg, "bare");
+	CU_ASSERT(d && d->has_max && d->max_kib == 6 * GIB);
 	d = bd_config_domain(&cfg, "legacy");
 	CU_ASSERT(d && d->stock == BD_STOCK_YES && !d->has_min);
 	CU_ASSERT(bd_config_domain(&cfg, "nope") == NULL);
@@ -116,33 +153,37 @@ static void test_config_bad(void)
 		const char *text;
 		const char *err;
 	} cases[] = {
-		{ "[host]\ntick-ms = 500\nbogus = 1\n", ":3: unknown key 'bogus' in [host]" },
-		{ "[host]\ntick-ms = fast\n", ":2: tick-ms: not a number of milliseconds: fast" },
-		{ "[host]\ntick-ms = 0500\n", ":2: tick-ms" },
-		{ "[host]\nslush = 12Q\n", ":2: slush: not a size" },
-		{ "[host]\nmanage-dom0 = perhaps\n", ":2: manage-dom0: expected yes or no" },
-		{ "[host]\nsurplus = hoard\n", ":2: surplus: expected shares or keep-free" },
-		{ "[host]\nunreported = keep\n", ":2: unreported: expected yield or share" },
-		{ "[host]\nunreported = Yield\n", ":2: unreported: expected yield or share" },
-		{ "[host]\nlog = file\n", ":2: log: expected syslog or stderr" },
-		{ "[host]\nmetrics-file = relative.prom\n", ":2: metrics-file: expected an absolute path" },
+		/* each names the line, the section and the key */
+		{ "[host]\ntick-ms = 500\nbogus = 1\n", ":3: [host] bogus: unknown key" },
+		{ "[host]\ntick-ms = fast\n", ":2: [host] tick-ms: not a number of milliseconds: fast" },
+		{ "[host]\ntick-ms = 0500\n", ":2: [host] tick-ms" },
+		{ "[host]\nslush = 12Q\n", ":2: [host] slush: not a size from 0 to 16T (" BALLAST_SIZE_SYNTAX "): 12Q" },
+		{ "[host]\nmanage-dom0 = perhaps\n", ":2: [host] manage-dom0: expected yes or no" },
+		{ "[host]\nsurplus = hoard\n", ":2: [host] surplus: expected shares or keep-free" },
+		{ "[host]\nunreported = keep\n", ":2: [host] unreported: expected yield or share" },
+		{ "[host]\nunreported = Yield\n", ":2: [host] unreported: expected yield or share" },
+		{ "[host]\nlog = file\n", ":2: [host] log: expected syslog or stderr" },
+		{ "[host]\nmetrics-file = relative.prom\n", ":2: [host] metrics-file: expected an absolute path" },
 		{ "\n[hots]\ntick-ms = 5\n", ":3: unknown section [hots]" },
 		{ "[host]\nthis line is no ini\n", ":2: syntax error" },
-		{ "[domain web]\nmin = 2G\nmax = 1G\n", ": a [domain] has min above max" },
-		{ "[domain web]\nshares = 0\n", ":2: shares" },
-		{ "[domain web]\nstock-balloon = maybe\n", ":2: stock-balloon: expected yes, no or auto" },
-		{ "[domain web]\ncolour = blue\n", ":2: unknown key 'colour' in [domain web]" },
-		{ "[host]\nrate-min = 2G\nrate-max = 1G\n", ": rate-min above rate-max" },
-		{ "[host]\nstuck-after-ms = 30000\nuncooperative-after-ms = 1000\n", ": uncooperative" },
-		{ "[host]\ntick-ms = 5\n", ": tick-ms below 10" },
-		/* below what the schema accepts: refused here, not by the guest */
-		{ "[host]\ndefault-min = 1M\n", ":2: default-min: 1M is outside what the schema accepts" },
-		{ "[host]\nrate-min = 2\n", ":2: rate-min: 2 is outside what the schema accepts" },
-		{ "[domain web]\nmin = 8M\n", ":2: min: not a size from 16M to 16T" },
-		{ "[domain web]\nmax = 17T\n", ":2: max: not a size from 16M to 16T" },
-		{ "[domain web]\nfrontend = yes\n", ":2: frontend: expected auto, driver" },
-		{ "[domain web]\nlift-above-max = 2\n", ":2: lift-above-max: expected yes or no" },
-		{ "[host]\nrelease-limit-ms = 0\n", ": release_limit_ms is 0" },
+		{ "[domain web]\nmin = 2G\nmax = 1G\n", ": [domain web] min above max" },
+		{ "[domain web]\nshares = 0\n", ":2: [domain web] shares" },
+		{ "[domain web]\nstock-balloon = maybe\n", ":2: [domain web] stock-balloon: expected yes, no or auto" },
+		{ "[domain web]\ncolour = blue\n", ":2: [domain web] colour: unknown key" },
+		{ "[host]\nrate-min = 2G\nrate-max = 1G\n", ": [host] rate-min above rate-max" },
+		{ "[host]\nstuck-after-ms = 30000\nuncooperative-after-ms = 1000\n", ": [host] uncooperative" },
+		{ "[host]\ntick-ms = 5\n", ": [host] tick-ms below 10" },
+		/* outside what the schema accepts: refused here, not by the guest */
+		{ "[host]\ndefault-min = 1M\n", ":2: [host] default-min: not a size from 16M to 16T" },
+		{ "[host]\nrate-min = 2K\n", ":2: [host] rate-min: not a size from 4K to 16G" },
+		{ "[host]\nrate-max = 17G\n", ":2: [host] rate-max: not a size from 4K to 16G" },
+		{ "[domain web]\nmin = 8M\n", ":2: [domain web] min: not a size from 16M to 16T" },
+		{ "[domain web]\nmax = 17T\n", ":2: [domain web] max: not a size from 16M to 16T" },
+		/* bare numbers are MiB now: 6144 KiB was meant, 6 GiB is refused */
+		{ "[domain web]\nmax = 99999999\n", ":2: [domain web] max: not a size from 16M to 16T" },
+		{ "[domain web]\nfrontend = yes\n", ":2: [domain web] frontend: expected auto, driver" },
+		{ "[domain web]\nlift-above-max = 2\n", ":2: [domain web] lift-above-max: expected yes or no" },
+		{ "[host]\nrelease-limit-ms = 0\n", ": [host] release_limit_ms is 0" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -267,7 +308,7 @@ static void test_reload_keeps_old(void)
 	CU_ASSERT(fx_write_config(&x, "[host]\ntick-ms = 700\nnonsense = 1\n") == 0);
 	CU_ASSERT(bd_reload(&x.bd) == -1);
 	CU_ASSERT(x.bd.env.cfg.tick_ms == 500);
-	CU_ASSERT(fx_logged(&x, ":3: unknown key 'nonsense' in [host]; keeping the previous configuration"));
+	CU_ASSERT(fx_logged(&x, ":3: [host] nonsense: unknown key; keeping the previous configuration"));
 	CU_ASSERT(fx_write_config(&x, "[host]\ntick-ms = 700\n[domain a]\nmax = 1G\n") == 0);
 	CU_ASSERT(bd_reload(&x.bd) == 0);
 	CU_ASSERT(x.bd.env.cfg.tick_ms == 700);
@@ -323,6 +364,19 @@ static void test_parse_set(void)
 	CU_ASSERT(bctl_parse_set(ARGC(shares0), shares0, &a, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_set(ARGC(slash), slash, &a, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_set(ARGC(nothing), nothing, &a, err, sizeof(err)) == -1);
+	/* xl's sizes: `set web min=512` is 512 MiB, not 512 KiB (issue 13) */
+	{
+		char *bare[] = { "set", "web", "min=512", "max=3g", NULL };
+		char *kib[] = { "set", "web", "min=1048576k", NULL };
+
+		CU_ASSERT(bctl_parse_set(ARGC(bare), bare, &a, err, sizeof(err)) == 0);
+		CU_ASSERT(a.min_kib == 512 * MIB && a.max_kib == 3 * GIB);
+		CU_ASSERT(bctl_parse_set(ARGC(kib), kib, &a, err, sizeof(err)) == 0);
+		CU_ASSERT(a.min_kib == 1 * GIB);
+		CU_ASSERT(bctl_parse_set(ARGC(tiny), tiny, &a, err, sizeof(err)) == -1);
+		CU_ASSERT_STRING_EQUAL(err, "min: not a size from 16M to 16T ("
+				       BALLAST_SIZE_SYNTAX "): 1K");
+	}
 }
 
 static void test_parse_reserve_and_view(void)
@@ -372,6 +426,29 @@ static void test_parse_reserve_and_view(void)
 	CU_ASSERT(r.timeout_s == BCTL_MAX_SECONDS);
 	CU_ASSERT(bctl_parse_reserve(ARGC(long_to), long_to, &r, err, sizeof(err)) == -1);
 	CU_ASSERT(bctl_parse_view(ARGC(wrap_delay), wrap_delay, &v, err, sizeof(err)) == -1);
+	/* getopt_long: short forms, --opt=value, options after SIZE; bare MiB */
+	{
+		char *xl[] = { "reserve", "2048", NULL };
+		char *eq[] = { "reserve", "--timeout=7", "1g", NULL };
+		char *after[] = { "reserve", "1G", "-t", "9", "--", "xl", "-v", "create", NULL };
+		char *abbrev[] = { "top", "-n", "3", "-d2", NULL };
+		char *extra[] = { "status", "web", NULL };
+
+		CU_ASSERT(bctl_parse_reserve(ARGC(xl), xl, &r, err, sizeof(err)) == 0);
+		CU_ASSERT_EQUAL(r.size_kib, 2 * GIB);
+		CU_ASSERT(bctl_parse_reserve(ARGC(eq), eq, &r, err, sizeof(err)) == 0);
+		CU_ASSERT(r.size_kib == 1 * GIB && r.timeout_s == 7);
+		CU_ASSERT(bctl_parse_reserve(ARGC(after), after, &r, err, sizeof(err)) == 0);
+		CU_ASSERT(r.size_kib == 1 * GIB && r.timeout_s == 9);
+		CU_ASSERT(r.cmd && !strcmp(r.cmd[1], "-v") && !strcmp(r.cmd[2], "create"));
+		CU_ASSERT(bctl_parse_reserve(ARGC(dangling), dangling, &r, err, sizeof(err)) == -1);
+		CU_ASSERT_STRING_EQUAL(err, "a value expected after: --timeout");
+		CU_ASSERT(bctl_parse_reserve(ARGC(bad_opt), bad_opt, &r, err, sizeof(err)) == -1);
+		CU_ASSERT_STRING_EQUAL(err, "unknown option: --now");
+		CU_ASSERT(bctl_parse_view(ARGC(abbrev), abbrev, &v, err, sizeof(err)) == 0);
+		CU_ASSERT(v.iterations == 3 && v.delay_s == 2);
+		CU_ASSERT(bctl_parse_view(ARGC(extra), extra, &v, err, sizeof(err)) == -1);
+	}
 	CU_ASSERT(bctl_find_verb("status") != NULL);
 	CU_ASSERT(bctl_find_verb("reserve") != NULL);
 	CU_ASSERT(bctl_find_verb("destroy") == NULL);
@@ -590,7 +667,7 @@ static void test_explain_and_set(void)
 	CU_ASSERT(strstr(c.out, "bound: ") != NULL);
 	CU_ASSERT(ctl_run(&c, ARGC(by_id), by_id) == 0);
 	CU_ASSERT(ctl_run(&c, ARGC(none), none) == 1);
-	CU_ASSERT(strstr(c.err, "no running domain ghost") != NULL);
+	CU_ASSERT(strstr(c.err, "no domain named or numbered 'ghost'") != NULL);
 	CU_ASSERT(ctl_run(&c, ARGC(set), set) == 0);
 	CU_ASSERT_STRING_EQUAL(fake_value(c.x.f, POLICY_MAX_A(&c.x)), "1228800");
 	fx_run(&c.x, 10, 1000);
@@ -601,6 +678,96 @@ static void test_explain_and_set(void)
 	CU_ASSERT(fake_value(c.x.f, POLICY_MAX_A(&c.x)) == NULL);
 	CU_ASSERT(ctl_run(&c, ARGC(top), top) == 0);
 	CU_ASSERT(strstr(c.out, "ballast top - host 4096 MiB") != NULL);
+	ctl_teardown(&c);
+}
+
+/*
+ * Domains as xl takes them (issue 13): "set 1" is domid 1, whose override
+ * is stored by its name, as ballastd reads it; a number no domain has as
+ * its id is a name; an unknown domain is refused, and nothing is stored.
+ */
+/* @path holds @want (absent is not equal). */
+static bool value_is(struct ctl_fx *c, const char *path, const char *want)
+{
+	const char *v = fake_value(c->x.f, path);
+
+	return v && !strcmp(v, want);
+}
+
+static void test_set_by_domid_and_name(void)
+{
+	char *by_id[] = { "set", "1", "max=1200M", NULL };
+	char *named_2[] = { "set", "2", "shares=7", NULL };
+	char *named_9[] = { "set", "9", "shares=9", NULL };
+	char *ghost[] = { "set", "ghost", "min=1G", NULL };
+	char *ghost_clear[] = { "set", "ghost", "min=default", NULL };
+	char *explain_2[] = { "explain", "2", NULL };
+	struct ctl_fx c;
+
+	ctl_setup(&c, 512 * MIB, true);
+	/* a domain named "9" with domid 3, and one named "2" with domid 4 */
+	fake_add_domain(c.x.f, 3, "9", 256 * MIB, 256 * MIB, FAKE_BALLOON_NONE, 0);
+	fake_add_domain(c.x.f, 4, "2", 256 * MIB, 256 * MIB, FAKE_BALLOON_NONE, 0);
+	fx_run(&c.x, 1, 1000);
+	CU_ASSERT(ctl_run(&c, ARGC(by_id), by_id) == 0);
+	CU_ASSERT(value_is(&c, POLICY_MAX_A(&c.x), "1228800"));
+	CU_ASSERT(fake_value(c.x.f, fx_path(&c.x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY,
+					     "1", BALLAST_KEY_MAX)) == NULL);
+	fx_run(&c.x, 10, 1000);
+	CU_ASSERT(fx_dom_u64(&c.x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET) == 1228800);
+	/* domid 2 exists: "2" is "plain", not the domain named "2" */
+	CU_ASSERT(ctl_run(&c, ARGC(named_2), named_2) == 0);
+	CU_ASSERT(value_is(&c, fx_path(&c.x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY,
+				       "plain", BALLAST_KEY_SHARES), "7"));
+	CU_ASSERT(ctl_run(&c, ARGC(explain_2), explain_2) == 0);
+	CU_ASSERT(strstr(c.out, "plain (id 2") != NULL);
+	/* no domid 9: the name */
+	CU_ASSERT(ctl_run(&c, ARGC(named_9), named_9) == 0);
+	CU_ASSERT(value_is(&c, fx_path(&c.x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY,
+				       "9", BALLAST_KEY_SHARES), "9"));
+	CU_ASSERT(ctl_run(&c, ARGC(ghost), ghost) == 1);
+	CU_ASSERT(strstr(c.err, "no domain named or numbered 'ghost'") != NULL);
+	CU_ASSERT(fake_value(c.x.f, fx_path(&c.x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY,
+					     "ghost", BALLAST_KEY_MIN)) == NULL);
+	/* what a gone domain left can be removed */
+	CU_ASSERT(ctl_run(&c, ARGC(ghost_clear), ghost_clear) == 0);
+	ctl_teardown(&c);
+}
+
+/* show-config: every value, and whether the config, an override or a default set it. */
+static void test_show_config(void)
+{
+	char *set[] = { "set", "a", "shares=300", NULL };
+	char *set_plain[] = { "set", "plain", "min=64M", NULL };
+	char *show_a[] = { "show-config", "--config", NULL, "1", NULL };
+	char *show_all[] = { "show-config", "-c", NULL, NULL };
+	char *show_ghost[] = { "show-config", "-c", NULL, "ghost", NULL };
+	char *bad_cfg[] = { "show-config", "-c", "/nonexistent/ballastd.conf", NULL };
+	struct ctl_fx c;
+
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_FATAL(fx_setup(&c.x, 4 * GIB, "[host]\ndefault-min = 128M\n"
+				 "[domain a]\nmax = 2G\n", false) == 0);
+	fake_add_domain(c.x.f, 1, "a", 3 * GIB, 3 * GIB, FAKE_BALLOON_BALLAST, 0);
+	fake_add_domain(c.x.f, 2, "plain", 256 * MIB, 256 * MIB, FAKE_BALLOON_NONE, 0);
+	ctl_attach(&c);
+	show_a[2] = show_all[2] = show_ghost[2] = c.x.cfg_path;
+	CU_ASSERT(ctl_run(&c, ARGC(set), set) == 0);
+	CU_ASSERT(ctl_run(&c, ARGC(set_plain), set_plain) == 0);
+	fake_remove_domain(c.x.f, 2);	/* its override stays */
+	CU_ASSERT(ctl_run(&c, ARGC(show_a), show_a) == 0);
+	CU_ASSERT(strstr(c.out, "a                        1 min           128M  default (default-min)") != NULL);
+	CU_ASSERT(strstr(c.out, "a                        1 max             2G  config ([domain a] in ") != NULL);
+	CU_ASSERT(strstr(c.out, "a                        1 shares         300  override (ballastctl set)") != NULL);
+	CU_ASSERT(strstr(c.out, "plain") == NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(show_all), show_all) == 0);
+	CU_ASSERT(strstr(c.out, "plain                    - min            64M  override (ballastctl set), "
+			 "no such domain running") != NULL);
+	CU_ASSERT(strstr(c.out, "plain                    - max") == NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(show_ghost), show_ghost) == 1);
+	CU_ASSERT(strstr(c.err, "no domain named or numbered 'ghost'") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(bad_cfg), bad_cfg) == 1);
+	CU_ASSERT(strstr(c.err, "/nonexistent/ballastd.conf: No such file") != NULL);
 	ctl_teardown(&c);
 }
 
@@ -729,7 +896,8 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	s = CU_add_suite("ballastctl and config", NULL, NULL);
-	CU_add_test(s, "sizes with K/M/G/T suffixes", test_sizes);
+	CU_add_test(s, "sizes: bare MiB, K/M/G/T suffixes", test_sizes);
+	CU_add_test(s, "sizes: ranges named in messages", test_size_arg);
 	CU_add_test(s, "config: every key", test_config_good);
 	CU_add_test(s, "config: errors name file:line", test_config_bad);
 	CU_add_test(s, "config: long lines and names", test_config_long_lines);
@@ -750,6 +918,8 @@ int main(void)
 	CU_add_test(s, "reserve refused names the domains", test_reserve_refused_names_domains);
 	CU_add_test(s, "reserve without ballastd", test_reserve_without_daemon);
 	CU_add_test(s, "set: all or nothing", test_set_all_or_nothing);
+	CU_add_test(s, "set, explain: a domid or a name, as xl", test_set_by_domid_and_name);
+	CU_add_test(s, "show-config: values and where they come from", test_show_config);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

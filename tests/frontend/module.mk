@@ -1,6 +1,6 @@
 # Frontend suites: the portable core against a fake guest OS and a fake
 # hypervisor, report thresholding, the host's keys and the cycle, the PSI parser both frontends share, and
-# the agent's proc-file parsers.
+# the agent's proc-file parsers and its options.
 ifeq ($(HAVE_CUNIT),y)
 $(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend -Ischeduler
 
@@ -30,8 +30,15 @@ $(FE_TEST_OWNER): $(B)/tests/frontend/test_owner.o $(B)/tests/frontend/run_suite
 		$(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
+FE_TEST_OPTS := $(B)/tests/frontend/test_options
+$(B)/tests/frontend/test_options.o: MOD_CFLAGS := -Ilinux-frontend/core \
+	-Ilinux-frontend/agent -Itests/frontend -Idom0-tools
+$(FE_TEST_OPTS): $(B)/tests/frontend/test_options.o $(B)/tests/frontend/run_suite.o \
+		$(AGENT_OPTS_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
+
 TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_REPORT) $(FE_TEST_CTL) $(FE_TEST_PSI) \
-	$(FE_TEST_PROC) $(FE_TEST_OWNER)
+	$(FE_TEST_PROC) $(FE_TEST_OWNER) $(FE_TEST_OPTS)
 endif
 
 # The report cycle's idle cost (make bench; BENCHMARKS.md).

@@ -2,6 +2,7 @@
 /*
  * ballast-agent: parse, construct, run, unwind. No policy here.
  */
+#include <errno.h>
 #include <stdio.h>
 
 #include "agent.h"

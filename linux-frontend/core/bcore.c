@@ -392,6 +392,12 @@ void bcore_run_deflated(struct bcore *c, uint32_t asked, uint32_t got)
 	}
 }
 
+void bcore_run_nothing_listed(struct bcore *c)
+{
+	/* Not a refusal: no rate cut, no host-refused state. */
+	run_stop(c, c->run.outcome);
+}
+
 enum ballast_state bcore_run_end(struct bcore *c)
 {
 	enum outcome out = (enum outcome)c->run.outcome;

@@ -223,6 +223,12 @@ bool bcore_run_next(struct bcore *c, struct bcore_batch *b);
 void bcore_run_inflated(struct bcore *c, uint32_t asked,
 			const struct bcore_xfer *x);
 void bcore_run_deflated(struct bcore *c, uint32_t asked, uint32_t got);
+/*
+ * A deflate batch found no page on the list (the OOM notifier took them
+ * before it, and its count is not folded yet): the run ends as it stood,
+ * with no refusal counted and no rate cut.
+ */
+void bcore_run_nothing_listed(struct bcore *c);
 enum ballast_state bcore_run_end(struct bcore *c);
 
 /* The last run stopped at BCORE_RUN_BATCHES with work and budget left. */

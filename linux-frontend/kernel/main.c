@@ -189,11 +189,14 @@ static void deflate_batch(struct ballast *b, u32 nr)
 	got = ballast_return_frames(b, b->batch_pages, b->batch_frames, n);
 	/*
 	 * Fewer on the list than asked: the OOM notifier took them; fold its
-	 * count so the core does not see a refusal. None at all: a short
-	 * batch, so the run ends.
+	 * count so the core does not see a refusal. None at all: the run
+	 * ends, and Xen refused nothing.
 	 */
 	ballast_oom_fold(b);
-	bcore_run_deflated(&b->core, n ? n : nr, got);
+	if (n)
+		bcore_run_deflated(&b->core, n, got);
+	else
+		bcore_run_nothing_listed(&b->core);
 	mutex_unlock(&b->lock);
 }
 

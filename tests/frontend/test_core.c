@@ -781,6 +781,40 @@ static void test_run_api_and_relief_between(void)
 			1000 - (BCORE_BATCH_MAX + 100));
 }
 
+/*
+ * A deflate batch that finds the list empty (the OOM notifier took the
+ * pages, its count not folded yet) ends the run without a host refusal:
+ * no refusal counted, no rate cut, no host-refused state.
+ */
+static void test_nothing_listed_is_no_refusal(void)
+{
+	struct bcore_xfer x = { 0, 0 };
+	struct fake_world w;
+	struct bcore_batch b;
+	struct bcore c;
+	uint64_t rate;
+
+	setup(&c, &w);
+	CU_ASSERT_TRUE(bcore_set_rate_bounds(&c, 1000, 4000));
+	set_target_kib(&c, 1024 * 1024 - 256 * PAGE_KIB);
+	bcore_run_begin(&c, TICK_MS, LOTS);
+	CU_ASSERT_TRUE(bcore_run_next(&c, &b));
+	x.taken = x.done = b.nr;
+	bcore_run_inflated(&c, b.nr, &x);
+	bcore_run_end(&c);
+	CU_ASSERT_EQUAL(c.ballooned_pages, 256);
+	rate = c.rate;
+	set_target_kib(&c, 1024 * 1024);
+	bcore_run_begin(&c, TICK_MS, LOTS);
+	CU_ASSERT_TRUE(bcore_run_next(&c, &b));
+	CU_ASSERT_FALSE(b.inflate);
+	bcore_run_nothing_listed(&c);
+	CU_ASSERT_FALSE(bcore_run_next(&c, &b));
+	CU_ASSERT_EQUAL(bcore_run_end(&c), BALLAST_STATE_DEFLATING);
+	CU_ASSERT_EQUAL(c.cnt.host_refusals, 0);
+	CU_ASSERT(c.rate >= rate);
+}
+
 /* The stock balloon is never asked for more than memory/static-max. */
 static void test_stock_goal_clamped_to_static_max(void)
 {
@@ -914,6 +948,7 @@ int main(void)
 		{ "run bounded, then more", test_run_bounded_then_more },
 		{ "drain bounded", test_drain_bounded },
 		{ "run API, relief between", test_run_api_and_relief_between },
+		{ "a deflate that finds nothing listed is no refusal", test_nothing_listed_is_no_refusal },
 		{ "stock goal clamped to static-max", test_stock_goal_clamped_to_static_max },
 		{ "stock shrinks before own inflates", test_stock_shrinks_before_own_inflates },
 		{ "knobs validated like xenstore", test_knobs_validated_like_xenstore },

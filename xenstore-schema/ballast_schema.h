@@ -46,6 +46,7 @@
 /* Keys the stock Xen tools and the stock balloon already use. */
 #define BALLAST_STOCK_TARGET		"memory/target"		/* KiB, dom0 */
 #define BALLAST_STOCK_STATIC_MAX	"memory/static-max"	/* KiB, dom0 */
+#define BALLAST_STOCK_STATIC_MAX_OLD	"memory/memory_static_max"	/* the same, older toolstacks */
 #define BALLAST_STOCK_FEATURE_BALLOON	"control/feature-balloon" /* guest */
 #define BALLAST_STOCK_NAME		"name"			/* the toolstack: xl's domain name */
 /*

@@ -57,6 +57,9 @@ void breport_init(struct breport *r, const struct breport_thresholds *th)
 	*r = z;
 }
 
+/* One presence bit per key in a u64. */
+_Static_assert(BALLAST_K__COUNT <= 64, "breport_stats.present has 64 bits");
+
 static uint64_t bit(enum ballast_key_id id)
 {
 	return (uint64_t)1 << id;

@@ -55,6 +55,9 @@ struct ballast_knobs {
  * batch in hand goes back to the guest, not to Xen); cleared at run end. */
 #define BALLAST_F_OOM		2
 
+/* The most one OOM event gives back (oom_pages): a bounded notifier. */
+#define BALLAST_OOM_PAGES_MAX	(64 * BCORE_BATCH_MAX)
+
 /*
  * What /sys/kernel/ballast shows: written (WRITE_ONCE) under lock by
  * ballast_publish() after every change, read without it (READ_ONCE), so

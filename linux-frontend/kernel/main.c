@@ -78,7 +78,7 @@ MODULE_PARM_DESC(oom_pages, "Pages given back per OOM event (default 512)");
 
 static unsigned int unload_wait_s = 60;
 module_param(unload_wait_s, uint, 0444);
-MODULE_PARM_DESC(unload_wait_s, "Unload waits at most this long for Xen to give back frames, s; then it leaves them (logged) (default 60)");
+MODULE_PARM_DESC(unload_wait_s, "Unload waits at most this long without progress for Xen to give back frames, s; then it leaves them (logged) (default 60)");
 
 static unsigned int report_ms = 60000;
 module_param(report_ms, uint, 0444);
@@ -308,14 +308,16 @@ static int ballast_xen_resume_notify(struct notifier_block *nb,
 /*
  * Every page goes back before unload, one batch at a time under the lock
  * with a scheduling point between. If Xen has no frames (host short,
- * ballastd down), wait freezably (so xl save/migrate can freeze this task)
- * for at most unload_wait_s, then leave the rest: their pages stay out of
- * the guest's memory (offline, never freed) until reboot, and the log says
- * how much. A signal to rmmod gives up at once the same way.
+ * ballastd down), wait freezably (so xl save/migrate can freeze this task,
+ * also between batches) for at most unload_wait_s without progress, then
+ * leave the rest: their pages stay out of the guest's memory (offline,
+ * never freed) until reboot, and the log says how much. A fatal signal to
+ * rmmod (kill -9) gives up at once the same way; the freezer's does not.
  */
 static void ballast_drain(struct ballast *b)
 {
-	unsigned long deadline = jiffies + (unsigned long)b->knobs.unload_wait_s * HZ;
+	unsigned long wait = (unsigned long)b->knobs.unload_wait_s * HZ;
+	unsigned long deadline = jiffies + wait;
 	unsigned int waited_s = 0;
 	u64 left, before;
 
@@ -325,18 +327,27 @@ static void ballast_drain(struct ballast *b)
 		before = left;
 		left = bcore_drain(&b->core, &ballast_drain_ops, b, 1);
 		mutex_unlock(&b->lock);
-		if (left == before) {
+		if (left < before) {
+			/* unload_wait_s counts from the last progress */
+			deadline = jiffies + wait;
+		} else {
+			/*
+			 * Only a fatal signal gives up: the freezer's fake
+			 * signal (xl save/migrate) must not.
+			 */
 			if (time_after_eq(jiffies, deadline) ||
-			    signal_pending(current))
+			    fatal_signal_pending(current))
 				break;
 			if (waited_s % DRAIN_LOG_EVERY == 0)
 				pr_warn("ballast: Xen cannot give back %llu frames yet; unload waits and retries (%u of %u s)\n",
 					(unsigned long long)left, waited_s,
 					b->knobs.unload_wait_s);
-			set_current_state(TASK_INTERRUPTIBLE | TASK_FREEZABLE);
+			set_current_state(TASK_KILLABLE | TASK_FREEZABLE);
 			schedule_timeout(msecs_to_jiffies(DRAIN_RETRY_MS));
 			waited_s++;
 		}
+		/* No lock held: a save may freeze this task between batches. */
+		try_to_freeze();
 		cond_resched();
 		mutex_lock(&b->lock);
 	}
@@ -348,6 +359,34 @@ static void ballast_drain(struct ballast *b)
 		       (unsigned long long)(left * b->core.cfg.page_kib));
 	else if (waited_s)
 		pr_info("ballast: all frames back after %u s\n", waited_s);
+}
+
+/*
+ * Pages whose frames Xen never gave back stay offline until reboot; they
+ * leave the list first, since the list head goes with the module.
+ */
+static void ballast_orphan_leftovers(struct ballast *b)
+{
+	struct page *page, *next;
+
+	spin_lock(&b->pages_lock);
+	list_for_each_entry_safe(page, next, &b->pages, lru)
+		list_del_init(&page->lru);
+	spin_unlock(&b->pages_lock);
+}
+
+/*
+ * After the worker has stopped for good (unload, or a failed load after
+ * it may already have inflated): every frame back, as far as Xen allows.
+ */
+static void ballast_give_all_back(struct ballast *b)
+{
+	mutex_lock(&b->lock);
+	ballast_oom_fold(b);
+	bcore_begin_unload(&b->core);
+	mutex_unlock(&b->lock);
+	ballast_drain(b);
+	ballast_orphan_leftovers(b);
 }
 
 static void take_params(struct ballast *b)
@@ -416,6 +455,17 @@ static int __init ballast_init(void)
 		pr_err("ballast: rate_div must be >= 2\n");
 		return -EINVAL;
 	}
+	if (floor_kib > ballast_keys[BALLAST_K_FLOOR].max) {
+		pr_err("ballast: floor_kib %llu is above the schema's %llu KiB\n",
+		       (unsigned long long)floor_kib,
+		       (unsigned long long)ballast_keys[BALLAST_K_FLOOR].max);
+		return -EINVAL;
+	}
+	/* One OOM event returns at most this many pages (a bounded loop). */
+	if (oom_pages > BALLAST_OOM_PAGES_MAX) {
+		pr_err("ballast: oom_pages must be 0..%u\n", BALLAST_OOM_PAGES_MAX);
+		return -EINVAL;
+	}
 	err = ballast_check_owner();
 	if (err)
 		return err;
@@ -477,9 +527,14 @@ out_stop_oom:
 out_del_kobj:
 	kobject_del(&b->kobj);
 out_destroy_wq:
-	/* A sysfs write or a notifier may have queued the worker already. */
+	/*
+	 * A sysfs write or a notifier may have queued the worker already, and
+	 * its first run may have inflated: those frames come back first.
+	 */
 	cancel_delayed_work_sync(&b->work);
 	destroy_workqueue(b->wq);
+	if (b->core.ballooned_pages)
+		ballast_give_all_back(b);
 out_put:
 	kobject_put(&b->kobj);
 	return err;
@@ -505,6 +560,7 @@ static void __exit ballast_exit(void)
 	mutex_unlock(&b->lock);
 	report(b, now_ms(), true);
 	ballast_drain(b);
+	ballast_orphan_leftovers(b);
 	/*
 	 * The stock balloon keeps its target: above the boot size it is what
 	 * the host gave this guest, and shrinking at unload would take memory

@@ -94,8 +94,16 @@ u32 ballast_give_batch(struct ballast *b, u32 n)
 	n = min_t(u32, n, BCORE_BATCH_MAX);
 	if (!n)
 		return 0;
-	for (i = 0; i < n; i++)
+	/*
+	 * Offline before the frames go, as balloon_append() does: kdump and
+	 * /proc/kcore skip PageOffline pages, and must not read one whose
+	 * frame is already Xen's.
+	 */
+	for (i = 0; i < n; i++) {
 		b->batch_frames[i] = xen_page_to_gfn(b->batch_pages[i]);
+		__SetPageOffline(b->batch_pages[i]);
+		adjust_managed_page_count(b->batch_pages[i], -1);
+	}
 	xenmem_reservation_va_mapping_reset(n, b->batch_pages);
 	rc = flush_guest_tlbs();
 	if (rc) {
@@ -106,10 +114,6 @@ u32 ballast_give_batch(struct ballast *b, u32 n)
 		/* Xen handles extents in order: the first rc are gone. */
 		done = rc > 0 ? min_t(u32, rc, n) : 0;
 	}
-	for (i = 0; i < done; i++) {
-		adjust_managed_page_count(b->batch_pages[i], -1);
-		__SetPageOffline(b->batch_pages[i]);
-	}
 	spin_lock(&b->pages_lock);
 	for (i = 0; i < done; i++)
 		list_add(&b->batch_pages[i]->lru, &b->pages);
@@ -119,6 +123,10 @@ u32 ballast_give_batch(struct ballast *b, u32 n)
 		xenmem_reservation_va_mapping_update(n - done,
 						     &b->batch_pages[done],
 						     &b->batch_frames[done]);
+		for (i = done; i < n; i++) {
+			adjust_managed_page_count(b->batch_pages[i], 1);
+			__ClearPageOffline(b->batch_pages[i]);
+		}
 		ballast_free_batch(b, done, n);
 	}
 	return done;

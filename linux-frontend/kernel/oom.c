@@ -67,7 +67,10 @@ void ballast_oom_fold(struct ballast *b)
 int ballast_oom_start(struct ballast *b)
 {
 	b->oom_nb.notifier_call = ballast_oom_notify;
-	/* After virtio_balloon (80): a guest has one balloon or the other. */
+	/*
+	 * virtio_balloon's priority (80): a guest has one balloon or the
+	 * other, so their order does not matter.
+	 */
 	b->oom_nb.priority = 80;
 	return register_oom_notifier(&b->oom_nb);
 }

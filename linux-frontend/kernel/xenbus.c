@@ -135,9 +135,11 @@ u64 ballast_read_static_max_kib(void)
 {
 	unsigned long long kib;
 
-	if (xenbus_scanf(XBT_NIL, BALLAST_STOCK_STATIC_MAX, "", "%llu", &kib) != 1)
-		return 0;
-	return kib;
+	/* Older toolstacks wrote only the second, as xen-balloon reads it. */
+	if (xenbus_scanf(XBT_NIL, BALLAST_STOCK_STATIC_MAX, "", "%llu", &kib) == 1 ||
+	    xenbus_scanf(XBT_NIL, BALLAST_STOCK_STATIC_MAX_OLD, "", "%llu", &kib) == 1)
+		return kib;
+	return 0;
 }
 
 static int write_u64(struct xenbus_transaction xbt, enum ballast_key_id id,

@@ -313,6 +313,7 @@ int bd_tick(struct ballastd *bd)
 		goto out_snap;
 	}
 	dispatch(bd, &result, snap, ids, n);
+	bd_trace_tick(env, &bd->trace, &s, &result);
 	bsched_result_free(&result);
 	env->count.ticks++;
 	write_metrics(bd);

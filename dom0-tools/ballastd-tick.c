@@ -328,6 +328,7 @@ int bd_tick(struct ballastd *bd)
 	}
 	dispatch(bd, &result, snap, ids, n);
 	note_host(bd, &s.host, &result);
+	bd_trace_tick(env, &bd->trace, &s, &result);
 	bsched_result_free(&result);
 	env->count.ticks++;
 	write_metrics(bd);

@@ -14,6 +14,7 @@
  *   ballastd-reserve.c  a reservation's whole life
  *   ballastd-txn.c      the per-domain write transaction and maxmem ordering
  *   ballastd-publish.c  status JSON, daemon JSON, metrics
+ *   ballastd-trace.c    the trace file: a CSV row per domain per tick
  *   ballastd-domains.c  the per-domain record and the domain table
  *   ballastd-env.c      the ground floor: logging and its limiter, validated reads
  *   ballastd-lock.c     one ballastd per host
@@ -26,6 +27,7 @@
 #include "ballastd-env.h"
 #include "ballastd-publish.h"
 #include "ballastd-reserve.h"
+#include "ballastd-trace.h"
 
 #define BD_MIN_EVENT_GAP_MS	100	/* watch-driven ticks at most this often */
 
@@ -43,6 +45,7 @@ struct ballastd {
 	struct bd_log_limit tick_log;	/* no snapshot, or the policy refused it */
 	struct bd_log_limit metrics_log;
 	char *daemon_json;		/* ballastd-publish.c: as last published */
+	struct bd_trace trace;		/* ballastd-trace.c */
 
 	/* ballastd-watch.c (and a reload) set it, the tick clears it */
 	bool tick_due;			/* a relevant watch fired */

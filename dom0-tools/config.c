@@ -70,6 +70,8 @@ static const struct host_key host_keys[] = {
 	HK("reservation-hold-ms", KT_MS, reservation_hold_ms, 0),
 	HK("log", KT_LOG, log, 0),
 	HK("metrics-file", KT_PATH, metrics_file, 0),
+	HK("trace-file", KT_PATH, trace_file, 0),
+	HK("trace-max-size", KT_SIZE, trace_max_kib, BALLAST_MAX_MEMORY_KIB),
 };
 
 struct parse_ctx {
@@ -451,6 +453,7 @@ void bd_config_defaults(struct bd_config *cfg)
 	cfg->reservation_expire_ms = 300000;
 	cfg->reservation_hold_ms = 30000;
 	cfg->log = BD_LOG_STDERR;
+	cfg->trace_max_kib = 65536;		/* 64 MiB */
 }
 
 /* An error found after the parse: printed to @report, or into @err. */

@@ -63,6 +63,8 @@ struct bd_config {
 	uint64_t reservation_hold_ms;	/* kept this long after granted */
 	enum bd_log_target log;
 	char metrics_file[PATH_MAX];	/* empty: none */
+	char trace_file[PATH_MAX];	/* empty: none (ballastd-trace.c) */
+	uint64_t trace_max_kib;		/* then renamed to FILE.1; 0: no limit */
 	struct bd_domain_conf *domains;
 	size_t n_domains;
 };

@@ -25,6 +25,10 @@ $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
 
+$(B)/tests/dom0/test-trace: $(B)/tests/dom0/test_trace.o $(DOM0_TEST_FIX) \
+		$(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
 $(B)/tests/dom0/test-lock: $(B)/tests/dom0/test_lock.o $(B)/tests/fake/fake-xen.o \
 		$(B)/tests/fake/fake-xenstore.o $(DOM0_TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
@@ -38,7 +42,8 @@ $(B)/tests/dom0/test-notify: $(B)/tests/dom0/test_notify.o $(DOM0_TEST_LIBS)
 TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
 	$(B)/tests/dom0/test-bounds $(B)/tests/dom0/test-lock \
 	$(B)/tests/dom0/test-metrics $(B)/tests/dom0/test-notify \
-	$(B)/tests/dom0/test-ctl-status $(B)/tests/dom0/test-ctl-top
+	$(B)/tests/dom0/test-ctl-status $(B)/tests/dom0/test-ctl-top \
+	$(B)/tests/dom0/test-trace
 endif
 
 # The command lines without Xen (tests/dom0/cli.sh), run by `make check`.

@@ -250,10 +250,10 @@ static void test_config_refused(void)
 	struct fx x;
 
 	CU_ASSERT(fx_setup(&x, 4 * GIB, "[host]\ntrace-file = trace.csv\n", false) == -1);
-	CU_ASSERT(fx_logged(&x, ":2: trace-file: expected an absolute path"));
+	CU_ASSERT(fx_logged(&x, ":2: [host] trace-file: expected an absolute path"));
 	fx_teardown(&x);
 	CU_ASSERT(fx_setup(&x, 4 * GIB, "[host]\ntrace-max-size = lots\n", false) == -1);
-	CU_ASSERT(fx_logged(&x, ":2: trace-max-size: not a size"));
+	CU_ASSERT(fx_logged(&x, ":2: [host] trace-max-size: not a size"));
 	fx_teardown(&x);
 }
 

@@ -240,6 +240,74 @@ static void test_waits_for_the_balloon(void)
 	fix_fini(&f);
 }
 
+static uint64_t rnd(uint64_t *s, uint64_t n)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return n ? (*s >> 33) % n : 0;
+}
+
+/* Random hosts, half the domains probing, PSI changing at random: the
+ * bounds hold at every tick, and probing never asks more than what an
+ * unprobed host of the same domains gets as its highest target. */
+static void test_random_bounds_hold(void)
+{
+	uint64_t seed = 0x9e0be2026u;
+	size_t capped = 0, backoffs = 0;
+
+	for (int round = 0; round < 60; round++) {
+		struct fix f;
+		size_t n = 1 + rnd(&seed, 20);
+		uint64_t total = 0;
+
+		fix_init(&f, 0);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t min = rnd(&seed, 2 * GIB);
+			uint64_t max = min + rnd(&seed, 6 * GIB);
+			uint64_t actual = 256 * MIB + rnd(&seed, 6 * GIB);
+			struct bsched_domain *d = fix_dom(&f, (uint32_t)(i + 1), min,
+							  max, 100, actual,
+							  rnd(&seed, 4 * GIB));
+
+			d->frontend = (enum bsched_frontend)rnd(&seed, 4);
+			d->probe = rnd(&seed, 2);
+			d->stats.psi_present = rnd(&seed, 5) != 0;
+			total += actual;
+		}
+		/* often room to spare: the cap, not the shares, binds */
+		f.total_kib = total + rnd(&seed, 2) * 8 * GIB + rnd(&seed, 4 * GIB);
+		for (int t = 0; t < 200; t++) {
+			CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+			for (size_t i = 0; i < f.n; i++) {
+				const struct bsched_decision *dec = &f.res.decisions[i];
+				const struct bsched_domain *d = &f.d[i];
+				uint64_t hi = d->max_kib < d->static_max_kib ?
+					      d->max_kib : d->static_max_kib;
+				uint64_t lo = d->min_kib < hi ? d->min_kib : hi;
+
+				if (d->frontend == BSCHED_FE_NONE)
+					continue;
+				CU_ASSERT(dec->ideal_kib >= lo && dec->ideal_kib <= hi);
+				CU_ASSERT(dec->target_kib <= hi);
+				if (!d->probe)
+					CU_ASSERT_EQUAL(dec->probe, BSCHED_PROBE_OFF);
+				if (dec->probe_cap_kib)
+					CU_ASSERT(dec->ideal_kib <= dec->probe_cap_kib);
+				capped += dec->bound == BSCHED_BOUND_PROBE;
+				backoffs += dec->probe == BSCHED_PROBE_BACKOFF;
+			}
+			fix_settle(&f);
+			for (size_t i = 0; i < f.n; i++)
+				if (rnd(&seed, 10) == 0)
+					f.d[i].stats.psi_some_avg10_centipct =
+						(uint32_t)rnd(&seed, 2000);
+		}
+		fix_fini(&f);
+	}
+	/* the probe did run, and back off */
+	CU_ASSERT(capped > 1000);
+	CU_ASSERT(backoffs > 1000);
+}
+
 static void test_config_and_names(void)
 {
 	struct bsched_config c;
@@ -277,6 +345,7 @@ int add_probe_suite(void)
 	    !CU_add_test(s, "never below min or floor", test_never_below_min_or_floor) ||
 	    !CU_add_test(s, "no evidence, no probing", test_no_evidence_no_probing) ||
 	    !CU_add_test(s, "waits for the balloon", test_waits_for_the_balloon) ||
+	    !CU_add_test(s, "random: bounds hold", test_random_bounds_hold) ||
 	    !CU_add_test(s, "config and names", test_config_and_names))
 		return -1;
 	return 0;

@@ -300,6 +300,7 @@ static void test_probe_is_needed(void)
 {
 	static const char *const files[] = {
 		"probe-cache.scn", "probe-steady.scn", "probe-floor.scn",
+		"probe-fleet.scn",
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {

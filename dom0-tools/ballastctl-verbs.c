@@ -64,7 +64,8 @@ static const struct probe_text probe_texts[] = {
 	{ BSCHED_PROBE_NO_PSI, "asked for, but no ballast frontend reports PSI: no probing" },
 	{ BSCHED_PROBE_STALE, "stopped: no fresh report, cap lifted" },
 	{ BSCHED_PROBE_PROBING, "lowering its cap a step per interval while PSI stays under the goal" },
-	{ BSCHED_PROBE_WAITING, "waiting for its balloon to come down to the cap" },
+	{ BSCHED_PROBE_WAITING, "waiting for its balloon to come down to the cap, "
+				"or for a report since the last step" },
 	{ BSCHED_PROBE_BACKOFF, "stopped: PSI crossed the goal, cap raised and held" },
 	{ BSCHED_PROBE_PRESSURE, "stopped: PSI above the stall threshold, cap lifted "
 				 "(the demand rule decides)" },

@@ -203,7 +203,8 @@ enum bsched_probe {
 	BSCHED_PROBE_NO_PSI,		/* no ballast frontend reporting PSI */
 	BSCHED_PROBE_STALE,		/* no fresh report: cap lifted */
 	BSCHED_PROBE_PROBING,		/* lowering its cap step by step */
-	BSCHED_PROBE_WAITING,		/* its balloon has not reached the cap */
+	BSCHED_PROBE_WAITING,		/* for its balloon to reach the cap, or
+					 * for a report since the last step */
 	BSCHED_PROBE_BACKOFF,		/* PSI crossed the goal: cap raised, held */
 	BSCHED_PROBE_PRESSURE,		/* PSI above psi_stall: cap lifted */
 	BSCHED_PROBE_AT_FLOOR,		/* at its min or floor: no lower */

@@ -109,8 +109,8 @@ int bsched_config_validate(const struct bsched_config *cfg, const char **why)
 		return invalid(why, "frontend_allowance_kib absurdly large");
 	if (cfg->release_limit_ms == 0)
 		return invalid(why, "release_limit_ms is 0");
-	if (cfg->probe_goal_centipct > cfg->psi_stall_centipct)
-		return invalid(why, "probe_goal_centipct above psi_stall_centipct");
+	if (cfg->probe_goal_centipct > 10000)
+		return invalid(why, "probe_goal_centipct above 100.00 %");
 	if (cfg->probe_step_pct > MAX_PROBE_STEP_PCT)
 		return invalid(why, "probe_step_pct above 50");
 	if (cfg->probe_step_min_kib > BSCHED_KIB_LIMIT)

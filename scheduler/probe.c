@@ -65,7 +65,9 @@ static void back_off(struct bsched_work *w, const struct bsched_config *cfg,
 }
 
 /* Pressure gone, hold over: lower the cap one step, unless the balloon has
- * yet to come down to the last one (the cap never runs ahead of it). */
+ * yet to come down to the last one (the cap never runs ahead of it) or no
+ * report was taken since the last step (each step is judged on its own
+ * evidence, never two on one report). */
 static enum bsched_probe step_down(struct bsched_work *w,
 				   const struct bsched_config *cfg,
 				   uint64_t now_ms)
@@ -82,6 +84,8 @@ static enum bsched_probe step_down(struct bsched_work *w,
 		return BSCHED_PROBE_AT_FLOOR;
 	}
 	if (rec->probe_cap_kib && d->actual_kib > rec->probe_cap_kib + slack_kib)
+		return BSCHED_PROBE_WAITING;
+	if (rec->probe_cap_kib && d->stats.age_ms >= now_ms - rec->probe_step_ms)
 		return BSCHED_PROBE_WAITING;
 	if (rec->probe_cap_kib &&
 	    now_ms - rec->probe_step_ms < cfg->probe_interval_ms)

@@ -308,14 +308,42 @@ static void test_random_bounds_hold(void)
 	CU_ASSERT(backoffs > 1000);
 }
 
+/* Each step needs a report taken after the previous one. */
+static void test_a_report_per_step(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	uint64_t cap;
+
+	d = setup(&f, true);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);	/* first step at 0 s */
+	cap = cap_of(&f);
+	/* the report it has stays the one taken at the step (0 s) */
+	for (int i = 0; i < 20; i++) {
+		d->stats.age_ms = f.now_ms;
+		CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+	}
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->probe, BSCHED_PROBE_WAITING);
+	CU_ASSERT_EQUAL(cap_of(&f), cap);
+	/* a new report: the next step */
+	d->stats.age_ms = 0;
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->probe, BSCHED_PROBE_PROBING);
+	CU_ASSERT(cap_of(&f) < cap);
+	fix_fini(&f);
+}
+
 static void test_config_and_names(void)
 {
 	struct bsched_config c;
 
 	bsched_config_defaults(&c);
 	CU_ASSERT_EQUAL(bsched_config_validate(&c, NULL), 0);
-	c.probe_goal_centipct = c.psi_stall_centipct + 1;
+	c.probe_goal_centipct = c.psi_stall_centipct + 1;	/* pressure only */
+	CU_ASSERT_EQUAL(bsched_config_validate(&c, NULL), 0);
+	c.probe_goal_centipct = 10001;
 	CU_ASSERT_NOT_EQUAL(bsched_config_validate(&c, NULL), 0);
+	bsched_config_defaults(&c);
 	bsched_config_defaults(&c);
 	c.probe_interval_ms = 0;
 	CU_ASSERT_NOT_EQUAL(bsched_config_validate(&c, NULL), 0);
@@ -345,6 +373,7 @@ int add_probe_suite(void)
 	    !CU_add_test(s, "never below min or floor", test_never_below_min_or_floor) ||
 	    !CU_add_test(s, "no evidence, no probing", test_no_evidence_no_probing) ||
 	    !CU_add_test(s, "waits for the balloon", test_waits_for_the_balloon) ||
+	    !CU_add_test(s, "a report per step", test_a_report_per_step) ||
 	    !CU_add_test(s, "random: bounds hold", test_random_bounds_hold) ||
 	    !CU_add_test(s, "config and names", test_config_and_names))
 		return -1;

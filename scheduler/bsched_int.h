@@ -212,6 +212,9 @@ uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
  * demand and stuck verdict) and cap its alloc_hi_kib. */
 void bsched_probe_update(struct bsched_work *w, const struct bsched_config *cfg,
 			 uint64_t now_ms);
+/* probe.c: a domain the policy does not steer (no balloon, unloading,
+ * invalid): no probing, its cap forgotten. */
+void bsched_probe_none(struct bsched_work *w);
 
 /* shares.c: fill @pool_kib; @ev and @tmp need room for 2 * n events. */
 void bsched_water_fill(struct bsched_fill *items, size_t n,

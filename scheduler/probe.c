@@ -43,9 +43,8 @@ static void back_off(struct bsched_work *w, const struct bsched_config *cfg,
 {
 	struct bsched_rec *rec = w->rec;
 	uint64_t held_kib = w->dom->actual_kib;
-	uint64_t up_kib;
-
 	uint32_t psi = w->dom->stats.psi_some_avg10_centipct;
+	uint64_t up_kib;
 	bool again = rec->probe_raised_ms &&
 		     now_ms - rec->probe_raised_ms < cfg->probe_hold_ms;
 
@@ -133,6 +132,15 @@ static enum bsched_probe advance(struct bsched_work *w,
 	if (now_ms < rec->probe_hold_until_ms)
 		return BSCHED_PROBE_BACKOFF;
 	return step_down(w, cfg, now_ms);
+}
+
+void bsched_probe_none(struct bsched_work *w)
+{
+	const struct bsched_domain *d = w->dom;
+
+	w->probe = d->probe && d->managed ? BSCHED_PROBE_NO_PSI :
+					    BSCHED_PROBE_OFF;
+	lift(w->rec);
 }
 
 void bsched_probe_update(struct bsched_work *w, const struct bsched_config *cfg,

@@ -129,12 +129,14 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	const struct bsched_domain *d = w->dom;
 
 	if (!domain_valid(d)) {
+		bsched_probe_none(w);
 		w->bound = BSCHED_BOUND_INVALID;
 		w->cand_kib = w->ideal_kib = d->target_kib;
 		return;
 	}
 	if (release_expired(d, cfg)) {
 		/* out of the pool, target held, maxmem pinned (decide) */
+		bsched_probe_none(w);
 		w->bound = BSCHED_BOUND_STUCK;
 		w->cand_kib = w->ideal_kib = d->target_kib;
 		return;
@@ -142,8 +144,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE &&
 		     !releasing(d);
 	if (!w->balloon) {
-		w->probe = d->probe && d->managed ? BSCHED_PROBE_NO_PSI :
-						    BSCHED_PROBE_OFF;
+		bsched_probe_none(w);
 		w->bound = d->managed ? BSCHED_BOUND_NO_BALLOON :
 					BSCHED_BOUND_UNMANAGED;
 		w->cand_kib = w->ideal_kib = d->target_kib;

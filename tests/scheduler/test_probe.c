@@ -200,6 +200,20 @@ static void test_no_evidence_no_probing(void)
 	CU_ASSERT_EQUAL(fix_dec(&f, 1)->probe, BSCHED_PROBE_NO_PSI);
 	fix_fini(&f);
 
+	/* probing, then unloading and back: the old cap is not kept */
+	d = setup(&f, true);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 120), 0);
+	CU_ASSERT(fix_dec(&f, 1)->target_kib < 4 * GIB * 9 / 10);
+	d->releasing = true;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->probe, BSCHED_PROBE_NO_PSI);
+	d->releasing = false;
+	d->stats.psi_some_avg10_centipct = f.cfg.probe_goal_centipct + 1;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->probe, BSCHED_PROBE_BACKOFF);
+	CU_ASSERT_EQUAL(cap_of(&f), 0);
+	fix_fini(&f);
+
 	/* probing, then its reports go stale: the cap is lifted */
 	d = setup(&f, true);
 	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 30), 0);

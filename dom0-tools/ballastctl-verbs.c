@@ -50,7 +50,35 @@ static const struct bound_text bound_texts[] = {
 	{ BSCHED_BOUND_UNREPORTED, "memory is contended and it reports no fresh statistics: "
 				   "served after the guests that do (evidence first, "
 				   "see POLICY.md)" },
+	{ BSCHED_BOUND_PROBE, "held at the cap of its working-set probe (probe = yes)" },
 };
+
+/* One line per state of the working-set probe (POLICY.md, "Working-set
+ * probing"): why it probes, or why it stopped. */
+struct probe_text {
+	enum bsched_probe probe;
+	const char *why;
+};
+
+static const struct probe_text probe_texts[] = {
+	{ BSCHED_PROBE_NO_PSI, "asked for, but no ballast frontend reports PSI: no probing" },
+	{ BSCHED_PROBE_STALE, "stopped: no fresh report, cap lifted" },
+	{ BSCHED_PROBE_PROBING, "lowering its cap a step per interval while PSI stays under the goal" },
+	{ BSCHED_PROBE_WAITING, "waiting for its balloon to come down to the cap, "
+				"or for a report since the last step" },
+	{ BSCHED_PROBE_BACKOFF, "stopped: PSI crossed the goal, cap raised and held" },
+	{ BSCHED_PROBE_PRESSURE, "stopped: PSI above the stall threshold, cap lifted "
+				 "(the demand rule decides)" },
+	{ BSCHED_PROBE_AT_FLOOR, "stopped at its min or floor" },
+};
+
+static const char *probe_why(const char *word)
+{
+	for (size_t i = 0; i < sizeof(probe_texts) / sizeof(probe_texts[0]); i++)
+		if (!strcmp(word, bsched_probe_str(probe_texts[i].probe)))
+			return probe_texts[i].why;
+	return NULL;
+}
 
 static const char *bound_why(const char *word)
 {
@@ -111,6 +139,10 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 		if (r->stuck || r->uncooperative)
 			fprintf(ctl->out, "  balloon: %s%s\n", r->stuck ? "stuck " : "",
 				r->uncooperative ? "uncooperative" : "");
+		if (bctl_known(r, BCTL_F_PROBE) && probe_why(r->probe))
+			fprintf(ctl->out, "  probe: %s - %s; cap %" PRIu64 " MiB\n",
+				r->probe, probe_why(r->probe),
+				r->probe_cap_kib / 1024);
 		if (r->refused_reports || r->flood_refused)
 			fprintf(ctl->out, "  guest input refused: %" PRIu64 " invalid, %" PRIu64
 				" flooding; last: %s\n", r->refused_reports,

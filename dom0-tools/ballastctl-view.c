@@ -36,6 +36,8 @@ const struct bctl_field_desc bctl_fields[BCTL_F_COUNT] = {
 	PUB(BCTL_F_LAST_REFUSAL, SJ_LAST_REFUSAL, BCTL_STR, last_refusal),
 	PUB(BCTL_F_REFUSED_RESERVATION, SJ_REFUSED_RESERVATION, BCTL_U64,
 	    refused_reservation),
+	PUB(BCTL_F_PROBE, SJ_PROBE, BCTL_STR, probe),
+	PUB(BCTL_F_PROBE_CAP, SJ_PROBE_CAP_KIB, BCTL_U64, probe_cap_kib),
 	GUEST(BCTL_F_STATE, SJ_STATE, BCTL_STR, state),
 	GUEST(BCTL_F_PSI, SJ_PSI_SOME, BCTL_U64, psi_some_centipct),
 };

@@ -33,6 +33,8 @@ enum bctl_field {
 	BCTL_F_FLOOD_REFUSED,
 	BCTL_F_LAST_REFUSAL,
 	BCTL_F_REFUSED_RESERVATION,
+	BCTL_F_PROBE,		/* the working-set probe's state */
+	BCTL_F_PROBE_CAP,
 	BCTL_F_STATE,		/* the guest's data/ballast/state */
 	BCTL_F_PSI,		/* the guest's PSI some avg10 */
 	BCTL_F_COUNT
@@ -66,6 +68,8 @@ struct bctl_row {
 	uint64_t refused_reports, flood_refused;
 	char last_refusal[96];
 	uint64_t refused_reservation;
+	char probe[16];
+	uint64_t probe_cap_kib;
 	char state[16];
 	uint64_t psi_some_centipct;
 };

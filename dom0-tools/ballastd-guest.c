@@ -256,6 +256,7 @@ void bd_guest_read_report(struct bd_env *env, const struct bd_who *who,
 		.oom_kills = vals[S_OOM_KILLS],
 		.floor_kib = vals[S_FLOOR],
 		.ballooned_kib = vals[S_BALLOONED],
+		.psi_present = got[S_PSI_SOME],
 	};
 	g->state = got[S_STATE] ? (int)vals[S_STATE] : -1;
 	/* since the first report that said so: a report cannot restart it */

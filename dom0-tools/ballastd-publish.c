@@ -68,6 +68,8 @@ void bd_publish_status(struct bd_env *env, const struct bd_dom *d, char **cache)
 	sj_u64(g, SJ_FLOOD_REFUSED, d->guest.flood_refused);
 	sj_str(g, SJ_LAST_REFUSAL, d->guest.last_refusal);
 	sj_u64(g, SJ_REFUSED_RESERVATION, d->refused_reservation);
+	sj_str(g, SJ_PROBE, bsched_probe_str(d->last.probe));
+	sj_u64(g, SJ_PROBE_CAP_KIB, d->last.probe_cap_kib);
 	yajl_gen_map_close(g);
 	publish_gen(env, g, path, cache);
 }

@@ -111,6 +111,7 @@ static void resolve_subscription(struct bd_env *env, const struct bd_who *who,
 	s->max_kib = dc && dc->has_max ? dc->max_kib : s->static_max_kib;
 	s->shares = dc && dc->has_shares ? dc->shares : env->cfg.default_shares;
 	s->lift_above_max = dc && dc->lift_above_max;
+	s->probe = dc && dc->has_probe ? dc->probe : env->cfg.probe;
 	read_overrides(env, who, s);
 	if (s->max_kib > s->static_max_kib)
 		s->max_kib = s->static_max_kib;

@@ -18,6 +18,7 @@ struct bd_sub {
 	uint64_t min_kib, max_kib;
 	uint32_t shares;
 	bool lift_above_max;		/* [domain] lift-above-max */
+	bool probe;			/* [domain] probe, else [host] probe */
 	bool name_cut;			/* longer than a bd_who holds: no [domain], no override */
 	bool building;			/* paused or claiming: not steered yet */
 	bool managed;

@@ -130,6 +130,7 @@ static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 				now_ms - d->guest.unloading_since_ms : 0,
 		.lift_above_max = d->sub.lift_above_max,
 		.resume_boost_pct = d->resume.boost_pct,
+		.probe = d->sub.probe,
 	};
 	snprintf(out->name, sizeof(out->name), "%s", d->who.name);
 	if (d->guest.stats.present)

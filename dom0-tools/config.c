@@ -59,6 +59,13 @@ static const struct host_key host_keys[] = {
 	HK("frontend-allowance", KT_SIZE, policy.frontend_allowance_kib,
 	   BALLAST_MAX_MEMORY_KIB),
 	HK("release-limit-ms", KT_MS, policy.release_limit_ms, 0),
+	HK("probe", KT_BOOL, probe, 0),
+	HK("probe-goal", KT_U32, policy.probe_goal_centipct, BALLAST_MAX_CENTIPCT),
+	HK("probe-step-pct", KT_U32, policy.probe_step_pct, 50),
+	HK("probe-step-min", KT_SIZE, policy.probe_step_min_kib, BALLAST_MAX_MEMORY_KIB),
+	HK("probe-interval-ms", KT_MS, policy.probe_interval_ms, 0),
+	HK("probe-backoff-pct", KT_U32, policy.probe_backoff_pct, 100),
+	HK("probe-hold-ms", KT_MS, policy.probe_hold_ms, 0),
 	HKS("rate-min", rate_min_kib_s, BALLAST_K_RATE_MIN),
 	HKS("rate-max", rate_max_kib_s, BALLAST_K_RATE_MAX),
 	HK("manage-dom0", KT_BOOL, manage_dom0, 0),
@@ -306,6 +313,12 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 		if (bd_parse_bool(value, &d->lift_above_max))
 			return fail(pc, "lift-above-max: expected yes or no: %s",
 				    value, "");
+		return 1;
+	}
+	if (!strcmp(key, "probe")) {
+		if (bd_parse_bool(value, &d->probe))
+			return fail(pc, "probe: expected yes or no: %s", value, "");
+		d->has_probe = true;
 		return 1;
 	}
 	return fail(pc, "%s: unknown key%s", key, "");

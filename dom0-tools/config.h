@@ -47,6 +47,7 @@ struct bd_domain_conf {
 	enum bd_stock_mode stock;
 	enum bd_frontend_mode frontend;
 	bool lift_above_max;	/* an unloading balloon may go up to static max */
+	bool has_probe, probe;	/* working-set probing (else the host's) */
 };
 
 struct bd_config {
@@ -55,6 +56,7 @@ struct bd_config {
 	uint64_t rate_min_kib_s;	/* published to ballast frontends */
 	uint64_t rate_max_kib_s;
 	bool manage_dom0;
+	bool probe;			/* working-set probing, for every domain */
 	uint64_t default_min_kib;	/* for domains without a [domain] min */
 	uint32_t default_shares;
 	uint32_t flood_limit;		/* guest report updates per second */

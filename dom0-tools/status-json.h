@@ -37,6 +37,8 @@
 #define SJ_FLOOD_REFUSED	"flood_refused"
 #define SJ_LAST_REFUSAL		"last_refusal"
 #define SJ_REFUSED_RESERVATION	"refused_reservation"
+#define SJ_PROBE		"probe"		/* bsched_probe_str */
+#define SJ_PROBE_CAP_KIB	"probe_cap_kib"	/* 0: none binds */
 
 /* `ballastctl status --json` adds these */
 #define SJ_BALLASTD_RUNNING	"ballastd_running"

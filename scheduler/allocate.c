@@ -24,6 +24,9 @@ static enum bsched_bound bound_of(const struct bsched_work *w, bool contention,
 		return BSCHED_BOUND_FLOOR;
 	if (at_lo && w->demand_kib <= w->lo_kib)
 		return BSCHED_BOUND_MIN;
+	/* the cap, not the shares or its max: POLICY.md, "Working-set probing" */
+	if (w->probe_capped && w->ideal_kib == w->alloc_hi_kib)
+		return BSCHED_BOUND_PROBE;
 	if (w->ideal_kib == w->hi_kib)
 		return BSCHED_BOUND_MAX;
 	if (w->ideal_kib == w->demand_kib)

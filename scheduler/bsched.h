@@ -53,6 +53,9 @@ struct bsched_stats {
 	uint64_t floor_kib;
 	/* data/ballast/ballooned: what the balloon says it holds (untrusted) */
 	uint64_t ballooned_kib;
+	/* the report carried data/ballast/psi-some-avg10 (a guest kernel
+	 * without PSI leaves it out): working-set probing needs it */
+	bool psi_present;
 };
 
 struct bsched_domain {
@@ -89,6 +92,9 @@ struct bsched_domain {
 	 * at 200 %; ignored otherwise.
 	 */
 	uint32_t resume_boost_pct;
+	/* working-set probing asked for (ballastd.conf `probe`; POLICY.md,
+	 * "Working-set probing") */
+	bool probe;
 };
 
 struct bsched_host {
@@ -158,6 +164,13 @@ struct bsched_config {
 	/* maxmem (POLICY.md) */
 	uint64_t frontend_allowance_kib; /* a ballast frontend above its target */
 	uint64_t release_limit_ms;	/* longest "unloading", then held as stuck */
+	/* working-set probing (POLICY.md, "Working-set probing") */
+	uint32_t probe_goal_centipct;	/* PSI some avg10 above this: stop */
+	uint32_t probe_step_pct;	/* lowered by this % of its size... */
+	uint64_t probe_step_min_kib;	/* ...but at least this (whole pages) */
+	uint64_t probe_interval_ms;	/* ...once per interval */
+	uint32_t probe_backoff_pct;	/* over the goal: cap raised by this % */
+	uint64_t probe_hold_ms;		/* no lowering this long after it */
 	uint32_t faults;		/* enum bsched_fault bits, 0 in production */
 };
 
@@ -180,7 +193,22 @@ enum bsched_bound {
 	BSCHED_BOUND_INVALID,		/* its values are inconsistent (min >
 					 * max, no shares, absurd sizes): left
 					 * alone, the others are decided */
+	BSCHED_BOUND_PROBE,		/* held at its working-set probe's cap */
 	BSCHED_BOUND__COUNT
+};
+
+/* Where a domain's working-set probe is (POLICY.md, "Working-set probing"). */
+enum bsched_probe {
+	BSCHED_PROBE_OFF = 0,		/* not asked for */
+	BSCHED_PROBE_NO_PSI,		/* no ballast frontend reporting PSI */
+	BSCHED_PROBE_STALE,		/* no fresh report: cap lifted */
+	BSCHED_PROBE_PROBING,		/* lowering its cap step by step */
+	BSCHED_PROBE_WAITING,		/* for its balloon to reach the cap, or
+					 * for a report since the last step */
+	BSCHED_PROBE_BACKOFF,		/* PSI crossed the goal: cap raised, held */
+	BSCHED_PROBE_PRESSURE,		/* PSI above psi_stall: cap lifted */
+	BSCHED_PROBE_AT_FLOOR,		/* at its min or floor: no lower */
+	BSCHED_PROBE__COUNT
 };
 
 struct bsched_decision {
@@ -202,6 +230,8 @@ struct bsched_decision {
 	/* PSI boost now in the state: the caller keeps it to pass back as
 	 * resume_boost_pct if it restarts */
 	uint32_t boost_pct;
+	enum bsched_probe probe;	/* its working-set probe */
+	uint64_t probe_cap_kib;		/* the probe's cap, 0: none */
 };
 
 struct bsched_answer {
@@ -259,5 +289,6 @@ uint64_t bsched_host_free_kib(const struct bsched_host *host);
 
 const char *bsched_bound_str(enum bsched_bound b);	/* "demand", ... */
 const char *bsched_frontend_str(enum bsched_frontend fe); /* "driver", ... */
+const char *bsched_probe_str(enum bsched_probe p);	/* "probing", ... */
 
 #endif /* BSCHED_H */

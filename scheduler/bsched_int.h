@@ -40,6 +40,12 @@ struct bsched_rec {
 	uint8_t stuck_dirs;		/* BSCHED_STUCK_* */
 	int8_t req_dir;			/* last request: -1 shrink, 1 grow, 0 */
 	bool flagged;			/* published as uncooperative */
+	/* working-set probe (probe.c) */
+	uint64_t probe_cap_kib;		/* highest landing allowed, 0: none */
+	uint64_t probe_step_ms;		/* when it was last lowered */
+	uint64_t probe_raised_ms;	/* when it was last raised */
+	uint32_t probe_raised_psi;	/* PSI some avg10 it was raised on */
+	uint64_t probe_hold_until_ms;	/* no lowering before */
 };
 
 struct bsched_dom_key {
@@ -92,6 +98,8 @@ struct bsched_work {
 	bool part;			/* a balloon: shares the pool */
 	bool stuck;			/* stuck after re-admission: target held */
 	bool reported;			/* its demand comes from fresh stats */
+	enum bsched_probe probe;	/* its working-set probe (probe.c) */
+	bool probe_capped;		/* alloc_hi_kib lowered by the probe */
 };
 
 /* One item of a water-fill: out = clamp(base + lambda * shares, lo, hi). */
@@ -199,6 +207,14 @@ bool bsched_stats_fresh(const struct bsched_stats *s,
 uint64_t bsched_demand(struct bsched_rec *rec, const struct bsched_stats *s,
 		       const struct bsched_config *cfg, uint64_t silent_kib,
 		       uint64_t lo_kib, uint64_t hi_kib);
+
+/* probe.c: advance the working-set probe of one balloon (after its bounds,
+ * demand and stuck verdict) and cap its alloc_hi_kib. */
+void bsched_probe_update(struct bsched_work *w, const struct bsched_config *cfg,
+			 uint64_t now_ms);
+/* probe.c: a domain the policy does not steer (no balloon, unloading,
+ * invalid): no probing, its cap forgotten. */
+void bsched_probe_none(struct bsched_work *w);
 
 /* shares.c: fill @pool_kib; @ev and @tmp need room for 2 * n events. */
 void bsched_water_fill(struct bsched_fill *items, size_t n,

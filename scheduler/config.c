@@ -22,6 +22,15 @@
  * let a 4 MiB/s workload be OOM-killed in real Xen (POLICY.md, maxmem) */
 #define DEFAULT_FRONTEND_ALLOWANCE_KIB	(64 * MIB)
 #define DEFAULT_RELEASE_LIMIT_MS	120000ULL
+/* working-set probing: Senpai's goal and pace (POLICY.md) */
+#define DEFAULT_PROBE_GOAL_CENTIPCT	10u		/* 0.10 % some avg10 */
+#define DEFAULT_PROBE_STEP_PCT		1u
+#define DEFAULT_PROBE_STEP_MIN_KIB	(1 * MIB)
+#define DEFAULT_PROBE_INTERVAL_MS	6000ULL
+#define DEFAULT_PROBE_BACKOFF_PCT	10u
+#define DEFAULT_PROBE_HOLD_MS		60000ULL
+#define MAX_PROBE_STEP_PCT		50u
+#define MAX_PROBE_BACKOFF_PCT		100u
 
 #define MAX_BUFFER_PCT			1000u
 #define MAX_PSI_BOOST_PCT		100u
@@ -48,6 +57,12 @@ void bsched_config_defaults(struct bsched_config *cfg)
 		.progress_kib = DEFAULT_PROGRESS_KIB,
 		.frontend_allowance_kib = DEFAULT_FRONTEND_ALLOWANCE_KIB,
 		.release_limit_ms = DEFAULT_RELEASE_LIMIT_MS,
+		.probe_goal_centipct = DEFAULT_PROBE_GOAL_CENTIPCT,
+		.probe_step_pct = DEFAULT_PROBE_STEP_PCT,
+		.probe_step_min_kib = DEFAULT_PROBE_STEP_MIN_KIB,
+		.probe_interval_ms = DEFAULT_PROBE_INTERVAL_MS,
+		.probe_backoff_pct = DEFAULT_PROBE_BACKOFF_PCT,
+		.probe_hold_ms = DEFAULT_PROBE_HOLD_MS,
 		.faults = 0,
 	};
 }
@@ -94,6 +109,18 @@ int bsched_config_validate(const struct bsched_config *cfg, const char **why)
 		return invalid(why, "frontend_allowance_kib absurdly large");
 	if (cfg->release_limit_ms == 0)
 		return invalid(why, "release_limit_ms is 0");
+	if (cfg->probe_goal_centipct > 10000)
+		return invalid(why, "probe_goal_centipct above 100.00 %");
+	if (cfg->probe_step_pct > MAX_PROBE_STEP_PCT)
+		return invalid(why, "probe_step_pct above 50");
+	if (cfg->probe_step_min_kib > BSCHED_KIB_LIMIT)
+		return invalid(why, "probe_step_min_kib absurdly large");
+	if (cfg->probe_interval_ms == 0)
+		return invalid(why, "probe_interval_ms is 0");
+	if (cfg->probe_backoff_pct > MAX_PROBE_BACKOFF_PCT)
+		return invalid(why, "probe_backoff_pct above 100");
+	if (cfg->probe_hold_ms > BSCHED_KIB_LIMIT)
+		return invalid(why, "probe_hold_ms absurdly large");
 	if (cfg->faults & ~(uint32_t)KNOWN_FAULTS)
 		return invalid(why, "unknown fault bits");
 	return 0;
@@ -120,7 +147,26 @@ static const char *const bound_names[BSCHED_BOUND__COUNT] = {
 	[BSCHED_BOUND_FLOOR] = "floor",
 	[BSCHED_BOUND_UNREPORTED] = "unreported",
 	[BSCHED_BOUND_INVALID] = "invalid",
+	[BSCHED_BOUND_PROBE] = "probe",
 };
+
+static const char *const probe_names[BSCHED_PROBE__COUNT] = {
+	[BSCHED_PROBE_OFF] = "off",
+	[BSCHED_PROBE_NO_PSI] = "no-psi",
+	[BSCHED_PROBE_STALE] = "stale",
+	[BSCHED_PROBE_PROBING] = "probing",
+	[BSCHED_PROBE_WAITING] = "waiting",
+	[BSCHED_PROBE_BACKOFF] = "backoff",
+	[BSCHED_PROBE_PRESSURE] = "pressure",
+	[BSCHED_PROBE_AT_FLOOR] = "at-floor",
+};
+
+const char *bsched_probe_str(enum bsched_probe p)
+{
+	if ((unsigned int)p >= BSCHED_PROBE__COUNT)
+		return "unknown";
+	return probe_names[p];
+}
 
 const char *bsched_bound_str(enum bsched_bound b)
 {

@@ -129,12 +129,14 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	const struct bsched_domain *d = w->dom;
 
 	if (!domain_valid(d)) {
+		bsched_probe_none(w);
 		w->bound = BSCHED_BOUND_INVALID;
 		w->cand_kib = w->ideal_kib = d->target_kib;
 		return;
 	}
 	if (release_expired(d, cfg)) {
 		/* out of the pool, target held, maxmem pinned (decide) */
+		bsched_probe_none(w);
 		w->bound = BSCHED_BOUND_STUCK;
 		w->cand_kib = w->ideal_kib = d->target_kib;
 		return;
@@ -142,6 +144,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	w->balloon = d->managed && d->frontend != BSCHED_FE_NONE &&
 		     !releasing(d);
 	if (!w->balloon) {
+		bsched_probe_none(w);
 		w->bound = d->managed ? BSCHED_BOUND_NO_BALLOON :
 					BSCHED_BOUND_UNMANAGED;
 		w->cand_kib = w->ideal_kib = d->target_kib;
@@ -161,6 +164,7 @@ static void classify(struct bsched_work *w, const struct bsched_config *cfg,
 	w->reported = bsched_stats_fresh(&d->stats, cfg);
 	bsched_overshoot_update(w, cfg);
 	bsched_stuck_bounds(w);
+	bsched_probe_update(w, cfg, now_ms);
 	w->part = true;
 }
 
@@ -221,6 +225,8 @@ static void decide(const struct bsched_work *w, const struct bsched_config *cfg,
 		.ideal_kib = w->ideal_kib,
 		.bound = w->bound,
 		.boost_pct = w->rec->boost_pct,
+		.probe = w->probe,
+		.probe_cap_kib = w->probe_capped ? w->alloc_hi_kib : 0,
 	};
 	if (!w->balloon) {
 		if (w->bound == BSCHED_BOUND_INVALID || !releasing(d))

@@ -147,6 +147,47 @@ static void test_config_good(void)
 	bd_config_free(&cfg);
 }
 
+/* Working-set probing: per host, per domain over it, and its settings. */
+static void test_config_probe(void)
+{
+	struct bd_config cfg;
+	const struct bd_domain_conf *d;
+	char err[BD_ERR_MAX];
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT_FALSE(cfg.probe);
+	CU_ASSERT_FATAL(load("[host]\nprobe = yes\nprobe-goal = 20\nprobe-step-pct = 2\n"
+			     "probe-step-min = 4\nprobe-interval-ms = 3000\n"
+			     "probe-backoff-pct = 25\nprobe-hold-ms = 90000\n"
+			     "[domain db]\nprobe = no\n[domain web]\nmin = 1G\n",
+			     &cfg, err, sizeof(err)) == 0);
+	CU_ASSERT(cfg.probe);
+	CU_ASSERT_EQUAL(cfg.policy.probe_goal_centipct, 20);
+	CU_ASSERT_EQUAL(cfg.policy.probe_step_pct, 2);
+	CU_ASSERT_EQUAL(cfg.policy.probe_step_min_kib, 4 * MIB);	/* bare: MiB */
+	CU_ASSERT_EQUAL(cfg.policy.probe_interval_ms, 3000);
+	CU_ASSERT_EQUAL(cfg.policy.probe_backoff_pct, 25);
+	CU_ASSERT_EQUAL(cfg.policy.probe_hold_ms, 90000);
+	d = bd_config_domain(&cfg, "db");
+	CU_ASSERT(d && d->has_probe && !d->probe);
+	d = bd_config_domain(&cfg, "web");
+	CU_ASSERT(d && !d->has_probe);
+	bd_config_free(&cfg);
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT(load("[domain web]\nprobe = sometimes\n", &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, ":2: [domain web] probe: expected yes or no") != NULL);
+	bd_config_free(&cfg);
+	bd_config_defaults(&cfg);
+	CU_ASSERT(load("[host]\nprobe-step-pct = 51\n", &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, ":2: [host] probe-step-pct") != NULL);
+	bd_config_free(&cfg);
+	bd_config_defaults(&cfg);
+	CU_ASSERT(load("[host]\nprobe-interval-ms = 0\n", &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "probe_interval_ms is 0") != NULL);
+	bd_config_free(&cfg);
+}
+
 static void test_config_bad(void)
 {
 	static const struct {
@@ -651,6 +692,61 @@ static void test_explain_unreported(void)
 	ctl_teardown(&c);
 }
 
+/*
+ * Working-set probing through the daemon: "a" (probe = yes in its section)
+ * reports PSI 0 and uses 512 MiB of 3 GiB: explain and status --json say it
+ * is probing, and its target comes down; "b" asks for it with no PSI in its
+ * reports: "no-psi"; "c" has no probe: "off", and explain says nothing of it.
+ */
+static void test_explain_probe(void)
+{
+	char *explain_a[] = { "explain", "a", NULL };
+	char *explain_b[] = { "explain", "b", NULL };
+	char *explain_c[] = { "explain", "c", NULL };
+	char *json[] = { "status", "--json", NULL };
+	struct ctl_fx c;
+
+	memset(&c, 0, sizeof(c));
+	CU_ASSERT_FATAL(fx_setup(&c.x, 8 * GIB,
+				 "[domain a]\nprobe = yes\n[domain b]\nprobe = yes\n",
+				 false) == 0);
+	fake_add_domain(c.x.f, 1, "a", 3 * GIB, 3 * GIB, FAKE_BALLOON_BALLAST, 512 * MIB);
+	fx_report(&c.x, 1, 1, 3 * GIB, 2560 * MIB);
+	fx_guest(&c.x, 1, BALLAST_DATA_DIR "/" BALLAST_KEY_PSI_SOME_AVG10, "0");
+	fake_add_domain(c.x.f, 2, "b", 1 * GIB, 1 * GIB, FAKE_BALLOON_BALLAST, 512 * MIB);
+	fx_report(&c.x, 2, 1, 1 * GIB, 512 * MIB);
+	fake_add_domain(c.x.f, 3, "c", 1 * GIB, 1 * GIB, FAKE_BALLOON_BALLAST, 512 * MIB);
+	fx_report(&c.x, 3, 1, 1 * GIB, 512 * MIB);
+	fx_guest(&c.x, 3, BALLAST_DATA_DIR "/" BALLAST_KEY_PSI_SOME_AVG10, "0");
+	fx_run(&c.x, 1, 1000);
+	ctl_attach(&c);
+	CU_ASSERT(ctl_run(&c, ARGC(explain_a), explain_a) == 0);
+	CU_ASSERT(strstr(c.out, "bound: probe - ") != NULL);
+	CU_ASSERT(strstr(c.out, "  probe: probing - ") != NULL);
+	if (!strstr(c.out, "  probe: probing - "))
+		fprintf(stderr, "%s", c.out);
+	CU_ASSERT(fx_dom_u64(&c.x, 1, BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET) < 3 * GIB);
+	/* no report since that step: the next waits for one (report age as
+	 * ballastd counts it), and takes it when it comes */
+	fx_run(&c.x, 10, 1000);
+	CU_ASSERT(ctl_run(&c, ARGC(explain_a), explain_a) == 0);
+	CU_ASSERT(strstr(c.out, "  probe: waiting - ") != NULL);
+	fx_report(&c.x, 1, 2, 3 * GIB, 2560 * MIB);
+	fx_run(&c.x, 1, 1000);
+	CU_ASSERT(ctl_run(&c, ARGC(explain_a), explain_a) == 0);
+	CU_ASSERT(strstr(c.out, "  probe: probing - ") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(explain_b), explain_b) == 0);
+	CU_ASSERT(strstr(c.out, "  probe: no-psi - ") != NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(explain_c), explain_c) == 0);
+	CU_ASSERT(strstr(c.out, "probe") == NULL);
+	CU_ASSERT(ctl_run(&c, ARGC(json), json) == 0);
+	CU_ASSERT(strstr(c.out, "\"" SJ_PROBE "\": \"probing\"") != NULL);
+	CU_ASSERT(strstr(c.out, "\"" SJ_PROBE "\": \"no-psi\"") != NULL);
+	CU_ASSERT(strstr(c.out, "\"" SJ_PROBE "\": \"off\"") != NULL);
+	CU_ASSERT(strstr(c.out, "\"" SJ_PROBE_CAP_KIB "\":") != NULL);
+	ctl_teardown(&c);
+}
+
 static void test_explain_and_set(void)
 {
 	char *explain[] = { "explain", "a", NULL };
@@ -900,6 +996,7 @@ int main(void)
 	CU_add_test(s, "sizes: ranges named in messages", test_size_arg);
 	CU_add_test(s, "config: every key", test_config_good);
 	CU_add_test(s, "config: errors name file:line", test_config_bad);
+	CU_add_test(s, "config: working-set probing", test_config_probe);
 	CU_add_test(s, "config: long lines and names", test_config_long_lines);
 	CU_add_test(s, "config: reload from a directory", test_reload_directory);
 	CU_add_test(s, "config: the shipped example", test_config_example);
@@ -911,6 +1008,7 @@ int main(void)
 	CU_add_test(s, "status --json: null for unknown", test_status_json_unknown);
 	CU_add_test(s, "a dry-running ballastd", test_dry_run_daemon);
 	CU_add_test(s, "explain, set, top", test_explain_and_set);
+	CU_add_test(s, "explain: working-set probe", test_explain_probe);
 	CU_add_test(s, "explain an unreported guest", test_explain_unreported);
 	CU_add_test(s, "reserve granted, held, released", test_reserve_granted);
 	CU_add_test(s, "reserve -- CMD", test_reserve_with_command);

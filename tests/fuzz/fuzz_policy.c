@@ -79,6 +79,9 @@ static void random_domain(struct fuzz_in *in, struct bsched_domain *d, uint32_t 
 	d->stats.committed_as_kib = kib(in);
 	d->stats.psi_some_avg10_centipct = (uint32_t)fuzz_below(in, 10001);
 	d->stats.floor_kib = fuzz_bool(in) ? kib(in) : 0;
+	/* derived, not drawn, so that the stored corpus keeps its meaning */
+	d->probe = d->shares & 1;
+	d->stats.psi_present = (d->shares & 2) != 0;
 }
 
 /* Balloons move part of the way to their targets; reports age or renew. */
@@ -143,6 +146,8 @@ static void check(const struct bsched_snapshot *snap, const struct bsched_result
 		FUZZ_ASSERT(dec->target_changed == (dec->target_kib != d->target_kib));
 		FUZZ_ASSERT(dec->boost_pct <= 200);
 		FUZZ_ASSERT(dec->bound < BSCHED_BOUND__COUNT);
+		FUZZ_ASSERT(dec->probe < BSCHED_PROBE__COUNT);
+		FUZZ_ASSERT(d->probe || dec->probe == BSCHED_PROBE_OFF);
 		if (!balloon(d))
 			continue;
 		bounds(d, &lo, &hi);

@@ -21,11 +21,13 @@ struct bench_size {
 	size_t n_domains;
 	int ticks;
 	bool vcpus;		/* the processor policy too */
+	bool probe;		/* every domain asks for working-set probing */
 };
 
 static const struct bench_size sizes[] = {
-	{ 100, 501, false }, { 1000, 201, false }, { 10000, 51, false },
-	{ 10000, 51, true },
+	{ 100, 501, false, false }, { 1000, 201, false, false },
+	{ 10000, 51, false, false }, { 10000, 51, true, false },
+	{ 10000, 51, false, true },
 };
 
 static uint64_t lcg(uint64_t *s, uint64_t n)
@@ -152,6 +154,10 @@ static int run_size(const struct bench_size *sz, uint64_t *seed)
 	bsched_config_defaults(&cfg);
 	bsched_vcpu_config_defaults(&vcfg);
 	make_domains(d, sz->n_domains, seed, &total);
+	for (size_t i = 0; sz->probe && i < sz->n_domains; i++) {
+		d[i].probe = true;
+		d[i].stats.psi_present = true;
+	}
 	if (sz->vcpus)
 		make_vcpu_domains(v, sz->n_domains, seed);
 	held = total - total / 11;
@@ -193,7 +199,7 @@ static int run_size(const struct bench_size *sz, uint64_t *seed)
 	}
 	qsort(ms, sz->ticks, sizeof(*ms), cmp_double);
 	printf("| %6zu%s | %5d | %9.3f | %9.3f | %9.3f | %s |\n", sz->n_domains,
-	       sz->vcpus ? " + vCPUs" : "",
+	       sz->vcpus ? " + vCPUs" : sz->probe ? " + probe" : "",
 	       sz->ticks, ms[sz->ticks / 2], ms[sz->ticks * 9 / 10],
 	       ms[sz->ticks - 1], ms[sz->ticks / 2] < GOAL_MS ? "yes" : "NO");
 	rc = 0;

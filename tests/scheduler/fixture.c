@@ -28,6 +28,7 @@ void fix_used(struct bsched_domain *d, uint64_t used_kib)
 		.mem_available_kib = d->actual_kib > used_kib ?
 				     d->actual_kib - used_kib : 0,
 		.committed_as_kib = used_kib,
+		.psi_present = true,	/* a driver on a kernel with PSI */
 	};
 }
 

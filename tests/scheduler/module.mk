@@ -1,6 +1,7 @@
 # tests/scheduler: CUnit suites of the policy library, and its benchmark.
 BSCHED_TEST_OBJS := $(addprefix $(B)/tests/scheduler/,test_main.o fixture.o \
 	test_input.o test_rules.o test_stuck.o test_reserve.o test_props.o \
+	test_probe.o \
 	vfix.o test_vcpu.o test_vcpu_props.o)
 
 ifneq ($(HAVE_CUNIT),)

@@ -10,6 +10,7 @@ int add_rules_suite(void);
 int add_stuck_suite(void);
 int add_reserve_suite(void);
 int add_property_suite(void);
+int add_probe_suite(void);
 int add_vcpu_suite(void);
 int add_vcpu_property_suite(void);
 

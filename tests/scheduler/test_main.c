@@ -11,7 +11,7 @@ int main(void)
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
 	if (add_input_suite() || add_rules_suite() || add_stuck_suite() ||
-	    add_reserve_suite() || add_property_suite() ||
+	    add_reserve_suite() || add_property_suite() || add_probe_suite() ||
 	    add_vcpu_suite() || add_vcpu_property_suite()) {
 		CU_cleanup_registry();
 		return 2;

@@ -83,6 +83,7 @@ static bool check_value(const struct sim_scenario *scn,
 		v = e->kind == SIM_EX_TARGET ? r->dec.target_kib :
 		    e->kind == SIM_EX_ACTUAL ? r->actual_kib :
 		    e->kind == SIM_EX_DEMAND ? r->dec.demand_kib :
+		    e->kind == SIM_EX_PSI ? r->psi_centipct :
 		    e->kind == SIM_EX_VCPUS ? r->vdec.target_vcpus :
 		    e->kind == SIM_EX_ONLINE ? r->online_vcpus : r->host_free_kib;
 		any = true;
@@ -92,6 +93,38 @@ static bool check_value(const struct sim_scenario *scn,
 		}
 	}
 	return any;
+}
+
+/* probe DOM STATE by T: seen at a tick up to T; from T: at every tick. */
+static bool check_probe(const struct sim_scenario *scn,
+			const struct sim_trace *tr, const struct sim_expect *e,
+			char *why, size_t len)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < tr->n_rows; i++) {
+		const struct sim_row *r = &tr->rows[i];
+		bool same = (int)r->dec.probe == e->status;
+
+		if (row_domid(scn, r) != e->id)
+			continue;
+		if (!e->from && r->time_ms <= e->t1_ms && same) {
+			snprintf(why, len, "at %llu ms",
+				 (unsigned long long)r->time_ms);
+			return true;
+		}
+		if (e->from && r->time_ms >= e->t1_ms) {
+			any = true;
+			if (!same) {
+				snprintf(why, len, "%s at %llu ms",
+					 bsched_probe_str(r->dec.probe),
+					 (unsigned long long)r->time_ms);
+				return false;
+			}
+		}
+	}
+	snprintf(why, len, e->from ? "every tick" : "never seen");
+	return e->from && any;
 }
 
 static bool check_one(const struct sim_scenario *scn, const struct sim_trace *tr,
@@ -160,6 +193,28 @@ static bool check_one(const struct sim_scenario *scn, const struct sim_trace *tr
 		snprintf(why, len, "saw %llu KiB (or no tick)",
 			 (unsigned long long)seen);
 		return false;
+	case SIM_EX_PSI:
+		if (check_value(scn, tr, e, &seen))
+			return true;
+		snprintf(why, len, "saw %llu centi-%% (or no tick)",
+			 (unsigned long long)seen);
+		return false;
+	case SIM_EX_PROBE:
+		return check_probe(scn, tr, e, why, len);
+	case SIM_EX_STALL: {
+		uint64_t sum = 0, n = 0;
+
+		for (size_t i = 0; i < tr->n_rows; i++)
+			if (row_domid(scn, &tr->rows[i]) == e->id &&
+			    tr->rows[i].time_ms >= e->t1_ms) {
+				sum += tr->rows[i].psi_centipct;
+				n++;
+			}
+		snprintf(why, len, "mean %.2f centi-%% over %llu ticks",
+			 n ? (double)sum / (double)n : 0.0,
+			 (unsigned long long)n);
+		return n && compare(e, sum / n);
+	}
 	case SIM_EX_VCPUS:
 	case SIM_EX_ONLINE:
 		if (check_value(scn, tr, e, &seen))

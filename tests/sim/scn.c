@@ -239,6 +239,23 @@ static int config_kv(struct parser *p, const char *k, char *v)
 						      BSCHED_UNREPORTED_YIELD;
 	} else if (!strcmp(k, "faults")) {
 		return set_fault(p, v);
+	} else if (!strcmp(k, "probe")) {
+		ok = parse_bool(v, &p->scn->probe);
+	} else if (!strcmp(k, "probe_step_min")) {
+		ok = parse_size(v, &c->probe_step_min_kib);
+	} else if (!strcmp(k, "probe_interval")) {
+		ok = parse_time(v, &c->probe_interval_ms);
+	} else if (!strcmp(k, "probe_hold")) {
+		ok = parse_time(v, &c->probe_hold_ms);
+	} else if (!strcmp(k, "probe_goal") || !strcmp(k, "probe_step_pct") ||
+		   !strcmp(k, "probe_backoff_pct")) {
+		ok = parse_count(v, 10000, &n);
+		if (ok && !strcmp(k, "probe_goal"))
+			c->probe_goal_centipct = (uint32_t)n;
+		else if (ok && !strcmp(k, "probe_step_pct"))
+			c->probe_step_pct = (uint32_t)n;
+		else if (ok)
+			c->probe_backoff_pct = (uint32_t)n;
 	} else {
 		return fail(p, "config: unknown key '%s'", k);
 	}
@@ -403,6 +420,11 @@ static int guest_kv(struct parser *p, struct sim_guest *g, const char *k,
 		ok = parse_size(v, &g->rate_kib_s);
 	} else if (!strcmp(k, "used")) {
 		ok = parse_size(v, &g->used_kib);
+	} else if (!strcmp(k, "hot")) {
+		ok = parse_size(v, &g->hot_kib);
+	} else if (!strcmp(k, "probe")) {
+		ok = parse_bool(v, &d->probe);
+		g->has_probe = true;
 	} else if (!strcmp(k, "claim")) {
 		ok = parse_size(v, &g->claim_kib);
 	} else if (!strcmp(k, "floor")) {
@@ -718,6 +740,26 @@ static int expect_cmp(struct parser *p, struct sim_expect *e, size_t i)
 	return 0;
 }
 
+/* probe DOM WORD by TIME | from TIME: the probe's state (bsched_probe_str) */
+static int expect_probe(struct parser *p, struct sim_expect *e)
+{
+	int st;
+
+	if (p->n_tok != 6 || need_dom(p, p->tok[2], &e->id) ||
+	    (strcmp(p->tok[4], "by") && strcmp(p->tok[4], "from")) ||
+	    !parse_time(p->tok[5], &e->t1_ms))
+		return fail(p, "expect probe DOM STATE by|from TIME");
+	for (st = 0; st < BSCHED_PROBE__COUNT; st++)
+		if (!strcmp(p->tok[3], bsched_probe_str(st)))
+			break;
+	if (st == BSCHED_PROBE__COUNT)
+		return fail(p, "expect: unknown probe state '%s'", p->tok[3]);
+	e->status = st;
+	e->from = p->tok[4][0] == 'f';
+	e->t2_ms = e->t1_ms;
+	return 0;
+}
+
 static int do_expect(struct parser *p)
 {
 	static const struct { const char *word; enum sim_expect_kind kind; } kinds[] = {
@@ -730,6 +772,8 @@ static int do_expect(struct parser *p)
 		{ "stuck", SIM_EX_STUCK }, { "not-stuck", SIM_EX_NOT_STUCK },
 		{ "never-stuck", SIM_EX_NEVER_STUCK },
 		{ "blamed", SIM_EX_BLAMED }, { "never-blamed", SIM_EX_NEVER_BLAMED },
+		{ "psi", SIM_EX_PSI }, { "probe", SIM_EX_PROBE },
+		{ "stall", SIM_EX_STALL },
 		{ "vcpus", SIM_EX_VCPUS }, { "online", SIM_EX_ONLINE },
 		{ "vcpu-refused", SIM_EX_VCPU_REFUSED },
 		{ "vcpus-stable", SIM_EX_VCPU_STABLE },
@@ -776,6 +820,22 @@ static int do_expect(struct parser *p)
 		if (expect_cmp(p, e, 2))
 			return -1;
 		e->from = true;
+		break;
+	case SIM_EX_PSI:
+	case SIM_EX_STALL:
+		/* centi-%, a count: no suffix */
+		if (p->n_tok < 3 || need_dom(p, p->tok[2], &e->id) ||
+		    expect_cmp(p, e, 3))
+			return -1;
+		if (!parse_count(p->tok[4], 10000, &e->value_kib))
+			return fail(p, "expect %s: bad centi-%% '%s'", p->tok[1],
+				    p->tok[4]);
+		if (e->kind == SIM_EX_STALL && !e->from)
+			return fail(p, "expect stall DOM OP N from TIME");
+		break;
+	case SIM_EX_PROBE:
+		if (expect_probe(p, e))
+			return -1;
 		break;
 	case SIM_EX_VCPUS:
 	case SIM_EX_ONLINE:
@@ -911,6 +971,9 @@ int sim_parse(const char *text, const char *name, struct sim_scenario *scn,
 	p.line = 0;
 	if (!p.have_host || !p.have_run || !scn->n_guests)
 		return fail(&p, "need a host, a run and at least one dom");
+	for (size_t i = 0; i < scn->n_guests; i++)
+		if (!scn->guests[i].has_probe)
+			scn->guests[i].dom.probe = scn->probe;
 	return check_refs(&p);
 	return 0;
 }

@@ -19,12 +19,23 @@
 /* A guest stalls (PSI some) when less than a tenth of it is available. */
 #define STALL_PSI_CENTIPCT	3000u
 #define STALL_AVAIL_DIV		10u
+/*
+ * Graded PSI, for a guest with hot= page cache: squeezed below its working
+ * set ws = used + hot it refaults, its instantaneous PSI some being
+ * GRADED_GAIN times the fraction it is short (1 % short: 10 %), at most
+ * 100 %; it reports the average over PSI_WINDOW_MS (the kernel's avg10, an
+ * exponential average; here its first-order form, tick / (window + tick)).
+ */
+#define GRADED_GAIN		10u
+#define PSI_WINDOW_MS		10000u
+#define PSI_FULL_CENTIPCT	10000u
 
 struct guest_rt {
 	bool present;
 	bool left;
 	uint64_t actual_kib;
 	uint64_t used_kib;
+	double psi_avg_centipct;	/* graded PSI, averaged */
 	/* the targets published the last SIM_LAG_TICKS ticks, for lag= */
 	uint64_t past_target_kib[SIM_LAG_TICKS];
 	struct bsched_domain pub;	/* what is published in "xenstore" */
@@ -157,8 +168,29 @@ static void guest_stats(const struct sim_guest *sg, const struct guest_rt *g,
 	s->mem_available_kib = g->actual_kib > told ? g->actual_kib - told : 0;
 	s->committed_as_kib = told;
 	s->floor_kib = sg->told_floor_kib;
-	if (real_avail * STALL_AVAIL_DIV < g->actual_kib)
+	s->psi_present = true;
+	s->psi_some_avg10_centipct = (uint32_t)(g->psi_avg_centipct + 0.5);
+	if (real_avail * STALL_AVAIL_DIV < g->actual_kib &&
+	    s->psi_some_avg10_centipct < STALL_PSI_CENTIPCT)
 		s->psi_some_avg10_centipct = STALL_PSI_CENTIPCT;
+}
+
+/* One tick of the graded PSI average (only a guest with hot= has one). */
+static void graded_psi(const struct sim_guest *sg, struct guest_rt *g,
+		       uint64_t tick_ms)
+{
+	uint64_t ws_kib = g->used_kib + sg->hot_kib;
+	double inst = 0;
+
+	if (!sg->hot_kib)
+		return;
+	if (g->actual_kib < ws_kib)
+		inst = (double)(ws_kib - g->actual_kib) * PSI_FULL_CENTIPCT *
+		       GRADED_GAIN / (double)ws_kib;
+	if (inst > PSI_FULL_CENTIPCT)
+		inst = PSI_FULL_CENTIPCT;
+	g->psi_avg_centipct += (inst - g->psi_avg_centipct) * (double)tick_ms /
+			       (double)(PSI_WINDOW_MS + tick_ms);
 }
 
 static void build_snapshot(struct world *w, uint64_t now_ms,
@@ -175,6 +207,7 @@ static void build_snapshot(struct world *w, uint64_t now_ms,
 		d = &w->doms[w->n_doms];
 		*d = w->g[i].pub;
 		d->actual_kib = w->g[i].actual_kib;
+		graded_psi(&scn->guests[i], &w->g[i], scn->tick_ms);
 		guest_stats(&scn->guests[i], &w->g[i], &d->stats);
 		w->dom_guest[w->n_doms++] = i;
 	}
@@ -274,6 +307,7 @@ static int publish(struct world *w, uint64_t now_ms,
 			.time_ms = now_ms, .guest = w->dom_guest[i], .dec = *dec,
 			.actual_kib = g->actual_kib, .host_free_kib = free_kib,
 			.fits = fits,
+			.psi_centipct = snap->domains[i].stats.psi_some_avg10_centipct,
 		};
 
 		if (g->pub.managed && g->pub.frontend != BSCHED_FE_NONE &&
@@ -460,7 +494,8 @@ int sim_write_csv(const struct sim_scenario *scn, const struct sim_trace *tr,
 {
 	fprintf(f, "time_ms,domid,name,target_kib,actual_kib,min_kib,max_kib,"
 		   "demand_kib,ideal_kib,maxmem_kib,bound,stuck,uncooperative,"
-		   "host_free_kib,vcpus_target,vcpus_online,threads,vcpu_bound\n");
+		   "host_free_kib,vcpus_target,vcpus_online,threads,vcpu_bound,"
+		   "psi_some_centipct,probe\n");
 	for (size_t i = 0; i < tr->n_rows; i++) {
 		const struct sim_row *r = &tr->rows[i];
 		const struct bsched_domain *d = &scn->guests[r->guest].dom;
@@ -479,11 +514,13 @@ int sim_write_csv(const struct sim_scenario *scn, const struct sim_trace *tr,
 			r->dec.uncooperative,
 			(unsigned long long)r->host_free_kib);
 		if (r->has_cpu)
-			fprintf(f, "%u,%u,%u,%s\n", r->vdec.target_vcpus,
+			fprintf(f, "%u,%u,%u,%s,", r->vdec.target_vcpus,
 				r->online_vcpus, r->threads,
 				bsched_vcpu_bound_str(r->vdec.bound));
 		else
-			fprintf(f, ",,,\n");
+			fprintf(f, ",,,,");
+		fprintf(f, "%u,%s\n", r->psi_centipct,
+			bsched_probe_str(r->dec.probe));
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -28,6 +28,10 @@ struct sim_guest {
 	uint64_t actual_kib;		/* at join */
 	uint64_t rate_kib_s;		/* how fast its balloon moves */
 	uint64_t used_kib;		/* working set at join */
+	/* page cache it re-reads: reported as available, yet squeezed
+	 * below used + hot it stalls in proportion (sim.c, graded PSI) */
+	uint64_t hot_kib;
+	bool has_probe;			/* probe= given (else the config's) */
 	uint64_t claim_kib;		/* reported "used" of a liar, 0: honest */
 	uint64_t floor_kib;		/* hidden floor: never gives below */
 	uint64_t ceiling_kib;		/* hidden ceiling: never grows above,
@@ -98,6 +102,9 @@ enum sim_expect_kind {
 	SIM_EX_NEVER_STUCK,
 	SIM_EX_BLAMED,		/* named by a refused answer by t2 */
 	SIM_EX_NEVER_BLAMED,
+	SIM_EX_PSI,		/* reported PSI some avg10 OP centi-% at/from t1 */
+	SIM_EX_PROBE,		/* probe state (status) seen by t2 / from t1 */
+	SIM_EX_STALL,		/* mean reported PSI from t1 OP centi-% */
 	SIM_EX_VCPUS,		/* vCPU target OP count at/from t1 */
 	SIM_EX_ONLINE,		/* vCPUs online in Xen OP count at/from t1 */
 	SIM_EX_VCPU_REFUSED,	/* a vCPU change first refused by t2 */
@@ -120,6 +127,7 @@ struct sim_scenario {
 	uint64_t total_kib;
 	uint64_t duration_ms, tick_ms;
 	struct bsched_config cfg;
+	bool probe;			/* config probe=: the guests' default */
 	struct sim_guest guests[SIM_MAX_GUESTS];
 	size_t n_guests;
 	struct sim_work work[SIM_MAX_WORK];
@@ -146,6 +154,7 @@ struct sim_row {
 	uint64_t actual_kib;
 	uint64_t host_free_kib;
 	bool fits;			/* targets + slush + reservations <= total */
+	uint32_t psi_centipct;		/* PSI some avg10 it reported */
 	/* processors, when the scenario has them */
 	bool has_cpu;
 	struct bsched_vcpu_decision vdec;

@@ -270,6 +270,79 @@ static void test_vcpu_rules_are_needed(void)
 	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) != SIZE_MAX);
 }
 
+/* Play @file with every guest's probe set to @probe (the scenario's own
+ * choice overridden); the number of failed checks, SIZE_MAX if not run. */
+static size_t play_probe(const char *file, bool probe)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char path[512], err[SIM_ERR_LEN];
+	struct sim_trace tr;
+	size_t failed = SIZE_MAX;
+
+	if (!scn)
+		return SIZE_MAX;
+	snprintf(path, sizeof(path), "%s/%s", SCENARIO_DIR, file);
+	if (sim_load(path, scn, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < scn->n_guests; i++)
+			scn->guests[i].dom.probe = probe;
+		if (sim_run(scn, &tr, err, sizeof(err)) == 0) {
+			failed = sim_check(scn, &tr, NULL);
+			sim_trace_free(&tr);
+		}
+	}
+	free(scn);
+	return failed;
+}
+
+/* The probing scenarios hold because of the probe: without it they fail,
+ * and probe-off.scn fails with probing on for everyone. */
+static void test_probe_is_needed(void)
+{
+	static const char *const files[] = {
+		"probe-cache.scn", "probe-steady.scn", "probe-floor.scn",
+		"probe-fleet.scn",
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		size_t failed = play_probe(files[i], false);
+
+		CU_ASSERT(failed > 0 && failed != SIZE_MAX);
+	}
+	CU_ASSERT(play_probe("probe-off.scn", true) > 0);
+	CU_ASSERT(play_probe("probe-off.scn", true) != SIZE_MAX);
+}
+
+static void test_parser_probe(void)
+{
+	struct sim_scenario *scn = malloc(sizeof(*scn));
+	char err[SIM_ERR_LEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
+	/* the config's probe= is the default of every dom without its own */
+	CU_ASSERT_EQUAL(sim_parse("host total=4G\nrun duration=10s tick=1s\n"
+				  "dom 1 max=2G actual=1G hot=64M\n"
+				  "dom 2 max=2G actual=1G probe=no\n"
+				  "config probe=yes probe_goal=20 probe_hold=30s\n"
+				  "expect probe 1 probing by 5s\n"
+				  "expect psi 1 <= 100 from 0s\n"
+				  "expect stall 1 <= 0 from 0s\n",
+				  "t", scn, err, sizeof(err)), 0);
+	CU_ASSERT(scn->guests[0].dom.probe);
+	CU_ASSERT_FALSE(scn->guests[1].dom.probe);
+	CU_ASSERT_EQUAL(scn->guests[0].hot_kib, 64 * 1024);
+	CU_ASSERT_EQUAL(scn->cfg.probe_goal_centipct, 20);
+	CU_ASSERT_EQUAL(scn->cfg.probe_hold_ms, 30000);
+	CU_ASSERT_NOT_EQUAL(sim_parse("host total=4G\nrun duration=10s tick=1s\n"
+				      "dom 1 max=2G actual=1G\n"
+				      "expect probe 1 hunting by 5s\n",
+				      "t", scn, err, sizeof(err)), 0);
+	CU_ASSERT_NOT_EQUAL(sim_parse("host total=4G\nrun duration=10s tick=1s\n"
+				      "dom 1 max=2G actual=1G\n"
+				      "expect stall 1 <= 5 at 3s\n",
+				      "t", scn, err, sizeof(err)), 0);
+	free(scn);
+}
+
 static void test_parser_cpus(void)
 {
 	struct sim_scenario *scn = malloc(sizeof(*scn));
@@ -485,6 +558,8 @@ int main(void)
 	    !CU_add_test(s, "no surplus ratchet", test_no_surplus_ratchet) ||
 	    !CU_add_test(s, "vCPU back-off and steal rule are needed",
 			 test_vcpu_rules_are_needed) ||
+	    !CU_add_test(s, "working-set probe is needed", test_probe_is_needed) ||
+	    !CU_add_test(s, "parser: probe", test_parser_probe) ||
 	    !CU_add_test(s, "parser: cpus", test_parser_cpus) ||
 	    !CU_add_test(s, "parser accepts minimal", test_parser_accepts_minimal) ||
 	    !CU_add_test(s, "parser: config unreported",

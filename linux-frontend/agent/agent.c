@@ -190,7 +190,7 @@ static void sync_above_boot(struct agent *a)
 
 static void report(struct agent *a, bool force)
 {
-	struct breport_stats s;
+	struct breport_stats s, slow;
 	uint64_t cur, t = now_ms(), seq;
 	int rc;
 
@@ -202,9 +202,21 @@ static void report(struct agent *a, bool force)
 	if (rc)
 		fprintf(stderr, "ballast-agent: statistics: %s, reporting without them\n",
 			strerror(-rc));
-	seq = breport_next(&a->report, &s, t, force);
+	/*
+	 * PSI is read every run, but alone makes a report due only every
+	 * sample_ms, as in ballast.ko (breport.h); with any other change the
+	 * report carries it fresh.
+	 */
+	slow = s;
+	breport_carry_slow(&slow, &a->report);
+	seq = breport_next(&a->report, &slow, t, force);
+	if (!seq && breport_sample_due(&a->report, a->psi_sampled_ms, t, false)) {
+		a->psi_sampled_ms = t ? t : 1;
+		seq = breport_next(&a->report, &s, t, false);
+	}
 	if (!seq)
 		return;
+	a->psi_sampled_ms = t ? t : 1;	/* reported fresh */
 	rc = axs_write_report(a->xs, &s, seq);
 	if (breport_result(&a->report, rc, &s, seq, t))
 		fprintf(stderr, "ballast-agent: cannot write %s: %s, will retry\n",

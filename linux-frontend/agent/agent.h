@@ -43,6 +43,7 @@ struct agent {
 	struct agent_config cfg;
 	struct bcore core;
 	struct breport report;
+	uint64_t psi_sampled_ms;	/* PSI last allowed to make a report due */
 	struct xs_handle *xs;
 	int signal_fd;
 	uint64_t boot_kib;		/* stock target_kb at start */

@@ -6,7 +6,7 @@
 
 #define DEFAULT_MEM_KIB		16384U
 #define DEFAULT_RATE_KIB_S	4096U
-#define DEFAULT_CENTIPCT	500U
+#define DEFAULT_CENTIPCT	10U	/* 0.10 %: the probe's goal (POLICY.md) */
 #define DEFAULT_EVENTS		1024U
 #define DEFAULT_MAX_INTERVAL_MS	60000U
 #define DEFAULT_SAMPLE_MS	10000U
@@ -177,6 +177,18 @@ bool breport_sample_due(const struct breport *r, uint64_t sampled_ms,
 	if (due || !sampled_ms || now_ms < sampled_ms)
 		return true;
 	return now_ms - sampled_ms >= r->th.sample_ms;
+}
+
+void breport_carry_slow(struct breport_stats *s, const struct breport *r)
+{
+	unsigned int id;
+
+	for (id = 0; id < BALLAST_K__COUNT; id++) {
+		if (key_kind[id] != KIND_PCT)
+			continue;
+		breport_unset(s, (enum ballast_key_id)id);
+		breport_carry(s, r, (enum ballast_key_id)id);
+	}
 }
 
 void breport_carry(struct breport_stats *s, const struct breport *r,

@@ -36,8 +36,8 @@ struct breport {
 };
 
 /*
- * Defaults: 16 MiB, 4 MiB/s, 5.00 %, 1024 events; a 60 s heartbeat, and
- * PSI read every 10 s. Reports are written on change: an idle guest writes
+ * Defaults: 16 MiB, 4 MiB/s, 0.10 % (PSI: the working-set probe's goal),
+ * 1024 events; a 60 s heartbeat, and PSI read every 10 s. Reports are written on change: an idle guest writes
  * one transaction a minute (dom0 counts a report stale after
  * stats-stale-ms, 180 s, three heartbeats), while a change of any key is
  * seen within a worker run, or within sample_ms for PSI (BENCHMARKS.md).
@@ -92,5 +92,12 @@ bool breport_sample_due(const struct breport *r, uint64_t sampled_ms,
  */
 void breport_carry(struct breport_stats *s, const struct breport *r,
 		   enum ballast_key_id id);
+
+/*
+ * Every percent key (PSI) of @s replaced by its last reported value: a
+ * frontend that reads PSI more often than sample_ms lets a change in it
+ * make a report due only every sample_ms (ballast-agent).
+ */
+void breport_carry_slow(struct breport_stats *s, const struct breport *r);
 
 #endif /* BREPORT_H */

@@ -15,6 +15,13 @@
 /* A section line as written: longer than libinih keeps (it cuts at 49). */
 #define SECTION_MAX	(sizeof(DOMAIN_PREFIX) + BSCHED_NAME_MAX + 1)
 #define NO_SCHEMA_KEY	BALLAST_K__COUNT
+/*
+ * The least slush accepted: Xen takes its own pages out of the free memory
+ * the slush keeps (ballastd.conf(5) and POLICY.md, "host slush", say which).
+ */
+#define SLUSH_MIN_MIB	16
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 enum key_type {
 	KT_MS,		/* milliseconds, plain number */
@@ -416,6 +423,11 @@ static int check_config(struct bd_config *cfg, const char **why)
 {
 	if (bsched_config_validate(&cfg->policy, why))
 		return -1;
+	if (cfg->policy.slush_kib < SLUSH_MIN_MIB * 1024ULL) {
+		*why = "slush below " STR(SLUSH_MIN_MIB) "M, what Xen needs free for itself "
+		       "(ballastd.conf(5))";
+		return -1;
+	}
 	if (cfg->tick_ms < 10) {
 		*why = "tick-ms below 10";
 		return -1;

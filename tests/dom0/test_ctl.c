@@ -199,6 +199,8 @@ static void test_config_bad(void)
 		{ "[host]\ntick-ms = fast\n", ":2: [host] tick-ms: not a number of milliseconds: fast" },
 		{ "[host]\ntick-ms = 0500\n", ":2: [host] tick-ms" },
 		{ "[host]\nslush = 12Q\n", ":2: [host] slush: not a size from 0 to 16T (" BALLAST_SIZE_SYNTAX "): 12Q" },
+		{ "[host]\nslush = 15M\n", ": [host] slush below 16M, what Xen needs free for itself" },
+		{ "[host]\nslush = 0\n", ": [host] slush below 16M" },
 		{ "[host]\nmanage-dom0 = perhaps\n", ":2: [host] manage-dom0: expected yes or no" },
 		{ "[host]\nsurplus = hoard\n", ":2: [host] surplus: expected shares or keep-free" },
 		{ "[host]\nunreported = keep\n", ":2: [host] unreported: expected yield or share" },
@@ -239,6 +241,24 @@ static void test_config_bad(void)
 		CU_ASSERT(cfg.tick_ms == 1000);	/* untouched */
 		bd_config_free(&cfg);
 	}
+}
+
+/*
+ * The least slush is 16 MiB (what Xen takes for itself, ballastd.conf(5)):
+ * exactly that loads, a page less does not.
+ */
+static void test_config_slush_min(void)
+{
+	struct bd_config cfg;
+	char err[BD_ERR_MAX] = "";
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT_FATAL(load("[host]\nslush = 16M\n", &cfg, err, sizeof(err)) == 0);
+	CU_ASSERT(cfg.policy.slush_kib == 16 * MIB);
+	CU_ASSERT(load("[host]\nslush = 16380K\n", &cfg, err, sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "slush below 16M") != NULL);
+	CU_ASSERT(cfg.policy.slush_kib == 16 * MIB);	/* the last good one kept */
+	bd_config_free(&cfg);
 }
 
 /*
@@ -997,6 +1017,7 @@ int main(void)
 	CU_add_test(s, "config: every key", test_config_good);
 	CU_add_test(s, "config: errors name file:line", test_config_bad);
 	CU_add_test(s, "config: working-set probing", test_config_probe);
+	CU_add_test(s, "config: a slush below what Xen needs", test_config_slush_min);
 	CU_add_test(s, "config: long lines and names", test_config_long_lines);
 	CU_add_test(s, "config: reload from a directory", test_reload_directory);
 	CU_add_test(s, "config: the shipped example", test_config_example);

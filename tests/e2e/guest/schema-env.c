@@ -104,6 +104,8 @@ int main(int argc, char **argv)
 	printf("XS_TOOL_POLICY=%s\n", BALLAST_TOOL_POLICY);
 	printf("XS_TOOL_RESERVE=%s\n", BALLAST_TOOL_RESERVE);
 	printf("XS_TOOL_DOMAIN=%s\n", BALLAST_TOOL_DOMAIN);
+	/* domain/<domid>/status: ballastd's last decision, a JSON object */
+	printf("XS_DOMAIN_STATUS=%s\n", BALLAST_KEY_STATUS);
 	printf("XS_STOCK_TARGET=%s\n", BALLAST_STOCK_TARGET);
 	printf("XS_STOCK_STATIC_MAX=%s\n", BALLAST_STOCK_STATIC_MAX);
 	printf("XS_STOCK_FEATURE_BALLOON=%s\n", BALLAST_STOCK_FEATURE_BALLOON);

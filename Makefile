@@ -8,7 +8,7 @@
 #   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
 #                   the man pages against --help, and the kernel module build
 #   make demo       boot a real Xen under QEMU and watch ballast work
-#   make e2e        the end-to-end tests in a real Xen (root, ~20 min)
+#   make e2e        the end-to-end tests in a real Xen (root, ~40 min)
 #   make sim        run every simulator scenario, traces in build/sim/
 #   make plots      render the traces to PNG with gnuplot
 #   make bench      policy decision-time benchmark

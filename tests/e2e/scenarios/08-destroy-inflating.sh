@@ -1,7 +1,7 @@
 #!/bin/bash
 # 8. A domain destroyed while its balloon inflates: ballastd carries on
 # (stays up, answers ballastctl, keeps steering the other guests).
-# e2e-boots: pv pvh
+# e2e-boots: pv2 pvh
 . /e2e/lib.sh
 scenario destroy-inflating
 need_ballastd

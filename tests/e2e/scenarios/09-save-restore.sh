@@ -5,7 +5,7 @@
 # both deflates (populate_physmap into the restored domain) and inflates in
 # the new domain. Done for the driver (D2) and the
 # agent (AG).
-# e2e-boots: pv pvh
+# e2e-boots: pv2 pvh
 . /e2e/lib.sh
 scenario save-restore
 need_ballastd

@@ -5,6 +5,7 @@
 # zeros, and keeps giving chunks back and mapping new ones, while the target
 # swings between 192 MiB and 352 MiB. A vCPU using a stale translation of a
 # frame the balloon gave to Xen (a missing TLB flush) shows as a bad word.
+# e2e-boots: pv2
 . /e2e/lib.sh
 scenario verify-fast
 need_ballastd

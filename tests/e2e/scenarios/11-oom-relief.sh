@@ -8,6 +8,7 @@
 # hold: maxmem is its target + frontend-allowance (64 MiB; POLICY.md,
 # maxmem), never above its max, so the hog is sized to fit in that, not in
 # the target. (A hog larger than the guest's max is an OOM the admin chose.)
+# e2e-boots: pv2
 . /e2e/lib.sh
 scenario oom-relief
 need_ballastd

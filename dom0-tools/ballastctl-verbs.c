@@ -42,6 +42,11 @@ struct bctl_row {
 	uint64_t refused_reports, flood_refused;
 	char last_refusal[96];
 	uint64_t refused_reservation;
+	/* processors (ballastd-vcpu.c) */
+	bool vcpu_scaling, vcpu_hvm;
+	uint64_t vcpus_online, vcpus_target, vcpus_want, vcpus_min, vcpus_max;
+	uint64_t maxvcpus, cpu_shares, vcpu_refusals;
+	char vcpu_bound[32];
 };
 
 struct bctl_view {
@@ -187,6 +192,17 @@ static void read_row(struct bctl *ctl, const struct bio_dominfo *info,
 	r->refused_reports = json_u64(t, SJ_REFUSED_REPORTS);
 	r->flood_refused = json_u64(t, SJ_FLOOD_REFUSED);
 	r->refused_reservation = json_u64(t, SJ_REFUSED_RESERVATION);
+	r->vcpu_scaling = json_bool(t, SJ_VCPU_SCALING);
+	r->vcpu_hvm = json_bool(t, SJ_VCPU_HVM);
+	r->vcpus_online = json_u64(t, SJ_VCPUS_ONLINE);
+	r->vcpus_target = json_u64(t, SJ_VCPUS_TARGET);
+	r->vcpus_want = json_u64(t, SJ_VCPUS_WANT);
+	r->vcpus_min = json_u64(t, SJ_VCPUS_MIN);
+	r->vcpus_max = json_u64(t, SJ_VCPUS_MAX);
+	r->maxvcpus = json_u64(t, SJ_MAXVCPUS);
+	r->cpu_shares = json_u64(t, SJ_CPU_SHARES);
+	r->vcpu_refusals = json_u64(t, SJ_VCPU_REFUSALS);
+	json_str(t, SJ_VCPU_BOUND, r->vcpu_bound, sizeof(r->vcpu_bound));
 	yajl_tree_free(t);
 }
 
@@ -326,6 +342,14 @@ static int print_json(struct bctl *ctl, const struct bctl_view *v)
 		sj_bool(g, SJ_UNCOOPERATIVE, r->uncooperative);
 		sj_bool(g, SJ_FLOODING, r->flooding);
 		sj_u64(g, SJ_REFUSED_REPORTS, r->refused_reports);
+		sj_bool(g, SJ_VCPU_SCALING, r->vcpu_scaling);
+		sj_u64(g, SJ_VCPUS_ONLINE, r->vcpus_online);
+		sj_u64(g, SJ_VCPUS_TARGET, r->vcpus_target);
+		sj_u64(g, SJ_VCPUS_MIN, r->vcpus_min);
+		sj_u64(g, SJ_VCPUS_MAX, r->vcpus_max);
+		sj_u64(g, SJ_MAXVCPUS, r->maxvcpus);
+		sj_u64(g, SJ_CPU_SHARES, r->cpu_shares);
+		sj_str(g, SJ_VCPU_BOUND, r->vcpu_bound);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -456,6 +480,25 @@ static const char *bound_why(const char *word)
 	return "(no decision published yet)";
 }
 
+/* The processor policy's side (POLICY.md, "Processors"). */
+static void explain_vcpus(struct bctl *ctl, const struct bctl_row *r)
+{
+	if (!r->maxvcpus)
+		return;		/* vcpu-scaling is off for the host */
+	fprintf(ctl->out, "  vCPUs: %" PRIu64 " online of %" PRIu64 ", target %" PRIu64,
+		r->vcpus_online, r->maxvcpus, r->vcpus_target);
+	if (!r->vcpu_scaling) {
+		fprintf(ctl->out, " - %s\n", r->vcpu_hvm ?
+			"HVM: not driven (its count would need QEMU's cpu-add)" :
+			"vcpu-scaling is off for it: its count is kept");
+		return;
+	}
+	fprintf(ctl->out, " (%s), wants %" PRIu64 ", vcpus-min %" PRIu64 ", vcpus-max %" PRIu64
+		", cpu shares %" PRIu64 "%s\n", r->vcpu_bound, r->vcpus_want,
+		r->vcpus_min, r->vcpus_max, r->cpu_shares,
+		r->vcpu_refusals ? ", the guest refused changes" : "");
+}
+
 static const struct bctl_row *find_row(const struct bctl_view *v, const char *key)
 {
 	uint64_t id;
@@ -504,6 +547,7 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 			fprintf(ctl->out, "  guest input refused: %" PRIu64 " invalid, %" PRIu64
 				" flooding; last: %s\n", r->refused_reports,
 				r->flood_refused, r->last_refusal);
+		explain_vcpus(ctl, r);
 	}
 	view_free(&v);
 	return rc;
@@ -541,6 +585,18 @@ static int set_all(const struct bio *io, bio_txn t, void *arg)
 	if (!rc)
 		rc = set_one(io, t, a->domain, BALLAST_KEY_SHARES, a->has_shares,
 			     a->clear_shares, a->shares);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_VCPUS_MIN, a->has_vcpus_min,
+			     a->clear_vcpus_min, a->vcpus_min);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_VCPUS_MAX, a->has_vcpus_max,
+			     a->clear_vcpus_max, a->vcpus_max);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_CPU_SHARES, a->has_cpu_shares,
+			     a->clear_cpu_shares, a->cpu_shares);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_VCPU_SCALING,
+			     a->has_vcpu_scaling, a->clear_vcpu_scaling, a->vcpu_scaling);
 	return rc;
 }
 
@@ -788,7 +844,7 @@ out_failed:
 const struct bctl_verb bctl_verbs[] = {
 	{ "status", cmd_status, "status [--json]",
 	  "domains, their subscriptions, targets and flags" },
-	{ "set", cmd_set, "set DOMAIN [min=SIZE] [max=SIZE] [shares=N]",
+	{ "set", cmd_set, "set DOMAIN [min=SIZE] [max=SIZE] [shares=N] [vcpus-min=N] [vcpus-max=N] [cpu-shares=N] [vcpu-scaling=0|1]",
 	  "override a domain's subscription at runtime (VALUE 'default' clears)" },
 	{ "reserve", cmd_reserve, "reserve SIZE [--timeout S] [-- CMD...]",
 	  "free SIZE of host memory for a domain about to start" },

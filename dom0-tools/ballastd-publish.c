@@ -68,6 +68,7 @@ void bd_publish_status(struct bd_env *env, const struct bd_dom *d, char **cache)
 	sj_u64(g, SJ_FLOOD_REFUSED, d->guest.flood_refused);
 	sj_str(g, SJ_LAST_REFUSAL, d->guest.last_refusal);
 	sj_u64(g, SJ_REFUSED_RESERVATION, d->refused_reservation);
+	bd_vcpu_json(g, &d->vcpu);
 	yajl_gen_map_close(g);
 	publish_gen(env, g, path, cache);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "bsched.h"
+#include "bsched_vcpu.h"
 
 #define BD_DEFAULT_CONFIG	"/etc/ballast/ballastd.conf"
 #define BD_ERR_MAX		512
@@ -46,6 +47,10 @@ struct bd_domain_conf {
 	enum bd_stock_mode stock;
 	enum bd_frontend_mode frontend;
 	bool lift_above_max;	/* an unloading balloon may go up to static max */
+	/* processors (ballastd.conf(5), "vCPUs") */
+	bool has_vcpus_min, has_vcpus_max, has_cpu_shares, has_vcpu_scaling;
+	uint32_t vcpus_min, vcpus_max, cpu_shares;
+	bool vcpu_scaling;
 };
 
 struct bd_config {
@@ -62,6 +67,11 @@ struct bd_config {
 	uint64_t reservation_hold_ms;	/* kept this long after granted */
 	enum bd_log_target log;
 	char metrics_file[PATH_MAX];	/* empty: none */
+	/* processors: off unless vcpu-scaling = yes (POLICY.md, "Processors") */
+	bool vcpu_scaling;
+	struct bsched_vcpu_config vcpu_policy;
+	uint32_t default_vcpus_min;
+	uint32_t default_cpu_shares;
 	struct bd_domain_conf *domains;
 	size_t n_domains;
 };

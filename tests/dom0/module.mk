@@ -17,6 +17,10 @@ $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
 
+$(B)/tests/dom0/test-ballastd-vcpu: $(B)/tests/dom0/test_vcpu.o $(DOM0_TEST_FIX) \
+		$(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
 TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
-	$(B)/tests/dom0/test-bounds
+	$(B)/tests/dom0/test-bounds $(B)/tests/dom0/test-ballastd-vcpu
 endif

@@ -37,6 +37,11 @@ static const unsigned char key_kind[BALLAST_K__COUNT] = {
 	[BALLAST_K_MAJOR_FAULTS] = KIND_EVENTS,
 	[BALLAST_K_OOM_KILLS] = KIND_ANY,
 	[BALLAST_K_FLOOR] = KIND_ANY,
+	/* CPU evidence: load and steal are sampled with PSI, when a report is
+	 * due; a CPU coming or going, or a refusal, is news at once */
+	[BALLAST_K_CPUS_ONLINE] = KIND_ANY,
+	[BALLAST_K_CPU_OFFLINE_REFUSALS] = KIND_ANY,
+	[BALLAST_K_CPU_REFUSED] = KIND_ANY,
 };
 
 void breport_default_thresholds(struct breport_thresholds *th)

@@ -1,0 +1,102 @@
+#!/bin/bash
+# 13. vCPUs follow CPU load (issue 11). Two guests of their own, vd with
+# ballast.ko and va with ballast-agent, created with vcpus = 1 and
+# maxvcpus = 4; ballastd restarted with vcpu-scaling = yes (the cast keeps
+# its counts: vcpu-scaling = no in its [domain]s). One guest after the
+# other (two spinning at once on the lab's 2 pCPUs would be held by the
+# steal rule), each runs 3 CPU-bound threads: its online vCPUs rise, seen
+# in `xl vcpu-list` and in the guest's /sys/devices/system/cpu/online
+# (the frontend brought them online: the stock kernel only marks them
+# present); the threads stop: the count falls back to vcpus-min, never
+# below it, and vCPU 0 is never offline. va runs with vcpus-min = 2 by
+# `ballastctl set va vcpus-min=2`, so it falls back to 2, not 1.
+# e2e-boots: pv
+. /e2e/lib.sh
+scenario vcpus
+need_ballastd
+need_ballastctl
+
+MEM=224 MAXV=4
+UP_S=150	# threads start -> more vCPUs online (TCG: onlining takes seconds)
+DOWN_S=180	# threads stop -> back to vcpus-min (the 1-minute load average decays)
+cleanup() {
+	local g
+	for g in vd va; do xl destroy $g > /dev/null 2>&1; done
+	ballastctl set va vcpus-min=default > /dev/null 2>&1
+	ballastd_restart vcpu-scaling=no > /dev/null 2>&1
+}
+trap cleanup EXIT
+
+# xl_online NAME: vCPUs Xen has online (xl vcpu-list shows CPU "-" for the others).
+xl_online() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 && $4 != "-"' | wc -l; }
+# vcpu0_online NAME
+vcpu0_online() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 && $3 == 0 && $4 != "-"' | grep -q .; }
+# guest_online NAME: CPUs online in the guest, counted from its cpu list ("0-2,4").
+guest_online() {
+	guest_run "$1" 'cat /sys/devices/system/cpu/online' 20 |
+		tr ',' '\n' | awk -F- 'NF == 2 { n += $2 - $1 + 1; next } NF == 1 && $1 != "" { n++ } END { print n + 0 }'
+}
+vcpu_status() {
+	echo "xl $(xl_online "$1"), nodes $(for i in 0 1 2 3; do xs_get "$1" "$(printf "$XS_STOCK_CPU_AVAILABILITY_FMT" $i)" | cut -c1-3; done | tr '\n' ' ')" \
+		"report load $(data_get "$1" "$XS_DATA_LOAD_AVG1") psi $(data_get "$1" "$XS_DATA_PSI_CPU_SOME_AVG10") online $(data_get "$1" "$XS_DATA_CPUS_ONLINE");" \
+		"$(ballastctl explain "$1" 2>&1 | grep vCPUs | sed 's/^ *//')"
+}
+
+ballastd_restart vcpu-scaling=yes || fail "ballastd did not restart with vcpu-scaling = yes: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
+for g in vd:driver va:agent; do
+	GUEST_VCPUS=1 GUEST_MAXVCPUS=$MAXV guest_start "${g%%:*}" "${g#*:}" $MEM $MEM ||
+		fail "cannot create guest ${g%%:*} (${g#*:}, vcpus 1 of $MAXV)"
+done
+for g in vd va; do
+	guest_wait $g || fail "guest $g did not come up"
+	need_frontend $g
+done
+out=$(ballastctl set va vcpus-min=2 2>&1) || fail "ballastctl set va vcpus-min=2: $out"
+
+# run_one NAME VCPUS_MIN
+run_one() {
+	local g=$1 vmin=$2 n peak=0 t0 t_up=""
+	wait_for 60 '[ "$(xl_online '$g')" -eq '$vmin' ]' ||
+		fail "$g idle: $(xl_online $g) vCPUs online, expected its vcpus-min $vmin ($(vcpu_status $g))"
+	log "$g idle at $vmin vCPU(s): $(vcpu_status $g)"
+	guest_run $g 'rm -f /tmp/spin.pids; for i in 1 2 3; do (while :; do :; done) & echo $! >> /tmp/spin.pids; done' > /dev/null ||
+		fail "$g: cannot start the spinning threads"
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt $UP_S ]; do
+		n=$(xl_online $g)
+		vcpu0_online $g || fail "$g: vCPU 0 offline under load ($(vcpu_status $g))"
+		[ "$n" -le "$peak" ] || { peak=$n; log "$g: $n vCPUs online after $(($(date +%s) - t0)) s"; }
+		[ -n "$t_up" ] || [ "$n" -le "$vmin" ] || t_up=$(($(date +%s) - t0))
+		# risen, and given 20 s more to go further
+		[ -z "$t_up" ] || [ $(($(date +%s) - t0 - t_up)) -lt 20 ] || break
+		sleep 2
+	done
+	[ -n "$t_up" ] || fail "$g: 3 CPU-bound threads for $UP_S s, still $(xl_online $g) vCPU(s) online ($(vcpu_status $g))"
+	n=$(guest_online $g)
+	[ "$n" -eq "$(xl_online $g)" ] ||
+		fail "$g: Xen has $(xl_online $g) vCPUs online, the guest's /sys/devices/system/cpu/online says $n: the frontend did not bring them online"
+	log "$g: rose from $vmin to $peak vCPUs (first change seen in Xen after $t_up s; guest says $n online): $(vcpu_status $g)"
+
+	guest_run $g 'kill $(cat /tmp/spin.pids)' > /dev/null
+	t0=$(date +%s)
+	while [ $(($(date +%s) - t0)) -lt $DOWN_S ]; do
+		n=$(xl_online $g)
+		vcpu0_online $g || fail "$g: vCPU 0 offline ($(vcpu_status $g))"
+		[ "$n" -ge "$vmin" ] || fail "$g: $n vCPUs online, below its vcpus-min $vmin ($(vcpu_status $g))"
+		[ "$n" -gt "$vmin" ] || break
+		sleep 2
+	done
+	[ "$(xl_online $g)" -eq "$vmin" ] ||
+		fail "$g: threads stopped $DOWN_S s ago, still $(xl_online $g) vCPUs online, vcpus-min $vmin ($(vcpu_status $g))"
+	sleep 15	# and it stays there
+	n=$(xl_online $g)
+	[ "$n" -eq "$vmin" ] || fail "$g: went to $n vCPUs after falling back to $vmin ($(vcpu_status $g))"
+	n=$(guest_online $g)
+	[ "$n" -eq "$vmin" ] || fail "$g: back at $vmin in Xen, but the guest says $n CPUs online"
+	log "$g: back to $vmin vCPU(s) $(($(date +%s) - t0 - 15)) s after the threads stopped: $(vcpu_status $g)"
+}
+
+run_one vd 1
+run_one va 2
+grep -E '^(vd|va) \([0-9]+\): (vCPUs|the guest did not)' "$BALLASTD_LOG" | tail -n 12 | sed 's/^/    | /'
+pass

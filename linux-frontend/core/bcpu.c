@@ -51,9 +51,11 @@ bool bcpu_parse_loadavg(const char *text, size_t len, uint64_t *load_centi,
 		return false;
 	pos++;
 	slash = find(text + pos, len - pos, '/');
-	if (pos + slash >= len)
+	if (pos + slash >= len || !bpsi_parse_dec(text + pos, slash, runnable))
 		return false;
-	return bpsi_parse_dec(text + pos, slash, runnable);
+	if (*runnable)
+		(*runnable)--;	/* the reader */
+	return true;
 }
 
 bool bcpu_parse_stat_steal(const char *text, size_t len, uint64_t user_hz,

@@ -34,7 +34,9 @@ struct bcpu_evidence {
 
 /*
  * "/proc/loadavg": "0.52 0.58 0.59 3/345 12345": the first field (D+.DD)
- * and the runnable tasks before the '/'. False if malformed.
+ * and the runnable tasks before the '/', less the one reading the file
+ * (it runs as it reads: counted, a guest idle but for its frontend would
+ * look half busy on 2 vCPUs and never be lowered to 1). False if malformed.
  */
 bool bcpu_parse_loadavg(const char *text, size_t len, uint64_t *load_centi,
 			uint64_t *runnable);

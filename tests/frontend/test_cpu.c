@@ -22,10 +22,12 @@ static void test_loadavg(void)
 
 	CU_ASSERT_TRUE(bcpu_parse_loadavg("0.52 0.58 0.59 3/345 12345\n", 27, &load, &run));
 	CU_ASSERT_EQUAL(load, 52);
-	CU_ASSERT_EQUAL(run, 3);
+	CU_ASSERT_EQUAL(run, 2);	/* the reader is not counted */
 	CU_ASSERT_TRUE(bcpu_parse_loadavg("12.00 8.00 4.00 13/100 7", 24, &load, &run));
 	CU_ASSERT_EQUAL(load, 1200);
-	CU_ASSERT_EQUAL(run, 13);
+	CU_ASSERT_EQUAL(run, 12);
+	CU_ASSERT_TRUE(bcpu_parse_loadavg("0.00 0.00 0.00 0/1 7", 20, &load, &run));
+	CU_ASSERT_EQUAL(run, 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		load = run = 77;
 		CU_ASSERT_FALSE(bcpu_parse_loadavg(bad[i], strlen(bad[i]), &load, &run));

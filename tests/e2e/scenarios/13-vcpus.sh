@@ -59,7 +59,7 @@ run_one() {
 	wait_for 60 '[ "$(xl_online '$g')" -eq '$vmin' ]' ||
 		fail "$g idle: $(xl_online $g) vCPUs online, expected its vcpus-min $vmin ($(vcpu_status $g))"
 	log "$g idle at $vmin vCPU(s): $(vcpu_status $g)"
-	guest_run $g 'rm -f /tmp/spin.pids; for i in 1 2 3; do (while :; do :; done) & echo $! >> /tmp/spin.pids; done' > /dev/null ||
+	guest_run $g 'rm -f /tmp/spin.pids; for i in 1 2 3; do (while :; do :; done) > /dev/null 2>&1 & echo $! >> /tmp/spin.pids; done' > /dev/null ||
 		fail "$g: cannot start the spinning threads"
 	t0=$(date +%s)
 	while [ $(($(date +%s) - t0)) -lt $UP_S ]; do

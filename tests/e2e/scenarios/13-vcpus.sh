@@ -19,11 +19,18 @@ need_ballastctl
 MEM=224 MAXV=4
 UP_S=150	# threads start -> more vCPUs online (TCG: onlining takes seconds)
 DOWN_S=180	# threads stop -> back to vcpus-min (the 1-minute load average decays)
+# host_scaling yes|no: [host] vcpu-scaling (the first one in the file: the
+# cast's [domain]s have theirs, which ballastd_restart KEY=VALUE would
+# change too), and ballastd restarted.
+host_scaling() {
+	sed -i "0,/^vcpu-scaling = .*/s//vcpu-scaling = $1/" "$BALLASTD_CONF" &&
+		ballastd_restart
+}
 cleanup() {
 	local g
 	for g in vd va; do xl destroy $g > /dev/null 2>&1; done
 	ballastctl set va vcpus-min=default > /dev/null 2>&1
-	ballastd_restart vcpu-scaling=no > /dev/null 2>&1
+	host_scaling no > /dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -42,7 +49,7 @@ vcpu_status() {
 		"$(ballastctl explain "$1" 2>&1 | grep vCPUs | sed 's/^ *//')"
 }
 
-ballastd_restart vcpu-scaling=yes || fail "ballastd did not restart with vcpu-scaling = yes: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
+host_scaling yes || fail "ballastd did not restart with vcpu-scaling = yes: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
 for g in vd:driver va:agent; do
 	GUEST_VCPUS=1 GUEST_MAXVCPUS=$MAXV guest_start "${g%%:*}" "${g#*:}" $MEM $MEM ||
 		fail "cannot create guest ${g%%:*} (${g#*:}, vcpus 1 of $MAXV)"

@@ -342,6 +342,33 @@ static void test_guest_does_not_online(void)
 	fx_teardown(&x);
 }
 
+/* A guest that keeps a CPU asked offline, and says so: refused at once,
+ * the nodes go back to what it holds, lowering backs off. */
+static void test_guest_refuses_offline(void)
+{
+	uint64_t seq;
+	char n[24];
+	struct fx x;
+
+	setup_vcpu(&x, HOST_ON, &seq);
+	CU_ASSERT(ticks_to_online(&x, 4, &BUSY, &seq, 20) < 20);
+	fake_set_vcpu_guest(x.f, 1, FAKE_VCPU_STUCK);
+	for (unsigned int t = 0; t < 60 && avail_count(&x, 1, 4) == 4; t++)
+		run_load(&x, 1, &IDLE, &seq);
+	CU_ASSERT(avail_count(&x, 1, 4) < 4);	/* asked to lower */
+	fx_guest(&x, 1, DATA(BALLAST_KEY_CPU_OFFLINE_REFUSALS), "1");
+	fx_guest(&x, 1, DATA(BALLAST_KEY_CPU_REFUSED), "3");
+	run_load(&x, 2, &IDLE, &seq);
+	CU_ASSERT(fx_logged(&x, "a (1): the guest did not take its vCPU count to"));
+	CU_ASSERT(avail_count(&x, 1, 4) == 4);	/* back to what it holds */
+	CU_ASSERT(fake_vcpus_online(x.f, 1) == 4);
+	/* and it is not asked again at once */
+	run_load(&x, 10, &IDLE, &seq);
+	CU_ASSERT(avail_count(&x, 1, 4) == 4);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, SJ_VCPU_BOUND, n, sizeof(n)), "backoff");
+	fx_teardown(&x);
+}
+
 static void test_config(void)
 {
 	static const char *const bad[] = {
@@ -457,6 +484,7 @@ int main(void)
 	CU_add_test(s, "EAGAIN retried, given up all or nothing", test_eagain);
 	CU_add_test(s, "domain vanishing mid-write", test_vanish_mid_write);
 	CU_add_test(s, "a guest that does not bring a CPU online", test_guest_does_not_online);
+	CU_add_test(s, "a guest that refuses to take a CPU down", test_guest_refuses_offline);
 	CU_add_test(s, "ballastd.conf vCPU keys", test_config);
 	CU_add_test(s, "ballastctl set vcpus-min/max, explain", test_ctl_set_and_explain);
 	CU_basic_set_mode(CU_BRM_VERBOSE);

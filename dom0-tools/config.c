@@ -76,6 +76,7 @@ static const struct host_key host_keys[] = {
 	HK("vcpu-cooldown-ms", KT_MS, vcpu_policy.cooldown_ms, 0),
 	HK("vcpu-settle-ms", KT_MS, vcpu_policy.settle_ms, 0),
 	HK("vcpu-step", KT_U32, vcpu_policy.step_max, BALLAST_MAX_VCPUS),
+	HK("vcpu-steal-max", KT_U32, vcpu_policy.steal_max_centipct, BALLAST_MAX_CENTIPCT),
 	HK("default-vcpus-min", KT_U32, default_vcpus_min, BALLAST_MAX_VCPUS),
 	HK("default-cpu-shares", KT_U32, default_cpu_shares, BALLAST_MAX_SHARES),
 };

@@ -387,12 +387,16 @@ static void test_config(void)
 		CU_ASSERT(fx_setup(&x, 4 * GIB, bad[i], false) == -1);
 		fx_teardown(&x);
 	}
+	CU_ASSERT(fx_setup(&x, 4 * GIB, "[host]\nvcpu-steal-max = 10001\n", false) == -1);
+	fx_teardown(&x);
 	CU_ASSERT_FATAL(fx_setup(&x, 4 * GIB, HOST_ON "vcpu-overcommit-pct = 150\n"
+				 "vcpu-steal-max = 6000\n"
 				 "default-vcpus-min = 2\n[domain a]\nvcpus-min = 1\n"
 				 "vcpus-max = 3\ncpu-shares = 7\nvcpu-scaling = no\n",
 				 false) == 0);
 	CU_ASSERT(x.bd.env.cfg.vcpu_scaling);
 	CU_ASSERT(x.bd.env.cfg.vcpu_policy.overcommit_pct == 150);
+	CU_ASSERT(x.bd.env.cfg.vcpu_policy.steal_max_centipct == 6000);
 	CU_ASSERT(x.bd.env.cfg.default_vcpus_min == 2);
 	CU_ASSERT(x.bd.env.cfg.domains[0].vcpus_max == 3 &&
 		  x.bd.env.cfg.domains[0].cpu_shares == 7 &&

@@ -57,6 +57,8 @@ static int op_list_domains(void *ctx, struct bio_dominfo **out, size_t *n)
 				.paused = info[i].flags & XEN_DOMINF_paused,
 				.outstanding_kib = (uint64_t)info[i].outstanding_pages *
 						   XEN_KIB_PER_PAGE,
+				.hvm = info[i].flags & XEN_DOMINF_hvm_guest,
+				.max_vcpus = info[i].max_vcpu_id + 1,
 			};
 		if (r < LIST_CHUNK)
 			break;
@@ -80,6 +82,7 @@ static int op_physinfo(void *ctx, struct bio_physinfo *out)
 		.free_kib = (uint64_t)pi.free_pages * XEN_KIB_PER_PAGE,
 		.scrub_kib = (uint64_t)pi.scrub_pages * XEN_KIB_PER_PAGE,
 		.outstanding_kib = (uint64_t)pi.outstanding_pages * XEN_KIB_PER_PAGE,
+		.nr_cpus = pi.nr_cpus,
 	};
 	return 0;
 }
@@ -90,6 +93,25 @@ static int op_set_maxmem(void *ctx, uint32_t domid, uint64_t maxmem_kib)
 	int r = xc_domain_setmaxmem(x->xch, domid, maxmem_kib);
 
 	return r ? (errno ? -errno : -EIO) : 0;
+}
+
+static int op_vcpus_online(void *ctx, uint32_t domid, uint32_t max_vcpus,
+			   uint32_t *online)
+{
+	struct xen_ctx *x = ctx;
+	uint32_t count = 0;
+
+	for (uint32_t v = 0; v < max_vcpus; v++) {
+		xc_vcpuinfo_t info = { 0 };
+		int r = xc_vcpu_getinfo(x->xch, domid, v, &info);
+
+		if (r < 0)
+			return errno ? -errno : -EIO;
+		if (info.online)
+			count++;
+	}
+	*online = count;
+	return 0;
 }
 
 static int op_txn_start(void *ctx, bio_txn *t)
@@ -292,6 +314,7 @@ static void op_close(void *ctx)
 static const struct bio_ops xen_ops = {
 	.list_domains = op_list_domains,
 	.physinfo = op_physinfo,
+	.vcpus_online = op_vcpus_online,
 	.set_maxmem = op_set_maxmem,
 	.txn_start = op_txn_start,
 	.txn_end = op_txn_end,

@@ -73,6 +73,50 @@ static int no_options(int argc, char **argv, char *err, size_t err_len)
 	return c == -1 ? optind : bad_opt(c, err, err_len, argc, argv);
 }
 
+/* A processor setting of `set`: 1 if @key is one, 0 if not, -1 (with @err)
+ * on a bad value. */
+static int parse_vcpu_setting(const char *key, size_t klen, const char *val,
+			      bool clear, struct bctl_set_args *out,
+			      char *err, size_t err_len)
+{
+	static const struct {
+		const char *name;
+		enum ballast_key_id id;
+	} keys[] = {
+		{ BALLAST_KEY_VCPUS_MIN, BALLAST_K_POLICY_VCPUS_MIN },
+		{ BALLAST_KEY_VCPUS_MAX, BALLAST_K_POLICY_VCPUS_MAX },
+		{ BALLAST_KEY_CPU_SHARES, BALLAST_K_POLICY_CPU_SHARES },
+		{ BALLAST_KEY_VCPU_SCALING, BALLAST_K_POLICY_VCPU_SCALING },
+	};
+	bool *has[] = { &out->has_vcpus_min, &out->has_vcpus_max,
+			&out->has_cpu_shares, &out->has_vcpu_scaling };
+	bool *cleared[] = { &out->clear_vcpus_min, &out->clear_vcpus_max,
+			    &out->clear_cpu_shares, &out->clear_vcpu_scaling };
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (klen != strlen(keys[i].name) || strncmp(key, keys[i].name, klen))
+			continue;
+		if (!clear && ballast_parse_key(keys[i].id, val, strlen(val), &v))
+			return bad(err, err_len, i == 3 ?
+				   "vcpu-scaling: 0 or 1" : i == 2 ?
+				   "cpu-shares: a number from 1 to 1000000" :
+				   "vcpus-min, vcpus-max: a number from 1 to 4096", val);
+		*has[i] = !clear;
+		*cleared[i] = clear;
+		if (i == 0)
+			out->vcpus_min = (uint32_t)v;
+		else if (i == 1)
+			out->vcpus_max = (uint32_t)v;
+		else if (i == 2)
+			out->cpu_shares = (uint32_t)v;
+		else
+			out->vcpu_scaling = v == 1;
+		return 1;
+	}
+	return 0;
+}
+
 int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 		   char *err, size_t err_len)
 {
@@ -123,11 +167,21 @@ int bctl_parse_set(int argc, char **argv, struct bctl_set_args *out,
 			out->clear_shares = clear;
 			out->shares = (uint32_t)v;
 		} else {
-			return bad(err, err_len, "unknown setting (min, max, shares)", argv[i]);
+			int r = parse_vcpu_setting(argv[i], klen, val, clear, out,
+						   err, err_len);
+
+			if (r < 0)
+				return r;
+			if (!r)
+				return bad(err, err_len, "unknown setting (min, max, shares, "
+					   "vcpus-min, vcpus-max, cpu-shares, vcpu-scaling)",
+					   argv[i]);
 		}
 	}
 	if (out->has_min && out->has_max && out->min_kib > out->max_kib)
 		return bad(err, err_len, "min above max", argv[1]);
+	if (out->has_vcpus_min && out->has_vcpus_max && out->vcpus_min > out->vcpus_max)
+		return bad(err, err_len, "vcpus-min above vcpus-max", argv[1]);
 	return 0;
 }
 

@@ -88,6 +88,25 @@ static const char *bound_why(const char *word)
 	return "(no decision published yet)";
 }
 
+/* The processor policy's side (POLICY.md, "Processors"). */
+static void explain_vcpus(struct bctl *ctl, const struct bctl_row *r)
+{
+	if (!r->maxvcpus)
+		return;		/* vcpu-scaling is off for the host */
+	fprintf(ctl->out, "  vCPUs: %" PRIu64 " online of %" PRIu64 ", target %" PRIu64,
+		r->vcpus_online, r->maxvcpus, r->vcpus_target);
+	if (!r->vcpu_scaling) {
+		fprintf(ctl->out, " - %s\n", r->vcpu_hvm ?
+			"HVM: not driven (its count would need QEMU's cpu-add)" :
+			"vcpu-scaling is off for it: its count is kept");
+		return;
+	}
+	fprintf(ctl->out, " (%s), wants %" PRIu64 ", vcpus-min %" PRIu64 ", vcpus-max %" PRIu64
+		", cpu shares %" PRIu64 "%s\n", r->vcpu_bound, r->vcpus_want,
+		r->vcpus_min, r->vcpus_max, r->cpu_shares,
+		r->vcpu_refusals ? ", the guest refused changes" : "");
+}
+
 static const struct bctl_row *find_row(const struct bctl_view *v, uint32_t domid)
 {
 	for (size_t i = 0; i < v->n; i++)
@@ -147,6 +166,7 @@ static int cmd_explain(struct bctl *ctl, int argc, char **argv)
 			fprintf(ctl->out, "  guest input refused: %" PRIu64 " invalid, %" PRIu64
 				" flooding; last: %s\n", r->refused_reports,
 				r->flood_refused, r->last_refusal);
+		explain_vcpus(ctl, r);
 	}
 	bctl_view_free(&v);
 	return rc;
@@ -184,6 +204,18 @@ static int set_all(const struct bio *io, bio_txn t, void *arg)
 	if (!rc)
 		rc = set_one(io, t, a->domain, BALLAST_KEY_SHARES, a->has_shares,
 			     a->clear_shares, a->shares);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_VCPUS_MIN, a->has_vcpus_min,
+			     a->clear_vcpus_min, a->vcpus_min);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_VCPUS_MAX, a->has_vcpus_max,
+			     a->clear_vcpus_max, a->vcpus_max);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_CPU_SHARES, a->has_cpu_shares,
+			     a->clear_cpu_shares, a->cpu_shares);
+	if (!rc)
+		rc = set_one(io, t, a->domain, BALLAST_KEY_VCPU_SCALING,
+			     a->has_vcpu_scaling, a->clear_vcpu_scaling, a->vcpu_scaling);
 	return rc;
 }
 
@@ -443,7 +475,7 @@ out_failed:
 const struct bctl_verb bctl_verbs[] = {
 	{ "status", cmd_status, "status [--json]",
 	  "domains, their subscriptions, targets and flags" },
-	{ "set", cmd_set, "set DOMAIN [min=SIZE] [max=SIZE] [shares=N]",
+	{ "set", cmd_set, "set DOMAIN [min=SIZE] [max=SIZE] [shares=N] [vcpus-min=N] [vcpus-max=N] [cpu-shares=N] [vcpu-scaling=0|1]",
 	  "override a domain's subscription at runtime (VALUE 'default' clears)" },
 	{ "reserve", cmd_reserve, "reserve SIZE [--timeout S] [-- CMD...]",
 	  "free SIZE of host memory for a domain about to start" },

@@ -35,6 +35,17 @@ enum bctl_field {
 	BCTL_F_REFUSED_RESERVATION,
 	BCTL_F_PROBE,		/* the working-set probe's state */
 	BCTL_F_PROBE_CAP,
+	BCTL_F_VCPU_SCALING,	/* the processor policy's (ballastd-vcpu.c) */
+	BCTL_F_VCPU_HVM,
+	BCTL_F_VCPUS_ONLINE,
+	BCTL_F_VCPUS_TARGET,
+	BCTL_F_VCPUS_WANT,
+	BCTL_F_VCPUS_MIN,
+	BCTL_F_VCPUS_MAX,
+	BCTL_F_MAXVCPUS,
+	BCTL_F_CPU_SHARES,
+	BCTL_F_VCPU_BOUND,
+	BCTL_F_VCPU_REFUSALS,
 	BCTL_F_STATE,		/* the guest's data/ballast/state */
 	BCTL_F_PSI,		/* the guest's PSI some avg10 */
 	BCTL_F_COUNT
@@ -70,6 +81,10 @@ struct bctl_row {
 	uint64_t refused_reservation;
 	char probe[16];
 	uint64_t probe_cap_kib;
+	bool vcpu_scaling, vcpu_hvm;
+	uint64_t vcpus_online, vcpus_target, vcpus_want, vcpus_min, vcpus_max;
+	uint64_t maxvcpus, cpu_shares, vcpu_refusals;
+	char vcpu_bound[32];
 	char state[16];
 	uint64_t psi_some_centipct;
 };

@@ -64,6 +64,11 @@ struct bctl_set_args {
 	bool clear_min, clear_max, clear_shares;	/* "min=default" */
 	uint64_t min_kib, max_kib;
 	uint32_t shares;
+	/* processors: vcpus-min=N vcpus-max=N cpu-shares=N vcpu-scaling=0|1 */
+	bool has_vcpus_min, has_vcpus_max, has_cpu_shares, has_vcpu_scaling;
+	bool clear_vcpus_min, clear_vcpus_max, clear_cpu_shares, clear_vcpu_scaling;
+	uint32_t vcpus_min, vcpus_max, cpu_shares;
+	bool vcpu_scaling;
 };
 
 struct bctl_reserve_args {

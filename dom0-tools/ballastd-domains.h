@@ -13,6 +13,7 @@
 #include "ballastd-resume.h"
 #include "ballastd-sub.h"
 #include "ballastd-txn.h"
+#include "ballastd-vcpu.h"
 
 struct bd_dom {
 	struct bd_who who;		/* domid: the table; name: ballastd-sub.c */
@@ -20,6 +21,7 @@ struct bd_dom {
 	struct bd_sub sub;		/* ballastd-sub.c: facts and subscription */
 	struct bd_resume resume;	/* ballastd-resume.c: restart state */
 	struct bd_pub pub;		/* ballastd-txn.c: what is published */
+	struct bd_vcpu vcpu;		/* ballastd-vcpu.c: its processors */
 	char *status_json;		/* ballastd-publish.c: as last published */
 	bool watched;			/* ballastd-watch.c: data/ballast watched */
 	/* ballastd-tick.c: */

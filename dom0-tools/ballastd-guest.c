@@ -20,7 +20,10 @@ struct stat_key {
 enum stat_idx {
 	S_CURRENT, S_MEM_AVAILABLE, S_COMMITTED_AS, S_PSI_SOME, S_PSI_FULL,
 	S_SWAP_IN, S_SWAP_OUT, S_MAJOR_FAULTS, S_OOM_KILLS, S_FLOOR, S_BALLOONED,
-	S_STATE, S_PROTOCOL, N_STAT_KEYS
+	S_STATE, S_PROTOCOL,
+	/* the CPU evidence (SCHEMA.md, "vCPUs") */
+	S_CPUS_ONLINE, S_PSI_CPU, S_LOAD_AVG1, S_RUNNABLE, S_STEAL,
+	S_CPU_REFUSALS, S_CPU_REFUSED, N_STAT_KEYS
 };
 
 static const struct stat_key stat_keys[N_STAT_KEYS] = {
@@ -37,6 +40,14 @@ static const struct stat_key stat_keys[N_STAT_KEYS] = {
 	[S_BALLOONED] = { BALLAST_K_BALLOONED, BALLAST_KEY_BALLOONED, false },
 	[S_STATE] = { BALLAST_K_STATE, BALLAST_KEY_STATE, false },
 	[S_PROTOCOL] = { BALLAST_K_PROTOCOL, BALLAST_KEY_PROTOCOL, false },
+	[S_CPUS_ONLINE] = { BALLAST_K_CPUS_ONLINE, BALLAST_KEY_CPUS_ONLINE, false },
+	[S_PSI_CPU] = { BALLAST_K_PSI_CPU_SOME_AVG10, BALLAST_KEY_PSI_CPU_SOME_AVG10, false },
+	[S_LOAD_AVG1] = { BALLAST_K_LOAD_AVG1, BALLAST_KEY_LOAD_AVG1, false },
+	[S_RUNNABLE] = { BALLAST_K_RUNNABLE, BALLAST_KEY_RUNNABLE, false },
+	[S_STEAL] = { BALLAST_K_STEAL, BALLAST_KEY_STEAL, false },
+	[S_CPU_REFUSALS] = { BALLAST_K_CPU_OFFLINE_REFUSALS,
+			     BALLAST_KEY_CPU_OFFLINE_REFUSALS, false },
+	[S_CPU_REFUSED] = { BALLAST_K_CPU_REFUSED, BALLAST_KEY_CPU_REFUSED, false },
 };
 
 void bd_guest_init(struct bd_guest *g)
@@ -257,6 +268,17 @@ void bd_guest_read_report(struct bd_env *env, const struct bd_who *who,
 		.floor_kib = vals[S_FLOOR],
 		.ballooned_kib = vals[S_BALLOONED],
 		.psi_present = got[S_PSI_SOME],
+	};
+	g->cpu = (struct bd_guest_cpu){
+		.present = got[S_LOAD_AVG1],
+		.cpus_online = vals[S_CPUS_ONLINE],
+		.psi_cpu_some_centipct = vals[S_PSI_CPU],
+		.load_avg1_centi = vals[S_LOAD_AVG1],
+		.runnable = vals[S_RUNNABLE],
+		.has_steal = got[S_STEAL],
+		.steal_ms = vals[S_STEAL],
+		.offline_refusals = vals[S_CPU_REFUSALS],
+		.refused_cpu = vals[S_CPU_REFUSED],
 	};
 	g->state = got[S_STATE] ? (int)vals[S_STATE] : -1;
 	/* since the first report that said so: a report cannot restart it */

@@ -13,6 +13,20 @@
 #define BD_FLOOD_WINDOW_MS	1000	/* flood-limit counts per this window */
 #define BD_KEYS_PER_REPORT	32	/* other key writes allowed per report */
 
+/* The CPU evidence of the report in stats, as the guest said it (SCHEMA.md,
+ * "vCPUs"); ballastd-vcpu.c turns it into the processor policy's terms. */
+struct bd_guest_cpu {
+	bool present;			/* the report carried load-avg1 */
+	uint64_t cpus_online;		/* 0: not said */
+	uint64_t psi_cpu_some_centipct;
+	uint64_t load_avg1_centi;
+	uint64_t runnable;
+	bool has_steal;
+	uint64_t steal_ms;		/* cumulative */
+	uint64_t offline_refusals;	/* cumulative */
+	uint64_t refused_cpu;		/* 0: none said */
+};
+
 /* What a guest said, accepted or refused. Assigned in ballastd-guest.c only. */
 struct bd_guest {
 	/* what it runs: BSCHED_FE_DRIVER, _AGENT, or _NONE (no valid word yet) */
@@ -24,6 +38,7 @@ struct bd_guest {
 	struct bd_report_ref used;	/* the report in stats, and when it was taken */
 	bool took_report;		/* this process took one */
 	struct bsched_stats stats;
+	struct bd_guest_cpu cpu;	/* of the same report */
 	int state;			/* enum ballast_state, -1 unknown */
 	uint64_t unloading_since_ms;	/* first report saying "unloading", 0: none */
 

@@ -70,6 +70,7 @@ void bd_publish_status(struct bd_env *env, const struct bd_dom *d, char **cache)
 	sj_u64(g, SJ_REFUSED_RESERVATION, d->refused_reservation);
 	sj_str(g, SJ_PROBE, bsched_probe_str(d->last.probe));
 	sj_u64(g, SJ_PROBE_CAP_KIB, d->last.probe_cap_kib);
+	bd_vcpu_json(g, &d->vcpu);
 	yajl_gen_map_close(g);
 	publish_gen(env, g, path, cache);
 }

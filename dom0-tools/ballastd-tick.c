@@ -41,6 +41,9 @@ int bd_init(struct ballastd *bd, const struct bio *io, const char *config_path,
 	bd->policy = bsched_state_new();
 	if (!bd->policy)
 		goto out_nomem;
+	bd->vcpu_policy = bsched_vcpu_state_new();
+	if (!bd->vcpu_policy)
+		goto out_policy;
 	bd->env.io = *io;
 	if (dry_out) {
 		/* its own status goes through: tools must see it is a dry run */
@@ -53,6 +56,7 @@ int bd_init(struct ballastd *bd, const struct bio *io, const char *config_path,
 	return 0;
 
 out_policy:
+	bsched_vcpu_state_free(bd->vcpu_policy);
 	bsched_state_free(bd->policy);
 out_nomem:
 	snprintf(err, err_len, "out of memory");
@@ -66,6 +70,7 @@ void bd_fini(struct ballastd *bd)
 	bd_table_free(&bd->doms);
 	bd_res_free(&bd->res);
 	free(bd->daemon_json);
+	bsched_vcpu_state_free(bd->vcpu_policy);
 	bsched_state_free(bd->policy);
 	bd_config_free(&bd->env.cfg);
 	bio_close(&bd->env.io);
@@ -114,6 +119,14 @@ static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 		bd_resume_read(env, &d->who, &d->resume, now_ms);
 	bd_guest_read_report(env, &d->who, &d->guest, &d->resume.resumed, now_ms);
 	bd_sub_resolve(env, &d->who, &d->sub, &d->guest, info);
+	d->vcpu.known = false;
+	if (env->cfg.vcpu_scaling) {
+		rc = bd_vcpu_read(env, &d->who, &d->vcpu, &d->sub, &d->guest,
+				  info, now_ms);
+		if (rc == -ESRCH)
+			return rc;
+		/* Xen not answering about vCPUs: memory goes on, vCPUs wait */
+	}
 	*out = (struct bsched_domain){
 		.domid = d->who.domid,
 		.frontend = d->sub.frontend,
@@ -216,6 +229,55 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 	*out = snap;
 	*n_out = count;
 	return 0;
+}
+
+/*
+ * The processor policy (bsched_vcpu.h) beside the memory one: the domains
+ * read this tick with their vCPUs known, its decisions to ballastd-vcpu.c.
+ */
+static void vcpu_tick(struct ballastd *bd, uint64_t now_ms, uint32_t host_pcpus)
+{
+	struct bsched_vcpu_result result = { 0 };
+	struct bsched_vcpu_snapshot s = { .now_ms = now_ms,
+					  .host_pcpus = host_pcpus ? host_pcpus : 1 };
+	struct bsched_vcpu_domain *snap;
+	struct bd_dom **of;
+	size_t n = 0;
+	int rc;
+
+	if (!bd->env.cfg.vcpu_scaling)
+		return;
+	snap = calloc(bd->doms.n ? bd->doms.n : 1, sizeof(*snap));
+	of = calloc(bd->doms.n ? bd->doms.n : 1, sizeof(*of));
+	if (!snap || !of) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < bd->doms.n; i++) {
+		struct bd_dom *d = &bd->doms.d[i];
+
+		if (!d->present || !d->joined || !d->vcpu.known)
+			continue;
+		bd_vcpu_snapshot(&d->vcpu, d->who.domid, &snap[n]);
+		of[n++] = d;
+	}
+	s.domains = snap;
+	s.n_domains = n;
+	rc = bsched_vcpu_tick(bd->vcpu_policy, &bd->env.cfg.vcpu_policy, &s, &result);
+	if (rc)
+		goto out;
+	for (size_t i = 0; i < result.n_decisions && i < n; i++)
+		bd_vcpu_apply(&bd->env, &of[i]->who, &of[i]->vcpu,
+			      &result.decisions[i], &of[i]->guest.lines);
+	bsched_vcpu_result_free(&result);
+out:
+	if (rc)
+		bd_log_failure(&bd->env, &bd->vcpu_log, LOG_ERR,
+			       "vCPU tick failed: %s", strerror(-rc));
+	else
+		bd_log_recovered(&bd->env, &bd->vcpu_log, "vCPU tick");
+	free(snap);
+	free(of);
 }
 
 /* The policy's result to the files that carry it out; then publish. */
@@ -327,6 +389,7 @@ int bd_tick(struct ballastd *bd)
 		what = "the policy refused the snapshot";
 		goto out_snap;
 	}
+	vcpu_tick(bd, now_ms, phys.nr_cpus);
 	dispatch(bd, &result, snap, ids, n);
 	note_host(bd, &s.host, &result);
 	bd_trace_tick(env, &bd->trace, &s, &result);

@@ -15,6 +15,7 @@
  *   ballastd-txn.c      the per-domain write transaction and maxmem ordering
  *   ballastd-publish.c  status JSON, daemon JSON, metrics
  *   ballastd-trace.c    the trace file: a CSV row per domain per tick
+ *   ballastd-vcpu.c     a domain's processors: read, and cpu/N/availability written
  *   ballastd-domains.c  the per-domain record and the domain table
  *   ballastd-env.c      the ground floor: logging and its limiter, validated reads
  *   ballastd-lock.c     one ballastd per host
@@ -35,6 +36,7 @@ struct ballastd {
 	struct bd_env env;
 	const char *config_path;	/* NULL: built-in defaults */
 	struct bsched_state *policy;
+	struct bsched_vcpu_state *vcpu_policy;	/* the processors' (bsched_vcpu.h) */
 	struct bd_table doms;
 	struct bd_reservations res;	/* ballastd-reserve.c */
 
@@ -44,6 +46,7 @@ struct ballastd {
 	bool orphans_removed;		/* state of domains gone while we were not */
 	struct bd_log_limit tick_log;	/* no snapshot, or the policy refused it */
 	struct bd_log_limit metrics_log;
+	struct bd_log_limit vcpu_log;	/* the processor policy refused its snapshot */
 	char *daemon_json;		/* ballastd-publish.c: as last published */
 	struct bd_trace trace;		/* ballastd-trace.c */
 

@@ -38,6 +38,14 @@ static int dr_physinfo(void *ctx, struct bio_physinfo *out)
 	return d->inner.ops->physinfo(d->inner.ctx, out);
 }
 
+static int dr_vcpus_online(void *ctx, uint32_t domid, uint32_t max_vcpus,
+			   uint32_t *online)
+{
+	struct dryrun *d = ctx;
+
+	return d->inner.ops->vcpus_online(d->inner.ctx, domid, max_vcpus, online);
+}
+
 static int dr_set_maxmem(void *ctx, uint32_t domid, uint64_t maxmem_kib)
 {
 	struct dryrun *d = ctx;
@@ -187,6 +195,7 @@ static void dr_close(void *ctx)
 static const struct bio_ops dryrun_ops = {
 	.list_domains = dr_list_domains,
 	.physinfo = dr_physinfo,
+	.vcpus_online = dr_vcpus_online,
 	.set_maxmem = dr_set_maxmem,
 	.txn_start = dr_txn_start,
 	.txn_end = dr_txn_end,

@@ -30,6 +30,10 @@ struct bio_dominfo {
 	bool shutdown;
 	bool paused;
 	uint64_t outstanding_kib;	/* claimed, not yet allocated */
+	/* XEN_DOMINF_hvm_guest: HVM, and PVH too (an HVM container; libxl
+	 * tells the two apart by /libxl/<domid>/type) */
+	bool hvm;
+	uint32_t max_vcpus;	/* max_vcpu_id + 1: fixed at creation */
 };
 
 struct bio_physinfo {
@@ -37,6 +41,7 @@ struct bio_physinfo {
 	uint64_t free_kib;
 	uint64_t scrub_kib;
 	uint64_t outstanding_kib;
+	uint32_t nr_cpus;	/* physical CPUs (xc_physinfo nr_cpus) */
 };
 
 /* One xenstore permission entry; the first is the owner + everyone's access. */
@@ -59,6 +64,10 @@ struct bio_ops {
 	int (*list_domains)(void *ctx, struct bio_dominfo **out, size_t *n);
 	int (*physinfo)(void *ctx, struct bio_physinfo *out);
 	int (*set_maxmem)(void *ctx, uint32_t domid, uint64_t maxmem_kib);
+	/* How many of vCPUs 0..@max_vcpus-1 Xen has online
+	 * (xc_vcpu_getinfo().online). -ESRCH if the domain is gone. */
+	int (*vcpus_online)(void *ctx, uint32_t domid, uint32_t max_vcpus,
+			    uint32_t *online);
 
 	int (*txn_start)(void *ctx, bio_txn *t);
 	int (*txn_end)(void *ctx, bio_txn t, bool abort);

@@ -86,6 +86,15 @@ static const struct host_key host_keys[] = {
 	HK("metrics-file", KT_PATH, metrics_file, 0),
 	HK("trace-file", KT_PATH, trace_file, 0),
 	HK("trace-max-size", KT_SIZE, trace_max_kib, BALLAST_MAX_MEMORY_KIB),
+	/* processors */
+	HK("vcpu-scaling", KT_BOOL, vcpu_scaling, 0),
+	HK("vcpu-overcommit-pct", KT_U32, vcpu_policy.overcommit_pct, 10000),
+	HK("vcpu-cooldown-ms", KT_MS, vcpu_policy.cooldown_ms, 0),
+	HK("vcpu-settle-ms", KT_MS, vcpu_policy.settle_ms, 0),
+	HK("vcpu-step", KT_U32, vcpu_policy.step_max, BALLAST_MAX_VCPUS),
+	HK("vcpu-steal-max", KT_U32, vcpu_policy.steal_max_centipct, BALLAST_MAX_CENTIPCT),
+	HK("default-vcpus-min", KT_U32, default_vcpus_min, BALLAST_MAX_VCPUS),
+	HK("default-cpu-shares", KT_U32, default_cpu_shares, BALLAST_MAX_SHARES),
 };
 
 struct parse_ctx {
@@ -252,12 +261,48 @@ static struct bd_domain_conf *domain_section(struct parse_ctx *pc,
 	return d;
 }
 
+/* A [domain]'s processor keys: 1 if @key is one (0 on a bad value), -1 if not. */
+static int set_domain_vcpu_key(struct parse_ctx *pc, struct bd_domain_conf *d,
+			       const char *key, const char *value)
+{
+	uint64_t v;
+
+	if (!strcmp(key, "vcpu-scaling")) {
+		if (bd_parse_bool(value, &d->vcpu_scaling))
+			return fail(pc, "vcpu-scaling: expected yes or no: %s", value, "");
+		d->has_vcpu_scaling = true;
+		return 1;
+	}
+	if (!strcmp(key, "vcpus-min") || !strcmp(key, "vcpus-max")) {
+		if (parse_number(value, BALLAST_MAX_VCPUS, &v) || v == 0)
+			return fail(pc, "%s: a number from 1 to 4096 expected: %s", key, value);
+		if (!strcmp(key, "vcpus-min")) {
+			d->vcpus_min = (uint32_t)v;
+			d->has_vcpus_min = true;
+		} else {
+			d->vcpus_max = (uint32_t)v;
+			d->has_vcpus_max = true;
+		}
+		return 1;
+	}
+	if (!strcmp(key, "cpu-shares")) {
+		if (parse_number(value, BALLAST_MAX_SHARES, &v) || v == 0)
+			return fail(pc, "cpu-shares: a number from 1 to 1000000 expected: %s",
+				    value, "");
+		d->cpu_shares = (uint32_t)v;
+		d->has_cpu_shares = true;
+		return 1;
+	}
+	return -1;
+}
+
 static int set_domain_key(struct parse_ctx *pc, const char *section,
 			  const char *key, const char *value)
 {
 	const char *name = section + strlen(DOMAIN_PREFIX);
 	struct bd_domain_conf *d;
 	uint64_t v;
+	int r;
 
 	if (!name[0] || strlen(name) >= BSCHED_NAME_MAX)
 		return fail(pc, "a domain name of 1 to 63 bytes expected%s%s",
@@ -328,6 +373,9 @@ static int set_domain_key(struct parse_ctx *pc, const char *section,
 		d->has_probe = true;
 		return 1;
 	}
+	r = set_domain_vcpu_key(pc, d, key, value);
+	if (r >= 0)
+		return r;
 	return fail(pc, "%s: unknown key%s", key, "");
 }
 
@@ -418,10 +466,30 @@ static char *read_line(char *buf, int size, void *stream)
 	return pc->failed ? NULL : s;
 }
 
+static int check_vcpu_config(const struct bd_config *cfg, const char **why)
+{
+	if (bsched_vcpu_config_validate(&cfg->vcpu_policy, why))
+		return -1;
+	if (!cfg->default_vcpus_min || !cfg->default_cpu_shares) {
+		*why = "default-vcpus-min and default-cpu-shares must be >= 1";
+		return -1;
+	}
+	for (size_t i = 0; i < cfg->n_domains; i++) {
+		const struct bd_domain_conf *d = &cfg->domains[i];
+
+		if (d->has_vcpus_min && d->has_vcpus_max && d->vcpus_min > d->vcpus_max) {
+			*why = "a [domain] has vcpus-min above vcpus-max";
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* The [host] settings together. */
 static int check_config(struct bd_config *cfg, const char **why)
 {
-	if (bsched_config_validate(&cfg->policy, why))
+	if (bsched_config_validate(&cfg->policy, why) ||
+	    check_vcpu_config(cfg, why))
 		return -1;
 	if (cfg->policy.slush_kib < SLUSH_MIN_MIB * 1024ULL) {
 		*why = "slush below " STR(SLUSH_MIN_MIB) "M, what Xen needs free for itself "
@@ -479,6 +547,9 @@ void bd_config_defaults(struct bd_config *cfg)
 	cfg->reservation_hold_ms = 30000;
 	cfg->log = BD_LOG_STDERR;
 	cfg->trace_max_kib = 65536;		/* 64 MiB */
+	bsched_vcpu_config_defaults(&cfg->vcpu_policy);
+	cfg->default_vcpus_min = 1;
+	cfg->default_cpu_shares = 1000;
 }
 
 /* An error found after the parse: printed to @report, or into @err. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "bsched.h"
+#include "bsched_vcpu.h"
 
 #define BD_DEFAULT_CONFIG	"/etc/ballast/ballastd.conf"
 #define BD_ERR_MAX		512
@@ -48,6 +49,10 @@ struct bd_domain_conf {
 	enum bd_frontend_mode frontend;
 	bool lift_above_max;	/* an unloading balloon may go up to static max */
 	bool has_probe, probe;	/* working-set probing (else the host's) */
+	/* processors (ballastd.conf(5), "vCPUs") */
+	bool has_vcpus_min, has_vcpus_max, has_cpu_shares, has_vcpu_scaling;
+	uint32_t vcpus_min, vcpus_max, cpu_shares;
+	bool vcpu_scaling;
 };
 
 struct bd_config {
@@ -67,6 +72,11 @@ struct bd_config {
 	char metrics_file[PATH_MAX];	/* empty: none */
 	char trace_file[PATH_MAX];	/* empty: none (ballastd-trace.c) */
 	uint64_t trace_max_kib;		/* then renamed to FILE.1; 0: no limit */
+	/* processors: off unless vcpu-scaling = yes (POLICY.md, "Processors") */
+	bool vcpu_scaling;
+	struct bsched_vcpu_config vcpu_policy;
+	uint32_t default_vcpus_min;
+	uint32_t default_cpu_shares;
 	struct bd_domain_conf *domains;
 	size_t n_domains;
 };

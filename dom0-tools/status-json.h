@@ -39,6 +39,19 @@
 #define SJ_REFUSED_RESERVATION	"refused_reservation"
 #define SJ_PROBE		"probe"		/* bsched_probe_str */
 #define SJ_PROBE_CAP_KIB	"probe_cap_kib"	/* 0: none binds */
+/* its processors (ballastd-vcpu.c; counts of vCPUs, steal in 0.01 %) */
+#define SJ_VCPU_SCALING		"vcpu_scaling"
+#define SJ_VCPU_HVM		"vcpu_hvm"
+#define SJ_VCPUS_ONLINE		"vcpus_online"
+#define SJ_VCPUS_TARGET		"vcpus_target"
+#define SJ_VCPUS_WANT		"vcpus_want"
+#define SJ_VCPUS_MIN		"vcpus_min"
+#define SJ_VCPUS_MAX		"vcpus_max"
+#define SJ_MAXVCPUS		"maxvcpus"
+#define SJ_CPU_SHARES		"cpu_shares"
+#define SJ_VCPU_BOUND		"vcpu_bound"
+#define SJ_VCPU_REFUSALS	"vcpu_refusals"
+#define SJ_VCPU_STEAL		"vcpu_steal_centipct"
 
 /* `ballastctl status --json` adds these */
 #define SJ_BALLASTD_RUNNING	"ballastd_running"

@@ -5,7 +5,8 @@
 
 FE_CORE_OBJS := $(B)/linux-frontend/core/bcore.o $(B)/linux-frontend/core/breport.o \
 	$(B)/linux-frontend/core/bctl.o $(B)/linux-frontend/core/bcycle.o \
-	$(B)/linux-frontend/core/bpsi.o $(B)/linux-frontend/core/bowner.o
+	$(B)/linux-frontend/core/bpsi.o $(B)/linux-frontend/core/bowner.o \
+	$(B)/linux-frontend/core/bcpu.o
 CORE_LIB := $(B)/libballast_core.a
 $(CORE_LIB): $(FE_CORE_OBJS)
 LIBS += $(CORE_LIB)
@@ -24,7 +25,8 @@ LIBS += $(AGENT_OPTS_LIB)
 # The agent's proc and sysfs file handling, xenstore-free, so tests link
 # them alone.
 FE_PROC_OBJS := $(B)/linux-frontend/agent/procstat.o $(B)/linux-frontend/agent/stock.o \
-	$(B)/linux-frontend/agent/owner.o
+	$(B)/linux-frontend/agent/owner.o \
+	$(B)/linux-frontend/agent/cpu.o
 AGENT_PROC_LIB := $(B)/libballast_agentproc.a
 $(AGENT_PROC_LIB): $(FE_PROC_OBJS)
 LIBS += $(AGENT_PROC_LIB)

@@ -44,6 +44,8 @@ void agent_default_config(struct agent_config *cfg)
 		.stock_dir = STOCK_SYSFS_DIR,
 		.module_dir = OWNER_MODULE_DIR,
 		.proc = { "/proc/meminfo", "/proc/vmstat", "/proc/pressure/memory" },
+		.cpu = { "/proc/loadavg", "/proc/stat", "/proc/pressure/cpu",
+			 "/sys/devices/system/cpu" },
 		.tick_ms = 1000,
 		.idle_ms = 2000,
 		.settle_ms = 2000,
@@ -188,6 +190,15 @@ static void sync_above_boot(struct agent *a)
 	}
 }
 
+/* cpu/<cpu>/availability, for agent_cpu_hotplug(). */
+static char *read_availability(void *ctx, uint32_t cpu, unsigned int *len)
+{
+	char dir[32];
+
+	snprintf(dir, sizeof(dir), BALLAST_STOCK_CPU_DIR "/%u", cpu);
+	return axs_read(ctx, dir, "availability", len);
+}
+
 static void report(struct agent *a, bool force)
 {
 	struct breport_stats s, slow;
@@ -202,6 +213,8 @@ static void report(struct agent *a, bool force)
 	if (rc)
 		fprintf(stderr, "ballast-agent: statistics: %s, reporting without them\n",
 			strerror(-rc));
+	agent_cpu_sample(&a->cpu, &s);
+	agent_cpu_hotplug(&a->cpu, &s, read_availability, a->xs, t);
 	/*
 	 * PSI is read every run, but alone makes a report due only every
 	 * sample_ms, as in ballast.ko (breport.h); with any other change the
@@ -284,6 +297,7 @@ int agent_start(struct agent *a, const struct agent_config *cfg)
 	a->default_rates.max_kib_s = bcore_rate_kib_s(&a->core, cc.rate_max);
 	apply_bounds(a);
 
+	agent_cpu_init(&a->cpu, &cfg->cpu);
 	breport_default_thresholds(&th);
 	th.max_interval_ms = cfg->report_ms;
 	breport_init(&a->report, &th);

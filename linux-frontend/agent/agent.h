@@ -21,6 +21,7 @@
 #include "bctl.h"
 #include "bcycle.h"
 #include "breport.h"
+#include "cpu.h"
 #include "procstat.h"
 
 struct xs_handle;
@@ -29,6 +30,7 @@ struct agent_config {
 	const char *stock_dir;		/* the stock balloon's sysfs dir */
 	const char *module_dir;		/* there while ballast.ko is loaded */
 	struct procstat_paths proc;
+	struct agent_cpu_paths cpu;
 	uint32_t tick_ms, idle_ms;
 	uint32_t settle_ms;		/* wait for the stock balloon per batch */
 	uint64_t rate_min_kib_s;	/* 0: host's wish, else default */
@@ -52,6 +54,7 @@ struct agent {
 	struct bctl_rates default_rates;
 	struct bcycle cycle;		/* when to read, elapsed time */
 	uint64_t last_bad_log_ms;	/* rate limit of refused-value lines */
+	struct agent_cpu cpu;		/* its processors (cpu.c) */
 };
 
 void agent_default_config(struct agent_config *cfg);

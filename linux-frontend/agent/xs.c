@@ -29,6 +29,9 @@ struct xs_handle *axs_open(void)
 		errno = err;
 		return NULL;
 	}
+	/* dom0 making CPUs available wakes us too (agent_cpu_hotplug);
+	 * without the watch it is seen at the next tick */
+	xs_watch(h, BALLAST_STOCK_CPU_DIR, WATCH_TOKEN);
 	return h;
 }
 

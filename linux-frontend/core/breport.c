@@ -10,6 +10,7 @@
 #define DEFAULT_EVENTS		1024U
 #define DEFAULT_MAX_INTERVAL_MS	60000U
 #define DEFAULT_SAMPLE_MS	10000U
+#define DEFAULT_LOAD_CENTI	50U	/* half a runnable task */
 
 enum kind {
 	KIND_NONE = 0,	/* not part of the periodic report */
@@ -18,6 +19,7 @@ enum kind {
 	KIND_RATE,
 	KIND_PCT,
 	KIND_EVENTS,
+	KIND_LOAD,	/* load-avg1, 0.01 */
 };
 
 static const unsigned char key_kind[BALLAST_K__COUNT] = {
@@ -38,6 +40,17 @@ static const unsigned char key_kind[BALLAST_K__COUNT] = {
 	[BALLAST_K_MAJOR_FAULTS] = KIND_EVENTS,
 	[BALLAST_K_OOM_KILLS] = KIND_ANY,
 	[BALLAST_K_FLOOR] = KIND_ANY,
+	/*
+	 * CPU evidence: sampled with PSI (when a report is due, or every
+	 * sample_ms); a change of load or CPU pressure makes a report due
+	 * then, so the vCPU policy sees it within sample_ms, not a heartbeat
+	 * later. A CPU coming or going, or a refusal, is news at once.
+	 */
+	[BALLAST_K_PSI_CPU_SOME_AVG10] = KIND_PCT,
+	[BALLAST_K_LOAD_AVG1] = KIND_LOAD,
+	[BALLAST_K_CPUS_ONLINE] = KIND_ANY,
+	[BALLAST_K_CPU_OFFLINE_REFUSALS] = KIND_ANY,
+	[BALLAST_K_CPU_REFUSED] = KIND_ANY,
 };
 
 void breport_default_thresholds(struct breport_thresholds *th)
@@ -48,6 +61,7 @@ void breport_default_thresholds(struct breport_thresholds *th)
 	th->events = DEFAULT_EVENTS;
 	th->max_interval_ms = DEFAULT_MAX_INTERVAL_MS;
 	th->sample_ms = DEFAULT_SAMPLE_MS;
+	th->load_centi = DEFAULT_LOAD_CENTI;
 }
 
 void breport_init(struct breport *r, const struct breport_thresholds *th)
@@ -97,6 +111,8 @@ static uint64_t threshold(const struct breport_thresholds *th, enum kind k)
 		return th->centipct;
 	case KIND_EVENTS:
 		return th->events;
+	case KIND_LOAD:
+		return th->load_centi;
 	default:
 		return 0;
 	}
@@ -184,7 +200,7 @@ void breport_carry_slow(struct breport_stats *s, const struct breport *r)
 	unsigned int id;
 
 	for (id = 0; id < BALLAST_K__COUNT; id++) {
-		if (key_kind[id] != KIND_PCT)
+		if (key_kind[id] != KIND_PCT && key_kind[id] != KIND_LOAD)
 			continue;
 		breport_unset(s, (enum ballast_key_id)id);
 		breport_carry(s, r, (enum ballast_key_id)id);

@@ -24,7 +24,8 @@ struct breport_thresholds {
 	uint64_t centipct;		/* psi-*-avg10 */
 	uint64_t events;		/* swap-in, swap-out, major-faults */
 	uint64_t max_interval_ms;	/* heartbeat: write at least this often */
-	uint64_t sample_ms;		/* slow evidence (PSI): read at least this often */
+	uint64_t sample_ms;		/* slow evidence (PSI, load): read at least this often */
+	uint64_t load_centi;		/* load-avg1 */
 };
 
 struct breport {
@@ -94,9 +95,10 @@ void breport_carry(struct breport_stats *s, const struct breport *r,
 		   enum ballast_key_id id);
 
 /*
- * Every percent key (PSI) of @s replaced by its last reported value: a
- * frontend that reads PSI more often than sample_ms lets a change in it
- * make a report due only every sample_ms (ballast-agent).
+ * Every slow key (PSI, CPU pressure, load) of @s replaced by its last
+ * reported value: a frontend that reads them more often than sample_ms
+ * lets a change in them make a report due only every sample_ms
+ * (ballast-agent).
  */
 void breport_carry_slow(struct breport_stats *s, const struct breport *r);
 

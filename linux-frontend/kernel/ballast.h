@@ -12,6 +12,8 @@
  *   stats.c  the guest's memory statistics
  *   sysfs.c  /sys/kernel/ballast
  *   oom.c    the OOM notifier
+ *   cpu.c    the guest's processors: CPUs dom0 makes available brought
+ *            online, the CPU evidence of the report
  */
 #ifndef BALLAST_KMOD_H
 #define BALLAST_KMOD_H
@@ -29,6 +31,7 @@
 #include <xen/xenbus.h>
 
 #include "bcore.h"
+#include "bcpu.h"
 #include "bctl.h"
 #include "bcycle.h"
 #include "bpsi.h"
@@ -54,6 +57,8 @@ struct ballast_knobs {
 /* An OOM came since the worker's run began: stop taking pages at once (the
  * batch in hand goes back to the guest, not to Xen); cleared at run end. */
 #define BALLAST_F_OOM		2
+/* cpu/ changed (or the last look was not settled): look at every CPU */
+#define BALLAST_F_CPUS		3
 
 /* The most one OOM event gives back (oom_pages): a bounded notifier. */
 #define BALLAST_OOM_PAGES_MAX	(64 * BCORE_BATCH_MAX)
@@ -97,6 +102,7 @@ struct ballast {
 	bool stock_clamp_logged;	/* this target's static-max cut, said */
 	bool psi_failure_logged;	/* worker's (or unload's, after it) */
 	u64 psi_sampled_ms;		/* worker's: PSI last read, 0: never */
+	struct bcpu_hotplug cpu_hp;	/* cpu.c: offline refusals counted */
 
 	/* Not under lock. */
 	/* The worker's scratch of one batch (and unload's, after it). */
@@ -121,6 +127,12 @@ struct ballast {
 	struct notifier_block oom_nb;
 	struct notifier_block pm_nb;
 	struct notifier_block xen_resume_nb;
+
+	/* cpu.c's, the worker's only (or unload's, after it) */
+	struct xenbus_watch cpu_watch;
+	struct ratelimit_state cpu_rs;	/* CPUs the kernel would not online */
+	u64 cpu_online_failures;
+	bool cpu_failure_logged;
 };
 
 /*
@@ -207,8 +219,25 @@ void ballast_report_done(struct ballast *b, int err,
 bool ballast_psi_sample(struct ballast *b, struct bpsi *psi);
 void ballast_sample(struct ballast *b, struct breport_stats *s);
 
+/*
+ * Up to @size bytes of the procfs file @path into @buf (a file that fills
+ * it is refused, -EFBIG), its length in *@len: 0 or -errno. No lock: it
+ * opens a file and allocates.
+ */
+int ballast_read_proc(const char *path, char *buf, size_t size, size_t *len);
+
 /* sysfs.c */
 extern const struct kobj_type ballast_ktype;
+
+/* cpu.c */
+int ballast_cpu_start(struct ballast *b);
+void ballast_cpu_stop(struct ballast *b);
+/* No lock (xenbus reads, add_cpu): a look at every CPU if one is due. */
+void ballast_cpu_run(struct ballast *b);
+/* Lock held: cpus-online and the refusals into @s, the sampled keys carried. */
+void ballast_cpu_report(struct ballast *b, struct breport_stats *s);
+/* No lock (reads files): load, runnable, PSI cpu, steal into @s. */
+void ballast_cpu_sample(struct ballast *b, struct breport_stats *s);
 
 /* oom.c */
 int ballast_oom_start(struct ballast *b);

@@ -138,6 +138,7 @@ static void report(struct ballast *b, u64 now_ms, bool force)
 		return;
 	/* Only the worker (or unload, after it) touches report_scratch. */
 	ballast_report_psi(s, ballast_psi_sample(b, &psi) ? &psi : NULL);
+	ballast_cpu_sample(b, s);
 	b->psi_sampled_ms = now_ms ?: 1;
 	if (!seq) {
 		mutex_lock(&b->lock);
@@ -235,6 +236,7 @@ static void ballast_work(struct work_struct *work)
 	bool reread, resumed, more;
 
 	resumed = test_and_clear_bit(BALLAST_F_RESUMED, &b->flags);
+	ballast_cpu_run(b);
 	mutex_lock(&b->lock);
 	reread = bcycle_begin(&b->cycle, &b->core, now_ms(),
 			      test_and_clear_bit(BALLAST_F_REREAD, &b->flags) ||
@@ -507,6 +509,9 @@ static int __init ballast_init(void)
 	err = ballast_watch_start(b);
 	if (err)
 		goto out_unregister_resume;
+	err = ballast_cpu_start(b);
+	if (err)
+		goto out_stop_watch;
 
 	the_ballast = b;
 	ballast_kick(b, true);
@@ -519,6 +524,8 @@ static int __init ballast_init(void)
 		BALLAST_CTL_DIR, BALLAST_KEY_TARGET);
 	return 0;
 
+out_stop_watch:
+	ballast_watch_stop(b);
 out_unregister_resume:
 	xen_resume_notifier_unregister(&b->xen_resume_nb);
 	unregister_pm_notifier(&b->pm_nb);
@@ -545,6 +552,7 @@ static void __exit ballast_exit(void)
 	struct ballast *b = the_ballast;
 
 	/* Stop everything that can queue work, then the worker itself. */
+	ballast_cpu_stop(b);
 	ballast_watch_stop(b);
 	xen_resume_notifier_unregister(&b->xen_resume_nb);
 	unregister_pm_notifier(&b->pm_nb);

@@ -74,27 +74,35 @@ static ssize_t psi_read_some(struct file *f, char *buf, size_t len,
  * The whole file (a few hundred bytes at most) into a buffer on the stack,
  * parsed: 0, or -errno. A file that fills the buffer is refused, not cut.
  */
-static int psi_read(struct bpsi *psi)
+int ballast_read_proc(const char *path, char *buf, size_t size, size_t *len)
 {
-	char buf[BPSI_TEXT_MAX];
 	struct file *f;
 	loff_t pos = 0;
-	size_t len = 0;
 	ssize_t n;
 
-	f = filp_open(PSI_PATH, O_RDONLY, 0);
+	*len = 0;
+	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	do {
-		n = psi_read_some(f, buf + len, sizeof(buf) - len, &pos);
+		n = psi_read_some(f, buf + *len, size - *len, &pos);
 		if (n > 0)
-			len += n;
-	} while (n > 0 && len < sizeof(buf));
+			*len += n;
+	} while (n > 0 && *len < size);
 	filp_close(f, NULL);
 	if (n < 0)
 		return n;
-	if (len == sizeof(buf))
-		return -EFBIG;
+	return *len == size ? -EFBIG : 0;
+}
+
+static int psi_read(struct bpsi *psi)
+{
+	char buf[BPSI_TEXT_MAX];
+	size_t len;
+	int err = ballast_read_proc(PSI_PATH, buf, sizeof(buf), &len);
+
+	if (err)
+		return err;
 	return bpsi_parse(buf, len, psi) ? 0 : -EINVAL;
 }
 

@@ -196,6 +196,7 @@ u64 ballast_report_prepare(struct ballast *b, u64 now_ms, bool force,
 	bcore_report_into(&b->core, s);
 	breport_set(s, BALLAST_K_CURRENT, ballast_current_kib(b));
 	ballast_sample(b, s);
+	ballast_cpu_report(b, s);
 	for (i = 0; i < ARRAY_SIZE(psi_keys); i++)
 		breport_carry(s, &b->report, psi_keys[i]);
 	return breport_next(&b->report, s, now_ms, force);

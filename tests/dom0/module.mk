@@ -25,6 +25,10 @@ $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
 
+$(B)/tests/dom0/test-ballastd-vcpu: $(B)/tests/dom0/test_vcpu.o $(DOM0_TEST_FIX) \
+		$(DOM0_TEST_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+
 $(B)/tests/dom0/test-trace: $(B)/tests/dom0/test_trace.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
@@ -43,7 +47,7 @@ TEST_BINS += $(B)/tests/dom0/test-ballastd $(B)/tests/dom0/test-ballastctl \
 	$(B)/tests/dom0/test-bounds $(B)/tests/dom0/test-lock \
 	$(B)/tests/dom0/test-metrics $(B)/tests/dom0/test-notify \
 	$(B)/tests/dom0/test-ctl-status $(B)/tests/dom0/test-ctl-top \
-	$(B)/tests/dom0/test-trace
+	$(B)/tests/dom0/test-trace $(B)/tests/dom0/test-ballastd-vcpu
 endif
 
 # The command lines without Xen (tests/dom0/cli.sh), run by `make check`.

@@ -29,11 +29,16 @@ struct fdom {
 	enum fake_balloon balloon;
 	bool greedy;		/* takes every page maxmem lets it */
 	unsigned int vanish_at_txn;	/* 0: never */
+	bool hvm;		/* XEN_DOMINF_hvm_guest (HVM or PVH) */
+	uint32_t max_vcpus;
+	uint32_t online_vcpus;	/* a bitmap would be Xen's; a count is enough */
+	enum fake_vcpu_guest vcpu_guest;
 };
 
 struct fake {
 	struct fxs *xs;
 	uint64_t total_kib;
+	uint32_t nr_cpus;	/* physical CPUs */
 	uint64_t now_ms;
 	struct fdom doms[FAKE_MAX_DOMAINS];
 	int fail_err[FAKE_OP__COUNT];
@@ -115,7 +120,8 @@ int fake_add_domain(struct fake *f, uint32_t domid, const char *name,
 	*d = (struct fdom){ .used = true, .domid = domid,
 			    .actual_kib = mem_kib,
 			    .maxmem_kib = static_max_kib,
-			    .rate_kib_s = rate_kib_s, .balloon = balloon };
+			    .rate_kib_s = rate_kib_s, .balloon = balloon,
+			    .max_vcpus = 1, .online_vcpus = 1 };
 	dom_path(path, domid, NULL);
 	if (fxs_own(f->xs, path, home, 2))
 		return -ENOMEM;
@@ -184,6 +190,90 @@ void fake_set_building(struct fake *f, uint32_t domid, bool building)
 		d->building = building;
 }
 
+/* --- vCPUs --------------------------------------------------------------------- */
+
+static void put_availability(struct fake *f, uint32_t domid, uint32_t vcpu,
+			     bool online)
+{
+	char rel[48], path[FXS_PATH_MAX];
+
+	snprintf(rel, sizeof(rel), BALLAST_STOCK_CPU_AVAILABILITY_FMT, vcpu);
+	dom_path(path, domid, rel);
+	fxs_put(f->xs, path, online ? "online" : "offline");
+}
+
+int fake_set_vcpus(struct fake *f, uint32_t domid, uint32_t max_vcpus,
+		   uint32_t online)
+{
+	struct fdom *d = dom_find(f, domid);
+
+	if (!d || !max_vcpus || !online || online > max_vcpus)
+		return -EINVAL;
+	d->max_vcpus = max_vcpus;
+	d->online_vcpus = online;
+	for (uint32_t v = 0; v < max_vcpus; v++)
+		put_availability(f, domid, v, v < online);
+	return 0;
+}
+
+void fake_set_vcpu_guest(struct fake *f, uint32_t domid,
+			 enum fake_vcpu_guest mode)
+{
+	struct fdom *d = dom_find(f, domid);
+
+	if (d)
+		d->vcpu_guest = mode;
+}
+
+void fake_set_type(struct fake *f, uint32_t domid, const char *type)
+{
+	struct fdom *d = dom_find(f, domid);
+	char path[FXS_PATH_MAX];
+
+	if (!d)
+		return;
+	d->hvm = strcmp(type, "pv") != 0;
+	snprintf(path, sizeof(path), BALLAST_STOCK_LIBXL_TYPE_FMT, domid);
+	fxs_put(f->xs, path, type);
+}
+
+void fake_set_pcpus(struct fake *f, uint32_t nr_cpus)
+{
+	f->nr_cpus = nr_cpus;
+}
+
+uint32_t fake_vcpus_online(const struct fake *f, uint32_t domid)
+{
+	const struct fdom *d = dom_find(f, domid);
+
+	return d ? d->online_vcpus : 0;
+}
+
+/* The guest acts on its cpu/N/availability nodes; vCPU 0 never goes down. */
+static void vcpus_follow(struct fake *f, struct fdom *d)
+{
+	uint32_t online = 0;
+
+	if (d->vcpu_guest == FAKE_VCPU_STUCK)
+		return;
+	for (uint32_t v = 0; v < d->max_vcpus; v++) {
+		char rel[48], path[FXS_PATH_MAX];
+		const char *val;
+		bool up = v < d->online_vcpus;
+
+		snprintf(rel, sizeof(rel), BALLAST_STOCK_CPU_AVAILABILITY_FMT, v);
+		dom_path(path, d->domid, rel);
+		val = fxs_value(f->xs, path);
+		if (val && !strcmp(val, "offline") && v > 0)
+			up = false;
+		else if (val && !strcmp(val, "online") &&
+			 d->vcpu_guest == FAKE_VCPU_FOLLOW)
+			up = true;
+		online += up;
+	}
+	d->online_vcpus = online ? online : 1;
+}
+
 uint64_t fake_actual_kib(const struct fake *f, uint32_t domid)
 {
 	const struct fdom *d = dom_find(f, domid);
@@ -239,6 +329,8 @@ void fake_advance(struct fake *f, uint64_t ms)
 		struct fdom *d = &f->doms[i];
 		uint64_t target, step, room;
 
+		if (d->used)
+			vcpus_follow(f, d);
 		if (!d->used || !dom_target(f, d, &target))
 			continue;
 		if (target > d->maxmem_kib)
@@ -299,7 +391,8 @@ static int op_list_domains(void *ctx, struct bio_dominfo **out, size_t *n)
 			.domid = d->domid, .tot_kib = d->actual_kib,
 			.max_kib = d->maxmem_kib, .dying = d->dying,
 			.paused = d->building,
-			.outstanding_kib = d->building ? d->maxmem_kib : 0 };
+			.outstanding_kib = d->building ? d->maxmem_kib : 0,
+			.hvm = d->hvm, .max_vcpus = d->max_vcpus };
 	}
 	*out = list;
 	*n = count;
@@ -314,7 +407,8 @@ static int op_physinfo(void *ctx, struct bio_physinfo *out)
 	if (rc)
 		return rc;
 	*out = (struct bio_physinfo){ .total_kib = f->total_kib,
-				      .free_kib = f->total_kib - used_kib(f) };
+				      .free_kib = f->total_kib - used_kib(f),
+				      .nr_cpus = f->nr_cpus };
 	return 0;
 }
 
@@ -330,6 +424,21 @@ static int op_set_maxmem(void *ctx, uint32_t domid, uint64_t maxmem_kib)
 		return -ESRCH;
 	d->maxmem_kib = maxmem_kib;
 	f->maxmem_calls++;
+	return 0;
+}
+
+static int op_vcpus_online(void *ctx, uint32_t domid, uint32_t max_vcpus,
+			   uint32_t *online)
+{
+	struct fake *f = ctx;
+	struct fdom *d = dom_find(f, domid);
+	int rc = injected(f, FAKE_OP_VCPUS);
+
+	if (rc)
+		return rc;
+	if (!d)
+		return -ESRCH;
+	*online = d->online_vcpus < max_vcpus ? d->online_vcpus : max_vcpus;
 	return 0;
 }
 
@@ -478,6 +587,7 @@ static const struct bio_ops fake_ops = {
 	.list_domains = op_list_domains,
 	.physinfo = op_physinfo,
 	.set_maxmem = op_set_maxmem,
+	.vcpus_online = op_vcpus_online,
 	.txn_start = op_txn_start,
 	.txn_end = op_txn_end,
 	.read = op_read,
@@ -511,6 +621,7 @@ struct fake *fake_new(uint64_t host_total_kib)
 	}
 	f->total_kib = host_total_kib;
 	f->now_ms = 1000;
+	f->nr_cpus = 4;
 	return f;
 }
 

@@ -21,6 +21,7 @@ enum fake_op {
 	FAKE_OP_READ,
 	FAKE_OP_WRITE,
 	FAKE_OP_TXN_START,
+	FAKE_OP_VCPUS,
 	FAKE_OP__COUNT
 };
 
@@ -52,6 +53,29 @@ void fake_set_dying(struct fake *f, uint32_t domid, bool dying);
 void fake_set_building(struct fake *f, uint32_t domid, bool building);
 uint64_t fake_actual_kib(const struct fake *f, uint32_t domid);
 uint64_t fake_maxmem_kib(const struct fake *f, uint32_t domid);
+
+/* What a fake guest does with cpu/N/availability (as fake_advance runs). */
+enum fake_vcpu_guest {
+	FAKE_VCPU_FOLLOW = 0,	/* a ballast frontend: up on online, down on offline */
+	FAKE_VCPU_STOCK,	/* the stock kernel: down on offline, never up */
+	FAKE_VCPU_STUCK,	/* nothing moves: every offline is refused */
+};
+
+/*
+ * Gives the domain @max_vcpus vCPUs of which 0..@online-1 are online, and
+ * writes cpu/N/availability as libxl does at creation. A domain not given
+ * any has 1 vCPU and no cpu/ nodes.
+ */
+int fake_set_vcpus(struct fake *f, uint32_t domid, uint32_t max_vcpus,
+		   uint32_t online);
+void fake_set_vcpu_guest(struct fake *f, uint32_t domid,
+			 enum fake_vcpu_guest mode);
+/* "pv" (the default), "pvh" or "hvm": the hvm flag and /libxl/<id>/type. */
+void fake_set_type(struct fake *f, uint32_t domid, const char *type);
+/* The host's physical CPUs (4 unless set). */
+void fake_set_pcpus(struct fake *f, uint32_t nr_cpus);
+/* vCPUs Xen has online now; 0 for an unknown domain. */
+uint32_t fake_vcpus_online(const struct fake *f, uint32_t domid);
 
 /* Time passes: domains move toward their targets. */
 void fake_advance(struct fake *f, uint64_t ms);

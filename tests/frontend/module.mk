@@ -25,6 +25,14 @@ FE_TEST_PROC := $(B)/tests/frontend/test_procstat
 $(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(B)/tests/frontend/run_suite.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
+FE_TEST_CPU := $(B)/tests/frontend/test_cpu
+$(FE_TEST_CPU): $(B)/tests/frontend/test_cpu.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
+
+FE_TEST_AGENT_CPU := $(B)/tests/frontend/test_agent_cpu
+$(FE_TEST_AGENT_CPU): $(B)/tests/frontend/test_agent_cpu.o $(B)/tests/frontend/run_suite.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
+
 FE_TEST_OWNER := $(B)/tests/frontend/test_owner
 $(FE_TEST_OWNER): $(B)/tests/frontend/test_owner.o $(B)/tests/frontend/run_suite.o \
 		$(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
@@ -38,7 +46,8 @@ $(FE_TEST_OPTS): $(B)/tests/frontend/test_options.o $(B)/tests/frontend/run_suit
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_REPORT) $(FE_TEST_CTL) $(FE_TEST_PSI) \
-	$(FE_TEST_PROC) $(FE_TEST_OWNER) $(FE_TEST_OPTS)
+	$(FE_TEST_PROC) $(FE_TEST_OWNER) $(FE_TEST_OPTS) \
+	$(FE_TEST_CPU) $(FE_TEST_AGENT_CPU)
 endif
 
 # The report cycle's idle cost (make bench; BENCHMARKS.md).

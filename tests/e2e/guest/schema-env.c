@@ -109,6 +109,8 @@ int main(int argc, char **argv)
 	printf("XS_STOCK_TARGET=%s\n", BALLAST_STOCK_TARGET);
 	printf("XS_STOCK_STATIC_MAX=%s\n", BALLAST_STOCK_STATIC_MAX);
 	printf("XS_STOCK_FEATURE_BALLOON=%s\n", BALLAST_STOCK_FEATURE_BALLOON);
+	/* a printf format: $(printf "$XS_STOCK_CPU_AVAILABILITY_FMT" N) */
+	printf("XS_STOCK_CPU_AVAILABILITY_FMT=%s\n", BALLAST_STOCK_CPU_AVAILABILITY_FMT);
 	printf("XS_MIN_TARGET_KIB=%llu\n", (unsigned long long)BALLAST_MIN_TARGET_KIB);
 
 	for (int id = 0; id < BALLAST_K__COUNT; id++) {

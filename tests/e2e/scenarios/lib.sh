@@ -31,7 +31,8 @@ xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 
 # guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a domU
 # from /e2e/vmlinuz + /e2e/domU-initrd.gz; guest_wait NAME waits until it
-# serves commands. guest_create does both. $GUEST_VCPUS vCPUs (1). The guest's type (pv, pvh, hvm)
+# serves commands. guest_create does both. $GUEST_VCPUS vCPUs online at boot (1)
+# of $GUEST_MAXVCPUS (as many). The guest's type (pv, pvh, hvm)
 # is GUEST_TYPE if set, else its type in the cast (E2E_TYPE_NAME), else the
 # boot's (E2E_TYPE, default pv). An hvm guest boots the same kernel directly
 # (no disk), with Xen's device model and its console on the emulated serial.
@@ -62,6 +63,7 @@ extra = "console=$console e2e_role=$role $extra"
 memory = $mem
 maxmem = $maxmem
 vcpus = ${GUEST_VCPUS:-1}
+maxvcpus = ${GUEST_MAXVCPUS:-${GUEST_VCPUS:-1}}
 on_crash = "preserve"
 $more
 CFG
@@ -273,10 +275,21 @@ write_ballastd_conf() {
 		rate-min = 4M
 		rate-max = 256M
 		default-min = 96M
+		# vCPUs: off but for scenario 13, which restarts ballastd with
+		# vcpu-scaling = yes. 2 pCPUs hold 7 vCPUs of the cast and dom0:
+		# no contention cap; onlining under TCG takes seconds; a guest
+		# spinning on 2 vCPUs beside dom0's emulation sees steal that a
+		# real host would not.
+		vcpu-scaling = no
+		vcpu-overcommit-pct = 1000
+		vcpu-steal-max = 6000
+		vcpu-settle-ms = 30000
+		vcpu-cooldown-ms = 10000
 		CONF
 		for g in $E2E_GUESTS; do
 			echo
 			echo "[domain $g]"
+			echo "vcpu-scaling = no"	# the cast keeps its counts
 			if [ "$(guest_role "$g")" = stock ]; then
 				cat <<-CONF
 				# The stock Linux balloon does not announce itself (control/feature-balloon):

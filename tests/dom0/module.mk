@@ -27,7 +27,7 @@ $(B)/tests/dom0/test-bounds: $(B)/tests/dom0/test_bounds.o $(DOM0_TEST_FIX) \
 
 $(B)/tests/dom0/test-ballastd-vcpu: $(B)/tests/dom0/test_vcpu.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit $(DOM0_LDLIBS) $(BALLASTCTL_LDLIBS)
 
 $(B)/tests/dom0/test-trace: $(B)/tests/dom0/test_trace.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)

@@ -114,7 +114,8 @@ void agent_cpu_hotplug(struct agent_cpu *c, struct breport_stats *s,
 		a = bcpu_parse_avail(val, len);
 		free(val);
 		state = cpu_state(c, cpu);
-		if (bcpu_look(&c->hp, cpu, a, state >= 0, state == 1) != BCPU_BRING_ONLINE)
+		if (bcpu_look(&c->hp, cpu, a, state >= 0, state == 1, now_ms) !=
+		    BCPU_BRING_ONLINE)
 			continue;
 		err = bring_online(c, cpu);
 		if (!err) {

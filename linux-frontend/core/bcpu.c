@@ -162,8 +162,17 @@ static void put_bit64(uint64_t *map, uint32_t cpu, bool on)
 		map[cpu / 64] &= ~b;
 }
 
+static bool any_asked_off(const struct bcpu_hotplug *h)
+{
+	for (unsigned int i = 0; i < BCPU_MAX / 64; i++)
+		if (h->asked_off[i])
+			return true;
+	return false;
+}
+
 enum bcpu_action bcpu_look(struct bcpu_hotplug *h, uint32_t cpu,
-			   enum bcpu_avail avail, bool present, bool online)
+			   enum bcpu_avail avail, bool present, bool online,
+			   uint64_t now_ms)
 {
 	bool stuck_on = avail == BCPU_AVAIL_OFFLINE && online && cpu != 0;
 
@@ -172,14 +181,25 @@ enum bcpu_action bcpu_look(struct bcpu_hotplug *h, uint32_t cpu,
 	if (!stuck_on) {
 		put_bit64(h->asked_off, cpu, false);
 		put_bit64(h->refused, cpu, false);
+		if (!any_asked_off(h))
+			h->pending_since_ms = 0;
 		if (avail != BCPU_AVAIL_ONLINE || online)
 			return BCPU_NOTHING;
 		return present ? BCPU_BRING_ONLINE : BCPU_WAIT;
 	}
 	if (!test_bit64(h->asked_off, cpu)) {
 		put_bit64(h->asked_off, cpu, true);
+		if (!h->pending_since_ms)
+			h->pending_since_ms = now_ms ? now_ms : 1;
 		return BCPU_WAIT;
 	}
+	/* a clock that went back (resume) starts the grace again */
+	if (now_ms < h->pending_since_ms)
+		h->pending_since_ms = now_ms ? now_ms : 1;
+	if (test_bit64(h->refused, cpu))
+		return BCPU_NOTHING;
+	if (now_ms - h->pending_since_ms < BCPU_REFUSE_GRACE_MS)
+		return BCPU_WAIT;
 	if (!test_bit64(h->refused, cpu)) {
 		put_bit64(h->refused, cpu, true);
 		if (h->offline_refusals < BALLAST_MAX_COUNTER)

@@ -71,6 +71,8 @@ struct bcpu_hotplug {
 	uint64_t asked_off[BCPU_MAX / 64];
 	/* ... and already counted as a refusal */
 	uint64_t refused[BCPU_MAX / 64];
+	/* when the oldest of those was first seen so, 0: none pending */
+	uint64_t pending_since_ms;
 	uint64_t offline_refusals;	/* DATA/cpu-offline-refusals */
 	uint32_t refused_cpu;		/* DATA/cpu-refused; 0: none yet */
 };
@@ -84,15 +86,19 @@ enum bcpu_action {
 void bcpu_hotplug_init(struct bcpu_hotplug *h);
 
 /*
- * One look at CPU @cpu: what its node says, whether the kernel has it
- * present and online. Asked offline and still online at two looks in a row
- * (the stock driver takes it down at once when it can): a refusal, counted
+ * One look at CPU @cpu at @now_ms: what its node says, whether the kernel
+ * has it present and online. Asked offline and still online
+ * BCPU_REFUSE_GRACE_MS after it was first seen so (the stock driver takes
+ * a CPU down in its own time: seconds under emulation): a refusal, counted
  * once per request. Asked online: BRING_ONLINE if present, WAIT until the
  * stock driver made it present. CPU 0 is never asked offline by dom0 and
  * is never counted.
  */
+#define BCPU_REFUSE_GRACE_MS	10000U
+
 enum bcpu_action bcpu_look(struct bcpu_hotplug *h, uint32_t cpu,
-			   enum bcpu_avail avail, bool present, bool online);
+			   enum bcpu_avail avail, bool present, bool online,
+			   uint64_t now_ms);
 
 /* cpu-offline-refusals and, after one, cpu-refused into @s. */
 void bcpu_hotplug_report(const struct bcpu_hotplug *h, struct breport_stats *s);

@@ -103,7 +103,8 @@ void ballast_cpu_run(struct ballast *b)
 		/* a CPU without its device yet cannot be onlined: wait for it */
 		present = cpu_present(cpu) && get_cpu_device(cpu);
 		mutex_lock(&b->lock);
-		act = bcpu_look(&b->cpu_hp, cpu, a, present, cpu_online(cpu));
+		act = bcpu_look(&b->cpu_hp, cpu, a, present, cpu_online(cpu),
+				div_u64(ktime_get_boottime_ns(), NSEC_PER_MSEC));
 		mutex_unlock(&b->lock);
 		if (act == BCPU_WAIT)
 			again = true;

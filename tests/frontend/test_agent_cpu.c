@@ -138,12 +138,16 @@ static void test_hotplug(void)
 	agent_cpu_hotplug(&c, &s, read_node, NULL, 1000);
 	CU_ASSERT_EQUAL(get("sys/cpu1/online", buf, sizeof(buf))[0], '1');
 	CU_ASSERT_EQUAL(s.v[BALLAST_K_CPU_OFFLINE_REFUSALS], 0);
+	/* still up a second later: the stock driver may still be at it */
 	agent_cpu_hotplug(&c, &s, read_node, NULL, 2000);
+	CU_ASSERT_EQUAL(s.v[BALLAST_K_CPU_OFFLINE_REFUSALS], 0);
+	/* still up after the grace: refused */
+	agent_cpu_hotplug(&c, &s, read_node, NULL, 1000 + BCPU_REFUSE_GRACE_MS);
 	CU_ASSERT_EQUAL(s.v[BALLAST_K_CPU_OFFLINE_REFUSALS], 1);
 	CU_ASSERT_EQUAL(s.v[BALLAST_K_CPU_REFUSED], 2);
 	/* a CPU not present yet is left for the next look */
 	avail[3] = "online";
-	agent_cpu_hotplug(&c, &s, read_node, NULL, 3000);
+	agent_cpu_hotplug(&c, &s, read_node, NULL, 2000 + BCPU_REFUSE_GRACE_MS);
 	CU_ASSERT_EQUAL(c.online_failures, 0);
 	drop_world();
 }

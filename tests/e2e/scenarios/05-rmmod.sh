@@ -20,6 +20,7 @@ if [ "$(xl_mem_mib $D1)" -gt $(($(boot_xl_mib $D1) - 64)) ]; then
 	wait_for 90 '[ "$(xl_mem_mib $D1)" -le 200 ]' || fail "$D1 did not inflate to 192 MiB ($(xl_mem_mib $D1) MiB)"
 fi
 sleep 2
+accounted_settled || log "note: free + all domains still moving after 120 s"
 xl0=$(xl_mem_mib $D1) free0=$(free_mib) acc0=$(accounted_mib) mt0=$(guest_meminfo_kib $D1 MemTotal)
 log "$D1 before rmmod: xl $xl0 MiB, MemTotal $(mib "$mt0") MiB (boot $(mib "$(boot_memtotal_kib $D1)")), ballooned $(data_get $D1 "$XS_DATA_BALLOONED") KiB, free $free0 MiB"
 

@@ -117,6 +117,23 @@ accounted_mib() {
 	echo $(($(free_mib) + $(xl list 2>/dev/null | awk 'NR > 1 {s += $3} END {print s + 0}')))
 }
 
+# accounted_settled [S]: wait (at most S s, 120) until accounted_mib stays
+# within 2 MiB over 5 s. A domain destroyed a moment ago (an earlier
+# scenario's) is gone from xl list but gives its pages back to Xen over
+# seconds, more under emulation: until then the sum creeps up (seen in real
+# Xen: +33 MiB during scenario 05, after 03 destroyed a 893 MiB domain).
+accounted_settled() {
+	local end=$(($(date +%s) + ${1:-120})) a b
+	a=$(accounted_mib)
+	while [ "$(date +%s)" -lt "$end" ]; do
+		sleep 5
+		b=$(accounted_mib)
+		[ $((b - a)) -le 2 ] && [ $((a - b)) -le 2 ] && return 0
+		a=$b
+	done
+	return 1
+}
+
 # guest_log NAME: path of the guest's console log (xenconsoled's; for an
 # HVM guest, its serial port's, see guest_start).
 guest_log() {

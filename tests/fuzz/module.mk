@@ -21,12 +21,14 @@ $(FZ)/fuzz-target: $(FZ)/fuzz_target.o $(CORE_LIB) $(SCHEMA_LIB)
 	$(FUZZ_LINK)
 $(FZ)/fuzz-batch: $(FZ)/fuzz_batch.o $(CORE_LIB) $(SCHEMA_LIB)
 	$(FUZZ_LINK)
+$(FZ)/fuzz-cpu: $(FZ)/fuzz_cpu.o $(CORE_LIB) $(SCHEMA_LIB)
+	$(FUZZ_LINK)
 # (tests/sim/module.mk comes later, so its SIM_CORE_OBJS is not set yet:
 # name the same objects here)
 $(FZ)/fuzz-scn: $(FZ)/fuzz_scn.o $(addprefix $(B)/tests/sim/,scn.o sim.o check.o cpu.o) $(BSCHED_LIB) $(SCHEMA_LIB)
 	$(FUZZ_LINK)
 FUZZ_BINS += $(addprefix $(FZ)/fuzz-,schema policy psi meminfo vmstat target \
-	batch scn)
+	batch scn cpu)
 
 ifneq ($(DOM0_DEPS_OK),)
 $(FZ)/fuzz-config: $(FZ)/fuzz_config.o $(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)

@@ -18,7 +18,7 @@
 #define MIN_SCENARIOS	8
 
 /* Changes a scenario's policy settings before it runs. */
-typedef void (*tweak_fn)(struct bsched_config *cfg);
+typedef void (*tweak_fn)(struct sim_scenario *scn);
 
 /* Load and run with extra fault bits and @tweak (may be NULL); NULL if it
  * could not be run at all. On success free the trace and the scenario. */
@@ -38,7 +38,7 @@ static struct sim_scenario *load_run(const char *file, uint32_t faults,
 	}
 	scn->cfg.faults |= faults;
 	if (tweak)
-		tweak(&scn->cfg);
+		tweak(scn);
 	if (sim_run(scn, tr, err, sizeof(err))) {
 		fprintf(stderr, "%s: %s\n", path, err);
 		free(scn);
@@ -147,9 +147,9 @@ static void test_inaccuracy_compensation_is_needed(void)
 		       BSCHED_FAULT_NO_INACCURACY_COMPENSATION, NULL) > 0);
 }
 
-static void share_unreported(struct bsched_config *cfg)
+static void share_unreported(struct sim_scenario *scn)
 {
-	cfg->unreported = BSCHED_UNREPORTED_SHARE;
+	scn->cfg.unreported = BSCHED_UNREPORTED_SHARE;
 }
 
 /* The last target the scenario's domain @domid was given, or 0. */
@@ -222,38 +222,14 @@ static int parse_with_head(const char *body, char *err, size_t len)
 	return rc;
 }
 
-/* Plays @file with one processor setting changed; returns the number of
- * failed checks, or SIZE_MAX if it could not run. */
-static size_t play_vcpu(const char *file,
-			void (*tweak)(struct bsched_vcpu_config *cfg))
+static void no_backoff(struct sim_scenario *scn)
 {
-	struct sim_scenario *scn = malloc(sizeof(*scn));
-	char path[512], err[SIM_ERR_LEN];
-	struct sim_trace tr;
-	size_t failed = SIZE_MAX;
-
-	if (!scn)
-		return SIZE_MAX;
-	snprintf(path, sizeof(path), "%s/%s", SCENARIO_DIR, file);
-	if (sim_load(path, scn, err, sizeof(err)) == 0) {
-		tweak(&scn->vcfg);
-		if (sim_run(scn, &tr, err, sizeof(err)) == 0) {
-			failed = sim_check(scn, &tr, NULL);
-			sim_trace_free(&tr);
-		}
-	}
-	free(scn);
-	return failed;
+	scn->vcfg.backoff_ms = 0;
 }
 
-static void no_backoff(struct bsched_vcpu_config *cfg)
+static void no_steal_rule(struct sim_scenario *scn)
 {
-	cfg->backoff_ms = 0;
-}
-
-static void no_steal_rule(struct bsched_vcpu_config *cfg)
-{
-	cfg->steal_max_centipct = 10000;
+	scn->vcfg.steal_max_centipct = 10000;
 }
 
 /* Without the back-off a guest that cannot take a CPU down is asked again
@@ -263,35 +239,28 @@ static void no_steal_rule(struct bsched_vcpu_config *cfg)
 static void test_vcpu_rules_are_needed(void)
 {
 	CU_ASSERT_EQUAL(play("vcpu-refuses.scn", 0, NULL), 0);
-	CU_ASSERT(play_vcpu("vcpu-refuses.scn", no_backoff) > 0);
-	CU_ASSERT(play_vcpu("vcpu-refuses.scn", no_backoff) != SIZE_MAX);
+	CU_ASSERT(play_tweaked("vcpu-refuses.scn", 0, no_backoff, NULL) > 0);
+	CU_ASSERT(play_tweaked("vcpu-refuses.scn", 0, no_backoff, NULL) != SIZE_MAX);
 	CU_ASSERT_EQUAL(play("vcpu-steal.scn", 0, NULL), 0);
-	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) > 0);
-	CU_ASSERT(play_vcpu("vcpu-steal.scn", no_steal_rule) != SIZE_MAX);
+	CU_ASSERT(play_tweaked("vcpu-steal.scn", 0, no_steal_rule, NULL) > 0);
+	CU_ASSERT(play_tweaked("vcpu-steal.scn", 0, no_steal_rule, NULL) != SIZE_MAX);
 }
 
-/* Play @file with every guest's probe set to @probe (the scenario's own
- * choice overridden); the number of failed checks, SIZE_MAX if not run. */
-static size_t play_probe(const char *file, bool probe)
+/* Every guest's probe off, or on (the scenario's own choice overridden). */
+static void probe_set(struct sim_scenario *scn, bool on)
 {
-	struct sim_scenario *scn = malloc(sizeof(*scn));
-	char path[512], err[SIM_ERR_LEN];
-	struct sim_trace tr;
-	size_t failed = SIZE_MAX;
+	for (size_t i = 0; i < scn->n_guests; i++)
+		scn->guests[i].dom.probe = on;
+}
 
-	if (!scn)
-		return SIZE_MAX;
-	snprintf(path, sizeof(path), "%s/%s", SCENARIO_DIR, file);
-	if (sim_load(path, scn, err, sizeof(err)) == 0) {
-		for (size_t i = 0; i < scn->n_guests; i++)
-			scn->guests[i].dom.probe = probe;
-		if (sim_run(scn, &tr, err, sizeof(err)) == 0) {
-			failed = sim_check(scn, &tr, NULL);
-			sim_trace_free(&tr);
-		}
-	}
-	free(scn);
-	return failed;
+static void probe_none(struct sim_scenario *scn)
+{
+	probe_set(scn, false);
+}
+
+static void probe_everyone(struct sim_scenario *scn)
+{
+	probe_set(scn, true);
 }
 
 /* The probing scenarios hold because of the probe: without it they fail,
@@ -304,12 +273,12 @@ static void test_probe_is_needed(void)
 	};
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		size_t failed = play_probe(files[i], false);
+		size_t failed = play_tweaked(files[i], 0, probe_none, NULL);
 
 		CU_ASSERT(failed > 0 && failed != SIZE_MAX);
 	}
-	CU_ASSERT(play_probe("probe-off.scn", true) > 0);
-	CU_ASSERT(play_probe("probe-off.scn", true) != SIZE_MAX);
+	CU_ASSERT(play_tweaked("probe-off.scn", 0, probe_everyone, NULL) > 0);
+	CU_ASSERT(play_tweaked("probe-off.scn", 0, probe_everyone, NULL) != SIZE_MAX);
 }
 
 static void test_parser_probe(void)

@@ -231,55 +231,6 @@ static int snapshot_domains(struct ballastd *bd, uint64_t now_ms,
 	return 0;
 }
 
-/*
- * The processor policy (bsched_vcpu.h) beside the memory one: the domains
- * read this tick with their vCPUs known, its decisions to ballastd-vcpu.c.
- */
-static void vcpu_tick(struct ballastd *bd, uint64_t now_ms, uint32_t host_pcpus)
-{
-	struct bsched_vcpu_result result = { 0 };
-	struct bsched_vcpu_snapshot s = { .now_ms = now_ms,
-					  .host_pcpus = host_pcpus ? host_pcpus : 1 };
-	struct bsched_vcpu_domain *snap;
-	struct bd_dom **of;
-	size_t n = 0;
-	int rc;
-
-	if (!bd->env.cfg.vcpu_scaling)
-		return;
-	snap = calloc(bd->doms.n ? bd->doms.n : 1, sizeof(*snap));
-	of = calloc(bd->doms.n ? bd->doms.n : 1, sizeof(*of));
-	if (!snap || !of) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < bd->doms.n; i++) {
-		struct bd_dom *d = &bd->doms.d[i];
-
-		if (!d->present || !d->joined || !d->vcpu.known)
-			continue;
-		bd_vcpu_snapshot(&d->vcpu, d->who.domid, &snap[n]);
-		of[n++] = d;
-	}
-	s.domains = snap;
-	s.n_domains = n;
-	rc = bsched_vcpu_tick(bd->vcpu_policy, &bd->env.cfg.vcpu_policy, &s, &result);
-	if (rc)
-		goto out;
-	for (size_t i = 0; i < result.n_decisions && i < n; i++)
-		bd_vcpu_apply(&bd->env, &of[i]->who, &of[i]->vcpu,
-			      &result.decisions[i], &of[i]->guest.lines);
-	bsched_vcpu_result_free(&result);
-out:
-	if (rc)
-		bd_log_failure(&bd->env, &bd->vcpu_log, LOG_ERR,
-			       "vCPU tick failed: %s", strerror(-rc));
-	else
-		bd_log_recovered(&bd->env, &bd->vcpu_log, "vCPU tick");
-	free(snap);
-	free(of);
-}
-
 /* The policy's result to the files that carry it out; then publish. */
 static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 		     const struct bsched_domain *snap, const uint32_t *ids,
@@ -389,7 +340,7 @@ int bd_tick(struct ballastd *bd)
 		what = "the policy refused the snapshot";
 		goto out_snap;
 	}
-	vcpu_tick(bd, now_ms, phys.nr_cpus);
+	bd_vcpu_tick(bd, now_ms, phys.nr_cpus);
 	dispatch(bd, &result, snap, ids, n);
 	note_host(bd, &s.host, &result);
 	bd_trace_tick(env, &bd->trace, &s, &result);

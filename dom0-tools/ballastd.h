@@ -16,6 +16,7 @@
  *   ballastd-publish.c  status JSON, daemon JSON, metrics
  *   ballastd-trace.c    the trace file: a CSV row per domain per tick
  *   ballastd-vcpu.c     a domain's processors: read, and cpu/N/availability written
+ *   ballastd-vcpu-tick.c  the processor policy's tick over every domain
  *   ballastd-domains.c  the per-domain record and the domain table
  *   ballastd-env.c      the ground floor: logging and its limiter, validated reads
  *   ballastd-lock.c     one ballastd per host
@@ -70,6 +71,8 @@ int bd_watch_setup(struct ballastd *bd);
 
 /* One iteration. Returns 0, or -errno if no snapshot could be taken. */
 int bd_tick(struct ballastd *bd);
+/* The processor policy's part of a tick (ballastd-vcpu-tick.c). */
+void bd_vcpu_tick(struct ballastd *bd, uint64_t now_ms, uint32_t host_pcpus);
 
 /* Drains queued watch events; sets tick_due if one matters. */
 void bd_handle_events(struct ballastd *bd);

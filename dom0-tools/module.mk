@@ -4,7 +4,7 @@ DOM0_LIB := $(B)/libballast_dom0.a
 DOM0_CORE := bio-util.c bio-dryrun.c size.c config.c status-json.c \
 	ballastd-env.c ballastd-domains.c ballastd-guest.c ballastd-sub.c \
 	ballastd-resume.c ballastd-reserve.c ballastd-txn.c ballastd-publish.c \
-	ballastd-watch.c ballastd-trace.c ballastd-tick.c ballastd-vcpu.c ballastd-lock.c ballastd-notify.c \
+	ballastd-watch.c ballastd-trace.c ballastd-tick.c ballastd-vcpu.c ballastd-vcpu-tick.c ballastd-lock.c ballastd-notify.c \
 	ballastctl-verbs.c ballastctl-args.c ballastctl-domain.c ballastctl-config.c \
 	ballastctl-view.c ballastctl-columns.c ballastctl-status.c ballastctl-top.c
 DOM0_CORE_OBJS := $(addprefix $(B)/dom0-tools/,$(DOM0_CORE:.c=.o))

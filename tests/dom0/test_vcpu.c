@@ -437,6 +437,7 @@ static void test_ctl_set_and_explain(void)
 		{ "set", "a", "vcpu-scaling=yes", NULL },
 		{ "set", "a", "cpu-shares=-1", NULL },
 	};
+	char *only_cpu[] = { "set", "2", "cpu-shares=2", NULL };
 	char *explain[] = { "explain", "a", NULL };
 	char *text = NULL, buf[64];
 	struct bctl_set_args a;
@@ -451,6 +452,10 @@ static void test_ctl_set_and_explain(void)
 			argc++;
 		CU_ASSERT(bctl_parse_set(argc, bad[i], &a, err, sizeof(err)) == -1);
 	}
+	/* a processor setting alone is a whole command (fuzz_ctl_args found it) */
+	CU_ASSERT(bctl_parse_set(3, only_cpu, &a, err, sizeof(err)) == 0);
+	CU_ASSERT(a.has_cpu_shares && a.cpu_shares == 2);
+	CU_ASSERT(!a.has_min && !a.has_max && !a.has_shares && !a.has_vcpus_max);
 	setup_vcpu(&x, HOST_ON, &seq);
 	CU_ASSERT(ctl(&x, set, &text) == 0);
 	free(text);

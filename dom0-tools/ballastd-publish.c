@@ -274,3 +274,30 @@ int bd_write_metrics(struct bd_env *env, const struct bd_table *t,
 		unlink(tmp);
 	return rc;
 }
+
+struct bd_host_totals bd_host_totals(const struct bsched_host *h,
+				     const struct bsched_result *result,
+				     uint64_t slush_kib)
+{
+	struct bd_host_totals t = {
+		.total_kib = h->total_kib,
+		.free_kib = h->free_kib,
+		.slush_kib = slush_kib,
+	};
+
+	for (size_t i = 0; i < result->n_answers; i++)
+		t.reserved_kib += result->answers[i].held_kib;
+	return t;
+}
+
+void bd_publish_metrics(struct bd_env *env, const struct bd_table *t,
+			const struct bd_host_totals *host, struct bd_log_limit *log)
+{
+	int rc = bd_write_metrics(env, t, host);
+
+	if (rc)
+		bd_log_failure(env, log, LOG_WARNING, "metrics file %s: %s",
+			       env->cfg.metrics_file, strerror(-rc));
+	else
+		bd_log_recovered(env, log, "metrics file");
+}

@@ -18,6 +18,11 @@ struct bd_host_totals {
 	uint64_t reserved_kib;		/* held for reservations (their answers) */
 };
 
+/* The host totals of a tick: Xen's @h, what @result holds for reservations. */
+struct bd_host_totals bd_host_totals(const struct bsched_host *h,
+				     const struct bsched_result *result,
+				     uint64_t slush_kib);
+
 /* @d as ballastd sees it; *@cache (@d->status_json) holds what is published. */
 void bd_publish_status(struct bd_env *env, const struct bd_dom *d, char **cache);
 /* The daemon: pid, tick, dry-run; @cache as for a domain. */
@@ -29,6 +34,9 @@ void bd_publish_daemon(struct bd_env *env, char **cache);
  */
 int bd_write_metrics(struct bd_env *env, const struct bd_table *t,
 		     const struct bd_host_totals *host);
+/* bd_write_metrics(), a failure logged through @log (once a minute). */
+void bd_publish_metrics(struct bd_env *env, const struct bd_table *t,
+			const struct bd_host_totals *host, struct bd_log_limit *log);
 /* The same text to @f (which the caller closes). */
 void bd_metrics_print(FILE *f, const struct bd_env *env, const struct bd_table *t,
 		      const struct bd_host_totals *host);

@@ -271,31 +271,6 @@ static void dispatch(struct ballastd *bd, const struct bsched_result *result,
 	bd_publish_daemon(&bd->env, &bd->daemon_json);
 }
 
-/* This tick's host totals, for the metrics and STATUS=. */
-static void note_host(struct ballastd *bd, const struct bsched_host *h,
-		      const struct bsched_result *result)
-{
-	bd->host = (struct bd_host_totals){
-		.total_kib = h->total_kib,
-		.free_kib = h->free_kib,
-		.slush_kib = bd->env.cfg.policy.slush_kib,
-	};
-	for (size_t i = 0; i < result->n_answers; i++)
-		bd->host.reserved_kib += result->answers[i].held_kib;
-}
-
-static void write_metrics(struct ballastd *bd)
-{
-	int rc = bd_write_metrics(&bd->env, &bd->doms, &bd->host);
-
-	if (rc)
-		bd_log_failure(&bd->env, &bd->metrics_log, LOG_WARNING,
-			       "metrics file %s: %s", bd->env.cfg.metrics_file,
-			       strerror(-rc));
-	else
-		bd_log_recovered(&bd->env, &bd->metrics_log, "metrics file");
-}
-
 int bd_tick(struct ballastd *bd)
 {
 	struct bd_env *env = &bd->env;
@@ -342,11 +317,11 @@ int bd_tick(struct ballastd *bd)
 	}
 	bd_vcpu_tick(bd, now_ms, phys.nr_cpus);
 	dispatch(bd, &result, snap, ids, n);
-	note_host(bd, &s.host, &result);
+	bd->host = bd_host_totals(&s.host, &result, env->cfg.policy.slush_kib);
 	bd_trace_tick(env, &bd->trace, &s, &result);
 	bsched_result_free(&result);
 	env->count.ticks++;
-	write_metrics(bd);
+	bd_publish_metrics(env, &bd->doms, &bd->host, &bd->metrics_log);
 	bd_log_recovered(env, &bd->tick_log, "tick");
 out_snap:
 	free(res);

@@ -46,7 +46,7 @@ struct ballastd {
 	struct bd_host_totals host;	/* as the last tick saw it */
 	bool orphans_removed;		/* state of domains gone while we were not */
 	struct bd_log_limit tick_log;	/* no snapshot, or the policy refused it */
-	struct bd_log_limit metrics_log;
+	struct bd_log_limit metrics_log;	/* the metrics file (bd_publish_metrics) */
 	struct bd_log_limit vcpu_log;	/* the processor policy refused its snapshot */
 	char *daemon_json;		/* ballastd-publish.c: as last published */
 	struct bd_trace trace;		/* ballastd-trace.c */

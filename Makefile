@@ -6,9 +6,10 @@
 #   make deps-deb   add what `make deb` needs (debhelper, dh-dkms, lintian)
 #   make deps-fuzz  add what `make fuzz` needs (clang and its fuzzer runtime)
 #   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
-#                   the man pages against --help, and the kernel module build
+#                   the man pages against --help, the kernel module build,
+#                   and no include circle (tests/include-circles)
 #   make demo       boot a real Xen under QEMU and watch ballast work
-#   make e2e        the end-to-end tests in a real Xen (root, ~40 min)
+#   make e2e        the end-to-end tests in a real Xen (root, ~45-50 min)
 #   make sim        run every simulator scenario, traces in build/sim/
 #   make plots      render the traces to PNG with gnuplot
 #   make bench      policy decision-time benchmark
@@ -165,8 +166,9 @@ build-tests: check-missing $(TEST_BINS)
 list-tests:
 	@echo $(TEST_BINS)
 
-# Both variants, then every suite, then the kernel module.
+# No circle of includes, both variants, then every suite, then the kernel module.
 check:
+	tests/include-circles
 	$(MAKE) VARIANT=plain build-tests
 	$(MAKE) VARIANT=san build-tests
 	$(MAKE) VARIANT=plain check-man check-cli

@@ -45,8 +45,9 @@ static bool is_hvm(struct bd_env *env, const struct bio_dominfo *info)
 
 	if (!info->hvm)
 		return false;
-	snprintf(path, sizeof(path), BALLAST_STOCK_LIBXL_TYPE_FMT, info->domid);
-	if (bio_read(&env->io, BIO_TXN_NONE, path, &val, &len))
+	if (ballast_path(path, sizeof(path), BALLAST_AT_LIBXL, info->domid,
+			 BALLAST_STOCK_LIBXL_TYPE, NULL) ||
+	    bio_read(&env->io, BIO_TXN_NONE, path, &val, &len))
 		return true;
 	hvm = !(len == 3 && !memcmp(val, "pvh", 3));
 	free(val);

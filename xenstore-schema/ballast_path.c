@@ -26,6 +26,8 @@ static int root_of(char *buf, size_t size, enum ballast_root root, uint32_t id)
 	case BALLAST_AT_RESERVATION:
 		return snprintf(buf, size, "%s/%s/%" PRIu32, BALLAST_TOOL_DIR,
 				BALLAST_TOOL_RESERVE, id);
+	case BALLAST_AT_LIBXL:
+		return snprintf(buf, size, BALLAST_LIBXL_FMT, id);
 	}
 	return -1;
 }

@@ -27,6 +27,7 @@ enum ballast_root {
 	BALLAST_AT_TOOL,	/* /tool/ballast */
 	BALLAST_AT_TOOL_DOMAIN,	/* /tool/ballast/domain/<id>: ballastd's state of domain <id> */
 	BALLAST_AT_RESERVATION,	/* /tool/ballast/reservation/<id> */
+	BALLAST_AT_LIBXL,	/* /libxl/<id>: the toolstack's record of domain <id> */
 };
 
 /*

@@ -57,9 +57,11 @@
  */
 #define BALLAST_STOCK_CPU_DIR		"cpu"
 #define BALLAST_STOCK_CPU_AVAILABILITY_FMT "cpu/%u/availability"
-/* libxl's word for the domain's type, "pv", "pvh" or "hvm" (dom0 only):
+/* libxl's own record of a domain (dom0 only; ballast_path's BALLAST_AT_LIBXL) */
+#define BALLAST_LIBXL_FMT		"/libxl/%u"
+/* ...under it, libxl's word for the domain's type, "pv", "pvh" or "hvm":
  * Xen's hvm flag is set for PVH too (libxl__domain_type()) */
-#define BALLAST_STOCK_LIBXL_TYPE_FMT	"/libxl/%u/type"
+#define BALLAST_STOCK_LIBXL_TYPE	"type"
 
 /* dom0 -> guest, under BALLAST_CTL_DIR. */
 #define BALLAST_KEY_TARGET		"target"

@@ -88,11 +88,11 @@ int fx_guest(struct fx *x, uint32_t domid, const char *rel, const char *val)
 
 static void guest_u64(struct fx *x, uint32_t domid, const char *key, uint64_t v)
 {
-	char rel[96], val[24];
+	char val[24];
 
-	snprintf(rel, sizeof(rel), "%s/%s", BALLAST_DATA_DIR, key);
 	snprintf(val, sizeof(val), "%" PRIu64, v);
-	fx_guest(x, domid, rel, val);
+	fx_guest(x, domid, fx_path(x, BALLAST_AT_HOME, 0, BALLAST_DATA_DIR, key, NULL),
+		 val);
 }
 
 void fx_report(struct fx *x, uint32_t domid, uint64_t seq, uint64_t current_kib,

@@ -48,7 +48,7 @@ xl list
 # --- --once --dry-run: says what it would write, writes only its status ------
 "$D" -c "$CONF" --once --dry-run > "$E2E_OUT/dry.log" 2>&1
 cat "$E2E_OUT/dry.log"
-if grep -q "dry-run: write /local/domain/$S1/$XS_STOCK_TARGET = 196608" "$E2E_OUT/dry.log" &&
+if grep -q "dry-run: write $(dompath s1)/$XS_STOCK_TARGET = 196608" "$E2E_OUT/dry.log" &&
    [ "$(xs_get s1 "$XS_STOCK_TARGET")" = 262144 ] &&
    ! xenstore-read "$XS_TOOL_DIR/$XS_TOOL_DOMAIN" > /dev/null 2>&1 &&
    xenstore-ls "$XS_TOOL_DIR" | grep -q 'dry_run.*true'; then

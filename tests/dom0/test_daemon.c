@@ -560,8 +560,8 @@ static void test_garbage_refused(void)
 		char seqbuf[24];
 
 		fx_report(&x, 1, ++seq, 1 * GIB, 800 * MIB);	/* all good... */
-		snprintf(rel, sizeof(rel), "%s/%s", BALLAST_DATA_DIR, g->key);
-		fx_guest(&x, 1, rel, g->value);			/* ...but one */
+		fx_guest(&x, 1, fx_path(&x, BALLAST_AT_HOME, 0, BALLAST_DATA_DIR,
+					g->key, NULL), g->value);	/* ...but one */
 		if (strcmp(g->key, BALLAST_KEY_SEQ)) {
 			snprintf(seqbuf, sizeof(seqbuf), "%" PRIu64, ++seq);
 			fx_guest(&x, 1, SEQ_REL, seqbuf);
@@ -576,10 +576,9 @@ static void test_garbage_refused(void)
 		/* nothing the guest said moved its target or its kind */
 		CU_ASSERT(fx_dom_u64(&x, 1, TARGET_REL) == target);
 		CU_ASSERT(x.bd.doms.d[0].sub.frontend == BSCHED_FE_DRIVER);
-		if (g->good) {
-			snprintf(rel, sizeof(rel), "%s/%s", BALLAST_DATA_DIR, g->key);
-			fx_guest(&x, 1, rel, g->good);
-		}
+		if (g->good)
+			fx_guest(&x, 1, fx_path(&x, BALLAST_AT_HOME, 0, BALLAST_DATA_DIR,
+						g->key, NULL), g->good);
 	}
 	/* a stale sequence number: an old report replayed */
 	fx_report(&x, 1, 5, 1 * GIB, 800 * MIB);

@@ -233,8 +233,9 @@ void fake_set_type(struct fake *f, uint32_t domid, const char *type)
 	if (!d)
 		return;
 	d->hvm = strcmp(type, "pv") != 0;
-	snprintf(path, sizeof(path), BALLAST_STOCK_LIBXL_TYPE_FMT, domid);
-	fxs_put(f->xs, path, type);
+	if (!ballast_path(path, sizeof(path), BALLAST_AT_LIBXL, domid,
+			  BALLAST_STOCK_LIBXL_TYPE, NULL))
+		fxs_put(f->xs, path, type);
 }
 
 void fake_set_pcpus(struct fake *f, uint32_t nr_cpus)

@@ -47,28 +47,51 @@ static const struct dom doms[N_DOMS] = {
 	{ 3, "oth", 512 * MIB, 1 * GIB, FAKE_BALLOON_BALLAST, 256 * MIB, 1 * GIB },
 };
 
+/* A place in xenstore, as ballast_path() builds it (fx_path). */
+struct place {
+	enum ballast_root root;
+	uint32_t id;
+	const char *a, *b, *c;
+};
+
+#define DATA(key)	{ BALLAST_AT_HOME, 0, BALLAST_DATA_DIR, key, NULL }
+#define CTL(key)	{ BALLAST_AT_HOME, 0, BALLAST_CTL_DIR, key, NULL }
+
 /* Keys a guest writes under its own home; the first ones are its own. */
-static const char *const own_keys[] = {
-	"data/ballast/frontend", "data/ballast/protocol", "data/ballast/current",
-	"data/ballast/ballooned", "data/ballast/floor", "data/ballast/state",
-	"data/ballast/rate", "data/ballast/alloc-failures",
-	"data/ballast/host-refusals", "data/ballast/bad-targets",
-	"data/ballast/oom-deflates", "data/ballast/mem-available",
-	"data/ballast/committed-as", "data/ballast/psi-some-avg10",
-	"data/ballast/psi-full-avg10", "data/ballast/swap-in",
-	"data/ballast/swap-out", "data/ballast/major-faults",
-	"data/ballast/oom-kills", "data/ballast/seq", "data/ballast",
-	"control/feature-balloon",
+static const struct place own_keys[] = {
+	DATA(BALLAST_KEY_FRONTEND), DATA(BALLAST_KEY_PROTOCOL), DATA(BALLAST_KEY_CURRENT),
+	DATA(BALLAST_KEY_BALLOONED), DATA(BALLAST_KEY_FLOOR), DATA(BALLAST_KEY_STATE),
+	DATA(BALLAST_KEY_RATE), DATA(BALLAST_KEY_ALLOC_FAILURES),
+	DATA(BALLAST_KEY_HOST_REFUSALS), DATA(BALLAST_KEY_BAD_TARGETS),
+	DATA(BALLAST_KEY_OOM_DEFLATES), DATA(BALLAST_KEY_MEM_AVAILABLE),
+	DATA(BALLAST_KEY_COMMITTED_AS), DATA(BALLAST_KEY_PSI_SOME_AVG10),
+	DATA(BALLAST_KEY_PSI_FULL_AVG10), DATA(BALLAST_KEY_SWAP_IN),
+	DATA(BALLAST_KEY_SWAP_OUT), DATA(BALLAST_KEY_MAJOR_FAULTS),
+	DATA(BALLAST_KEY_OOM_KILLS), DATA(BALLAST_KEY_SEQ), DATA(NULL),
+	{ BALLAST_AT_HOME, 0, BALLAST_STOCK_FEATURE_BALLOON, NULL, NULL },
 };
 /* Places no guest may write. */
-static const char *const forbidden_rel[] = {
-	"memory/ballast/target", "memory/ballast/rate-max",
-	"memory/ballast/uncooperative", "memory/ballast",
+static const struct place forbidden_rel[] = {
+	CTL(BALLAST_KEY_TARGET), CTL(BALLAST_KEY_RATE_MAX),
+	CTL(BALLAST_KEY_UNCOOPERATIVE), CTL(NULL),
 };
-static const char *const forbidden_abs[] = {
-	"/tool/ballast/policy/drv/max", "/tool/ballast/domain/1/boost",
-	"/tool/ballast/reservation/9/size", "/local/domain/3/data/ballast/seq",
+static const struct place forbidden_abs[] = {
+	{ BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY, "drv", BALLAST_KEY_MAX },
+	{ BALLAST_AT_TOOL_DOMAIN, 1, BALLAST_KEY_BOOST, NULL, NULL },
+	{ BALLAST_AT_RESERVATION, 9, BALLAST_KEY_SIZE, NULL, NULL },
+	{ BALLAST_AT_DOMAIN, 3, BALLAST_DATA_DIR, BALLAST_KEY_SEQ, NULL },
 };
+
+static const char *place_path(struct fx *x, const struct place *p)
+{
+	return fx_path(x, p->root, p->id, p->a, p->b, p->c);
+}
+
+/* A key of the guest's own report, relative to its home. */
+static const char *data_key(struct fx *x, const char *key)
+{
+	return fx_path(x, BALLAST_AT_HOME, 0, BALLAST_DATA_DIR, key, NULL);
+}
 static const char *const words[] = {
 	"1", "2", "0", "driver", "agent", "unloading", "at-target", "inflating",
 	"host-refused", "4294967296", "17179869184", "18446744073709551615",
@@ -111,19 +134,19 @@ static void report(struct fx *x, struct fuzz_in *in)
 	const struct dom *d = &doms[i];
 	char val[32];
 
-	fx_guest(x, d->domid, "data/ballast/frontend", fuzz_bool(in) ? "driver" : "agent");
-	fx_guest(x, d->domid, "data/ballast/protocol", "1");
+	fx_guest(x, d->domid, data_key(x, BALLAST_KEY_FRONTEND), fuzz_bool(in) ? "driver" : "agent");
+	fx_guest(x, d->domid, data_key(x, BALLAST_KEY_PROTOCOL), "1");
 	snprintf(val, sizeof(val), "%llu", (unsigned long long)fake_actual_kib(x->f, d->domid));
-	fx_guest(x, d->domid, "data/ballast/current", val);
+	fx_guest(x, d->domid, data_key(x, BALLAST_KEY_CURRENT), val);
 	snprintf(val, sizeof(val), "%llu", (unsigned long long)fuzz_below(in, 2 * GIB));
-	fx_guest(x, d->domid, "data/ballast/mem-available", val);
+	fx_guest(x, d->domid, data_key(x, BALLAST_KEY_MEM_AVAILABLE), val);
 	if (fuzz_bool(in)) {
 		snprintf(val, sizeof(val), "%llu", (unsigned long long)fuzz_below(in, 4 * GIB));
-		fx_guest(x, d->domid, "data/ballast/floor", val);
+		fx_guest(x, d->domid, data_key(x, BALLAST_KEY_FLOOR), val);
 	}
-	fx_guest(x, d->domid, "data/ballast/state", states[fuzz_below(in, 7)]);
+	fx_guest(x, d->domid, data_key(x, BALLAST_KEY_STATE), states[fuzz_below(in, 7)]);
 	snprintf(val, sizeof(val), "%llu", (unsigned long long)++next_seq[i]);
-	fx_guest(x, d->domid, "data/ballast/seq", val);
+	fx_guest(x, d->domid, data_key(x, BALLAST_KEY_SEQ), val);
 }
 
 static void hostile_write(struct fx *x, struct fuzz_in *in)
@@ -135,21 +158,21 @@ static void hostile_write(struct fx *x, struct fuzz_in *in)
 
 	value(in, val, sizeof(val));
 	if (pick < 12) {
-		const char *rel = own_keys[fuzz_below(in, sizeof(own_keys) / sizeof(own_keys[0]))];
+		const struct place *p = &own_keys[fuzz_below(in, sizeof(own_keys) / sizeof(own_keys[0]))];
 
-		fx_guest(x, d->domid, rel, val);
+		fx_guest(x, d->domid, place_path(x, p), val);
 		return;
 	}
 	if (pick < 14) {
-		const char *rel = forbidden_rel[fuzz_below(in, sizeof(forbidden_rel) / sizeof(forbidden_rel[0]))];
+		const struct place *p = &forbidden_rel[fuzz_below(in, sizeof(forbidden_rel) / sizeof(forbidden_rel[0]))];
 
-		rc = fx_guest(x, d->domid, rel, val);
+		rc = fx_guest(x, d->domid, place_path(x, p), val);
 	} else {
-		const char *abs = forbidden_abs[fuzz_below(in, sizeof(forbidden_abs) / sizeof(forbidden_abs[0]))];
+		const struct place *p = &forbidden_abs[fuzz_below(in, sizeof(forbidden_abs) / sizeof(forbidden_abs[0]))];
 
-		if (d->domid == 3 && strstr(abs, "/local/domain/3/"))
+		if (p->root == BALLAST_AT_DOMAIN && p->id == d->domid)
 			return;	/* its own */
-		snprintf(path, sizeof(path), "%s", abs);
+		snprintf(path, sizeof(path), "%s", place_path(x, p));
 		rc = fake_guest_write(x->f, d->domid, path, val);
 	}
 	FUZZ_ASSERT(rc == -EACCES);

@@ -416,6 +416,9 @@ static void test_path_builder(void)
 	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_RESERVATION, 12,
 				     NULL), 0);
 	CU_ASSERT_STRING_EQUAL(buf, "/tool/ballast/reservation/12");
+	CU_ASSERT_EQUAL(ballast_path(buf, sizeof(buf), BALLAST_AT_LIBXL, 5,
+				     BALLAST_STOCK_LIBXL_TYPE, NULL), 0);
+	CU_ASSERT_STRING_EQUAL(buf, "/libxl/5/type");
 	/* too long: refused whole, never cut */
 	CU_ASSERT_EQUAL(ballast_path(tiny, sizeof(tiny), BALLAST_AT_DOMAIN, 7,
 				     BALLAST_CTL_DIR, NULL), -ENAMETOOLONG);

@@ -49,7 +49,7 @@ sleep 6
 new_log=$(tail -n +"$((log_lines0 + 1))" "$BALLASTD_LOG")
 echo "$new_log" | tail -n 8 | sed 's/^/    ballastd| /'
 pidof ballastd > /dev/null || fail "ballastd died on garbage: $(echo "$new_log" | tail -n 3 | tr '\n' '|')"
-echo "$new_log" | grep -E "$D2|dom(ain)?[ =]*$id\b|/local/domain/$id/" |
+echo "$new_log" | grep -E "$D2|dom(ain)?[ =]*$id\b|$(dompath $D2)/" |
 	grep -qE "$XS_DATA_CURRENT|$XS_DATA_STATE|$XS_DATA_MEM_AVAILABLE|$XS_DATA_SEQ|$XS_DATA_PSI_SOME_AVG10|$XS_DATA_COMMITTED_AS|not-a-key" ||
 	fail "ballastd's log does not report the bad values from $D2 (no new line naming $D2 or domain $id and a key)"
 for g in $E2E_GUESTS; do
@@ -106,7 +106,7 @@ guest_run $ST "xenstore-write -- $D/$XS_DATA_FRONTEND driver $D/$XS_DATA_PROTOCO
 st_target=$(xs_get $ST "$XS_STOCK_TARGET")
 greedy $ST "$BALLOON_SYSFS"
 never_above $ST 320 10
-[ -z "$(xenstore-read "/local/domain/$st_id/$XS_CTL_DIR/$XS_CTL_TARGET" 2>/dev/null)" ] ||
+[ -z "$(xs_get $ST "$XS_CTL_DIR/$XS_CTL_TARGET")" ] ||
 	fail "ballastd took $ST's claim: it has a $XS_CTL_DIR/$XS_CTL_TARGET"
 ungreedy $ST "$BALLOON_SYSFS" "$st_target"
 guest_run $ST "xenstore-rm $D" > /dev/null

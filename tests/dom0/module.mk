@@ -1,9 +1,10 @@
 # tests/dom0: ballastd and ballastctl against the fake Xen (tests/fake).
 ifneq ($(and $(HAVE_CUNIT),$(DOM0_DEPS_OK)),)
-DOM0_TEST_LIBS := $(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
+DOM0_TEST_LIBS := $(RUN_SUITE_OBJ) $(DOM0_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
 DOM0_TEST_FIX := $(B)/tests/dom0/fixture.o $(B)/tests/fake/fake-xen.o \
 	$(B)/tests/fake/fake-xenstore.o
-$(B)/tests/dom0/%.o $(B)/tests/fake/%.o: MOD_CFLAGS := -Idom0-tools -Itests/dom0 -Itests/fake
+$(B)/tests/dom0/%.o $(B)/tests/fake/%.o: MOD_CFLAGS := -Idom0-tools -Itests/dom0 -Itests/fake \
+	-Itests/cunit
 
 $(B)/tests/dom0/test-ballastd: $(B)/tests/dom0/test_daemon.o $(DOM0_TEST_FIX) \
 		$(DOM0_TEST_LIBS)

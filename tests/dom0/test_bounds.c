@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "fixture.h"
+#include "run_suite.h"
 
 #define DATA(key)	BALLAST_DATA_DIR "/" key
 #define ALLOWANCE_KIB	(64 * MIB)	/* frontend-allowance's default */
@@ -196,23 +197,16 @@ static void test_no_static_max_no_ratchet(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "unloading: capped at max, then stuck", test_unloading_capped_at_max },
+		{ "unloading: lift-above-max opt-in", test_unloading_lift_opt_in },
+		{ "a frontend claim does not beat the admin's word",
+		  test_claim_does_not_beat_admin },
+		{ "a driver's allowance above its target is bounded",
+		  test_driver_allowance_bounded },
+		{ "frontend = in ballastd.conf", test_frontend_config },
+		{ "no static-max: no ratchet", test_no_static_max_no_ratchet },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd: bounds", NULL, NULL);
-	CU_add_test(s, "unloading: capped at max, then stuck", test_unloading_capped_at_max);
-	CU_add_test(s, "unloading: lift-above-max opt-in", test_unloading_lift_opt_in);
-	CU_add_test(s, "a frontend claim does not beat the admin's word",
-		    test_claim_does_not_beat_admin);
-	CU_add_test(s, "a driver's allowance above its target is bounded",
-		    test_driver_allowance_bounded);
-	CU_add_test(s, "frontend = in ballastd.conf", test_frontend_config);
-	CU_add_test(s, "no static-max: no ratchet", test_no_static_max_no_ratchet);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd: bounds", tests);
 }

@@ -11,6 +11,7 @@
 #include "fixture.h"
 #include "status-json.h"
 #include "size.h"
+#include "run_suite.h"
 
 #define POLICY_MAX_A(x)	fx_path(x, BALLAST_AT_TOOL, 0, BALLAST_TOOL_POLICY, "a", BALLAST_KEY_MAX)
 #define ARGC(a)	((int)(sizeof(a) / sizeof((a)[0])) - 1)
@@ -1006,42 +1007,37 @@ static void test_reserve_without_daemon(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "sizes: bare MiB, K/M/G/T suffixes", test_sizes },
+		{ "sizes: ranges named in messages", test_size_arg },
+		{ "config: every key", test_config_good },
+		{ "config: errors name file:line", test_config_bad },
+		{ "config: working-set probing", test_config_probe },
+		{ "config: a slush below what Xen needs", test_config_slush_min },
+		{ "config: long lines and names", test_config_long_lines },
+		{ "config: reload from a directory", test_reload_directory },
+		{ "config: the shipped example", test_config_example },
+		{ "config: missing file", test_config_missing_file },
+		{ "config: bad reload keeps the old", test_reload_keeps_old },
+		{ "set arguments", test_parse_set },
+		{ "reserve and view arguments", test_parse_reserve_and_view },
+		{ "status table and --json", test_status_and_json },
+		{ "status --json: null for unknown", test_status_json_unknown },
+		{ "a dry-running ballastd", test_dry_run_daemon },
+		{ "explain, set, top", test_explain_and_set },
+		{ "explain: working-set probe", test_explain_probe },
+		{ "explain an unreported guest", test_explain_unreported },
+		{ "reserve granted, held, released", test_reserve_granted },
+		{ "reserve -- CMD", test_reserve_with_command },
+		{ "reserve -- CMD holds it while CMD runs",
+		  test_reserve_held_while_command_runs },
+		{ "reserve refused names the domains",
+		  test_reserve_refused_names_domains },
+		{ "reserve without ballastd", test_reserve_without_daemon },
+		{ "set: all or nothing", test_set_all_or_nothing },
+		{ "set, explain: a domid or a name, as xl", test_set_by_domid_and_name },
+		{ "show-config: values and where they come from", test_show_config },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastctl and config", NULL, NULL);
-	CU_add_test(s, "sizes: bare MiB, K/M/G/T suffixes", test_sizes);
-	CU_add_test(s, "sizes: ranges named in messages", test_size_arg);
-	CU_add_test(s, "config: every key", test_config_good);
-	CU_add_test(s, "config: errors name file:line", test_config_bad);
-	CU_add_test(s, "config: working-set probing", test_config_probe);
-	CU_add_test(s, "config: a slush below what Xen needs", test_config_slush_min);
-	CU_add_test(s, "config: long lines and names", test_config_long_lines);
-	CU_add_test(s, "config: reload from a directory", test_reload_directory);
-	CU_add_test(s, "config: the shipped example", test_config_example);
-	CU_add_test(s, "config: missing file", test_config_missing_file);
-	CU_add_test(s, "config: bad reload keeps the old", test_reload_keeps_old);
-	CU_add_test(s, "set arguments", test_parse_set);
-	CU_add_test(s, "reserve and view arguments", test_parse_reserve_and_view);
-	CU_add_test(s, "status table and --json", test_status_and_json);
-	CU_add_test(s, "status --json: null for unknown", test_status_json_unknown);
-	CU_add_test(s, "a dry-running ballastd", test_dry_run_daemon);
-	CU_add_test(s, "explain, set, top", test_explain_and_set);
-	CU_add_test(s, "explain: working-set probe", test_explain_probe);
-	CU_add_test(s, "explain an unreported guest", test_explain_unreported);
-	CU_add_test(s, "reserve granted, held, released", test_reserve_granted);
-	CU_add_test(s, "reserve -- CMD", test_reserve_with_command);
-	CU_add_test(s, "reserve -- CMD holds it while CMD runs", test_reserve_held_while_command_runs);
-	CU_add_test(s, "reserve refused names the domains", test_reserve_refused_names_domains);
-	CU_add_test(s, "reserve without ballastd", test_reserve_without_daemon);
-	CU_add_test(s, "set: all or nothing", test_set_all_or_nothing);
-	CU_add_test(s, "set, explain: a domid or a name, as xl", test_set_by_domid_and_name);
-	CU_add_test(s, "show-config: values and where they come from", test_show_config);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastctl and config", tests);
 }

@@ -9,6 +9,7 @@
 
 #include "fixture.h"
 #include "status-json.h"
+#include "run_suite.h"
 
 #define TARGET_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET
 #define UNCOOP_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_UNCOOPERATIVE
@@ -1022,52 +1023,45 @@ static void test_long_name_not_matched(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "join and leave without restart", test_join_leave },
+		{ "steady state: no writes, no logs", test_steady_state_is_silent },
+		{ "stuck guest excluded and flagged", test_stuck_flagged_and_excluded },
+		{ "unloading driver gets its maxmem back", test_unloading_releases },
+		{ "domain being built is not steered", test_domain_being_built },
+		{ "stock balloon via memory/target and maxmem", test_stock_balloon },
+		{ "restart from xenstore: no jump", test_restart_no_jump },
+		{ "a new process (--once) at steady state is quiet",
+		  test_new_process_quiet },
+		{ "SIGKILL and restart: the same targets as without", test_restart_twin },
+		{ "restart: a stale report stays stale, a new one is used",
+		  test_restart_keeps_report_age },
+		{ "restart: invalid saved state ignored", test_restart_saved_garbage },
+		{ "restart: state of departed domains removed",
+		  test_restart_removes_orphans },
+		{ "reported floor reaches the policy", test_reported_floor },
+		{ "garbage guest values refused", test_garbage_refused },
+		{ "flooding guest rate-limited", test_flood_rate_limited },
+		{ "EAGAIN retried, then given up", test_eagain_retried_then_given_up },
+		{ "repeated failure logged once a minute",
+		  test_repeated_failure_logged_once },
+		{ "domain vanishing mid-transaction", test_vanish_mid_transaction },
+		{ "dry-run writes nothing", test_dry_run_writes_nothing },
+		{ "runtime overrides and metrics", test_overrides_and_metrics },
+		{ "an unreadable name is not a domain gone",
+		  test_unreadable_name_is_not_gone },
+		{ "lines a guest causes: one budget, after commit",
+		  test_guest_lines_budgeted },
+		{ "a domain below the default min is steered",
+		  test_small_domain_steered },
+		{ "memory/ballast perms under a guest-owned parent",
+		  test_ctl_perms_under_guest_owned_parent },
+		{ "a report rewritten while it is read is refused",
+		  test_report_rewritten_while_read },
+		{ "flood limit: the exact boundary", test_flood_boundary },
+		{ "a long name is not its prefix's [domain]",
+		  test_long_name_not_matched },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd", NULL, NULL);
-	CU_add_test(s, "join and leave without restart", test_join_leave);
-	CU_add_test(s, "steady state: no writes, no logs", test_steady_state_is_silent);
-	CU_add_test(s, "stuck guest excluded and flagged", test_stuck_flagged_and_excluded);
-	CU_add_test(s, "unloading driver gets its maxmem back", test_unloading_releases);
-	CU_add_test(s, "domain being built is not steered", test_domain_being_built);
-	CU_add_test(s, "stock balloon via memory/target and maxmem", test_stock_balloon);
-	CU_add_test(s, "restart from xenstore: no jump", test_restart_no_jump);
-	CU_add_test(s, "a new process (--once) at steady state is quiet",
-		    test_new_process_quiet);
-	CU_add_test(s, "SIGKILL and restart: the same targets as without", test_restart_twin);
-	CU_add_test(s, "restart: a stale report stays stale, a new one is used",
-		    test_restart_keeps_report_age);
-	CU_add_test(s, "restart: invalid saved state ignored", test_restart_saved_garbage);
-	CU_add_test(s, "restart: state of departed domains removed",
-		    test_restart_removes_orphans);
-	CU_add_test(s, "reported floor reaches the policy", test_reported_floor);
-	CU_add_test(s, "garbage guest values refused", test_garbage_refused);
-	CU_add_test(s, "flooding guest rate-limited", test_flood_rate_limited);
-	CU_add_test(s, "EAGAIN retried, then given up", test_eagain_retried_then_given_up);
-	CU_add_test(s, "repeated failure logged once a minute",
-		    test_repeated_failure_logged_once);
-	CU_add_test(s, "domain vanishing mid-transaction", test_vanish_mid_transaction);
-	CU_add_test(s, "dry-run writes nothing", test_dry_run_writes_nothing);
-	CU_add_test(s, "runtime overrides and metrics", test_overrides_and_metrics);
-	CU_add_test(s, "an unreadable name is not a domain gone",
-		    test_unreadable_name_is_not_gone);
-	CU_add_test(s, "lines a guest causes: one budget, after commit",
-		    test_guest_lines_budgeted);
-	CU_add_test(s, "a domain below the default min is steered",
-		    test_small_domain_steered);
-	CU_add_test(s, "memory/ballast perms under a guest-owned parent",
-		    test_ctl_perms_under_guest_owned_parent);
-	CU_add_test(s, "a report rewritten while it is read is refused",
-		    test_report_rewritten_while_read);
-	CU_add_test(s, "flood limit: the exact boundary", test_flood_boundary);
-	CU_add_test(s, "a long name is not its prefix's [domain]",
-		    test_long_name_not_matched);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd", tests);
 }

@@ -14,6 +14,7 @@
 #include "ballast_schema.h"
 #include "ballastd-lock.h"
 #include "fake.h"
+#include "run_suite.h"
 
 struct dirs {
 	char root[64];		/* removed by cleanup() */
@@ -201,21 +202,12 @@ static void test_published_pid(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "a second ballastd is refused, the holder named", test_second_refused },
+		{ "a lock held by another process names its pid",
+		  test_other_process_named },
+		{ "a live ballastd's published pid refuses too", test_published_pid },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd-lock", NULL, NULL);
-	CU_add_test(s, "a second ballastd is refused, the holder named",
-		    test_second_refused);
-	CU_add_test(s, "a lock held by another process names its pid",
-		    test_other_process_named);
-	CU_add_test(s, "a live ballastd's published pid refuses too",
-		    test_published_pid);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd-lock", tests);
 }

@@ -14,6 +14,7 @@
 
 #include "ballastd-lock.h"
 #include "ballastd-publish.h"
+#include "run_suite.h"
 
 #define MAX_METRICS	64
 #define MIB		1024ULL
@@ -322,20 +323,12 @@ static void test_documented_path(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "text format: HELP, TYPE, base units, escaped labels", test_format },
+		{ "the file is replaced whole", test_file },
+		{ "the documented path works under the shipped unit",
+		  test_documented_path },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd metrics", NULL, NULL);
-	CU_add_test(s, "text format: HELP, TYPE, base units, escaped labels",
-		    test_format);
-	CU_add_test(s, "the file is replaced whole", test_file);
-	CU_add_test(s, "the documented path works under the shipped unit",
-		    test_documented_path);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd metrics", tests);
 }

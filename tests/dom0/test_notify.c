@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ballastd-notify.h"
+#include "run_suite.h"
 
 /* JOURNAL_STREAM names stderr's file: only an exact dev:ino matches. */
 static void test_journal_stream(void)
@@ -94,19 +95,12 @@ static void test_watchdog_timeout(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "JOURNAL_STREAM matches stderr's dev:ino", test_journal_stream },
+		{ "journal lines carry <N> priorities", test_priority_prefix },
+		{ "STATUS= text", test_status_text },
+		{ "the watchdog is fed at half its period", test_watchdog_timeout },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd under systemd", NULL, NULL);
-	CU_add_test(s, "JOURNAL_STREAM matches stderr's dev:ino", test_journal_stream);
-	CU_add_test(s, "journal lines carry <N> priorities", test_priority_prefix);
-	CU_add_test(s, "STATUS= text", test_status_text);
-	CU_add_test(s, "the watchdog is fed at half its period", test_watchdog_timeout);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd under systemd", tests);
 }

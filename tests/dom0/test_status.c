@@ -12,6 +12,7 @@
 #include "ballastctl-columns.h"
 #include "ballastctl-status.h"
 #include "status-json.h"
+#include "run_suite.h"
 
 #define MIB	1024ULL
 #define LONG_NAME "a-domain-name-of-sixty-three-bytes-which-is-the-most-xl-allows"
@@ -339,23 +340,16 @@ static void test_sort_keys(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "a unit in every header", test_header_units },
+		{ "long names widen the name column", test_long_names },
+		{ "unknown values are -", test_unknown_values },
+		{ "cells are printable", test_cells_printable },
+		{ "--json parsed back, null for unknown", test_json_parse_back },
+		{ "layout for a width", test_layout_width },
+		{ "sorting by a column", test_sort },
+		{ "a key per column", test_sort_keys },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastctl status and its columns", NULL, NULL);
-	CU_add_test(s, "a unit in every header", test_header_units);
-	CU_add_test(s, "long names widen the name column", test_long_names);
-	CU_add_test(s, "unknown values are -", test_unknown_values);
-	CU_add_test(s, "cells are printable", test_cells_printable);
-	CU_add_test(s, "--json parsed back, null for unknown", test_json_parse_back);
-	CU_add_test(s, "layout for a width", test_layout_width);
-	CU_add_test(s, "sorting by a column", test_sort);
-	CU_add_test(s, "a key per column", test_sort_keys);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastctl status and its columns", tests);
 }

@@ -25,6 +25,7 @@
 
 #include "ballastctl-top.h"
 #include "fixture.h"
+#include "run_suite.h"
 
 #define ARGC(a)		((int)(sizeof(a) / sizeof((a)[0])) - 1)
 #define PAGE		10
@@ -393,26 +394,19 @@ static int show(void)
 
 int main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "keys: sort", test_keys_sort },
+		{ "keys: delay", test_keys_delay },
+		{ "keys: scroll", test_keys_scroll },
+		{ "q restores the terminal", test_quit_q },
+		{ "Ctrl-C restores the terminal", test_quit_ctrl_c },
+		{ "SIGTERM restores the terminal", test_quit_sigterm },
+		{ "an error restores the terminal", test_quit_error },
+		{ "--iterations on a terminal", test_iterations },
+		{ "a resize relays the columns", test_resize },
+	};
 
 	if (argc == 2 && !strcmp(argv[1], "--show"))
 		return show();
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastctl top", NULL, NULL);
-	CU_add_test(s, "keys: sort", test_keys_sort);
-	CU_add_test(s, "keys: delay", test_keys_delay);
-	CU_add_test(s, "keys: scroll", test_keys_scroll);
-	CU_add_test(s, "q restores the terminal", test_quit_q);
-	CU_add_test(s, "Ctrl-C restores the terminal", test_quit_ctrl_c);
-	CU_add_test(s, "SIGTERM restores the terminal", test_quit_sigterm);
-	CU_add_test(s, "an error restores the terminal", test_quit_error);
-	CU_add_test(s, "--iterations on a terminal", test_iterations);
-	CU_add_test(s, "a resize relays the columns", test_resize);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastctl top", tests);
 }

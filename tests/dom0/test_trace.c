@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "run_suite.h"
 
 #define TARGET_REL	BALLAST_CTL_DIR "/" BALLAST_KEY_TARGET
 /* The documented header, spelled out: a change of format must fail here. */
@@ -259,21 +260,14 @@ static void test_config_refused(void)
 
 int main(void)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct suite_case tests[] = {
+		{ "rows parse back as documented", test_rows_parse_back },
+		{ "rotated at trace-max-size", test_rotates_at_max_size },
+		{ "moved away: a new file with its header", test_moved_away_starts_anew },
+		{ "off by default; a failure never stops a tick",
+		  test_off_by_default_and_failure_ignored },
+		{ "bad trace settings refused", test_config_refused },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd-trace", NULL, NULL);
-	CU_add_test(s, "rows parse back as documented", test_rows_parse_back);
-	CU_add_test(s, "rotated at trace-max-size", test_rotates_at_max_size);
-	CU_add_test(s, "moved away: a new file with its header", test_moved_away_starts_anew);
-	CU_add_test(s, "off by default; a failure never stops a tick",
-		    test_off_by_default_and_failure_ignored);
-	CU_add_test(s, "bad trace settings refused", test_config_refused);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd-trace", tests);
 }

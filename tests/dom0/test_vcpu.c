@@ -14,6 +14,7 @@
 #include "ballastctl.h"
 #include "fixture.h"
 #include "status-json.h"
+#include "run_suite.h"
 
 #define HOST_ON		"[host]\nvcpu-scaling = yes\n"
 #define DATA(key)	BALLAST_DATA_DIR "/" key
@@ -478,27 +479,21 @@ static void test_ctl_set_and_explain(void)
 
 int main(void)
 {
-	unsigned int failed;
-	CU_pSuite s;
+	static const struct suite_case tests[] = {
+		{ "scale up under load, down to vcpus-min", test_scale_up_and_down },
+		{ "host, [domain] and ballastctl switches", test_switches },
+		{ "HVM left alone, PVH driven", test_hvm_left_alone },
+		{ "no frontend: count kept", test_no_frontend_kept },
+		{ "hostile CPU evidence refused", test_hostile_evidence },
+		{ "steal holds a raise", test_steal_holds },
+		{ "EAGAIN retried, given up all or nothing", test_eagain },
+		{ "domain vanishing mid-write", test_vanish_mid_write },
+		{ "a guest that does not bring a CPU online",
+		  test_guest_does_not_online },
+		{ "a guest that refuses to take a CPU down", test_guest_refuses_offline },
+		{ "ballastd.conf vCPU keys", test_config },
+		{ "ballastctl set vcpus-min/max, explain", test_ctl_set_and_explain },
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("ballastd vCPUs", NULL, NULL);
-	CU_add_test(s, "scale up under load, down to vcpus-min", test_scale_up_and_down);
-	CU_add_test(s, "host, [domain] and ballastctl switches", test_switches);
-	CU_add_test(s, "HVM left alone, PVH driven", test_hvm_left_alone);
-	CU_add_test(s, "no frontend: count kept", test_no_frontend_kept);
-	CU_add_test(s, "hostile CPU evidence refused", test_hostile_evidence);
-	CU_add_test(s, "steal holds a raise", test_steal_holds);
-	CU_add_test(s, "EAGAIN retried, given up all or nothing", test_eagain);
-	CU_add_test(s, "domain vanishing mid-write", test_vanish_mid_write);
-	CU_add_test(s, "a guest that does not bring a CPU online", test_guest_does_not_online);
-	CU_add_test(s, "a guest that refuses to take a CPU down", test_guest_refuses_offline);
-	CU_add_test(s, "ballastd.conf vCPU keys", test_config);
-	CU_add_test(s, "ballastctl set vcpus-min/max, explain", test_ctl_set_and_explain);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return RUN_SUITE("ballastd vCPUs", tests);
 }

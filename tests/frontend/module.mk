@@ -2,46 +2,46 @@
 # hypervisor, report thresholding, the host's keys and the cycle, the PSI parser both frontends share, and
 # the agent's proc-file parsers and its options.
 ifeq ($(HAVE_CUNIT),y)
-$(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend -Ischeduler
+$(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend -Itests/cunit -Ischeduler
 
 FE_TEST_CORE := $(B)/tests/frontend/test_core
-$(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(B)/tests/frontend/run_suite.o $(B)/tests/frontend/fake_world.o \
+$(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(RUN_SUITE_OBJ) $(B)/tests/frontend/fake_world.o \
 		$(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_REPORT := $(B)/tests/frontend/test_report
-$(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
+$(FE_TEST_REPORT): $(B)/tests/frontend/test_report.o $(RUN_SUITE_OBJ) $(CORE_LIB) $(BSCHED_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_CTL := $(B)/tests/frontend/test_ctl
-$(FE_TEST_CTL): $(B)/tests/frontend/test_ctl.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_CTL): $(B)/tests/frontend/test_ctl.o $(RUN_SUITE_OBJ) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_PSI := $(B)/tests/frontend/test_psi
-$(FE_TEST_PSI): $(B)/tests/frontend/test_psi.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_PSI): $(B)/tests/frontend/test_psi.o $(RUN_SUITE_OBJ) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_PROC := $(B)/tests/frontend/test_procstat
-$(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(B)/tests/frontend/run_suite.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_PROC): $(B)/tests/frontend/test_procstat.o $(RUN_SUITE_OBJ) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_CPU := $(B)/tests/frontend/test_cpu
-$(FE_TEST_CPU): $(B)/tests/frontend/test_cpu.o $(B)/tests/frontend/run_suite.o $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_CPU): $(B)/tests/frontend/test_cpu.o $(RUN_SUITE_OBJ) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_AGENT_CPU := $(B)/tests/frontend/test_agent_cpu
-$(FE_TEST_AGENT_CPU): $(B)/tests/frontend/test_agent_cpu.o $(B)/tests/frontend/run_suite.o $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
+$(FE_TEST_AGENT_CPU): $(B)/tests/frontend/test_agent_cpu.o $(RUN_SUITE_OBJ) $(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_OWNER := $(B)/tests/frontend/test_owner
-$(FE_TEST_OWNER): $(B)/tests/frontend/test_owner.o $(B)/tests/frontend/run_suite.o \
+$(FE_TEST_OWNER): $(B)/tests/frontend/test_owner.o $(RUN_SUITE_OBJ) \
 		$(AGENT_PROC_LIB) $(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
 FE_TEST_OPTS := $(B)/tests/frontend/test_options
 $(B)/tests/frontend/test_options.o: MOD_CFLAGS := -Ilinux-frontend/core \
-	-Ilinux-frontend/agent -Itests/frontend -Idom0-tools
-$(FE_TEST_OPTS): $(B)/tests/frontend/test_options.o $(B)/tests/frontend/run_suite.o \
+	-Ilinux-frontend/agent -Itests/frontend -Itests/cunit -Idom0-tools
+$(FE_TEST_OPTS): $(B)/tests/frontend/test_options.o $(RUN_SUITE_OBJ) \
 		$(AGENT_OPTS_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 

@@ -177,11 +177,11 @@ static void test_refused_online(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "CPU evidence from /proc and sysfs", test_sample },
 		{ "available CPUs brought online, offline refusals counted", test_hotplug },
 		{ "a CPU the guest refuses to bring online", test_refused_online },
 	};
 
-	return fe_run_suite("agent cpu", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("agent cpu", tests);
 }

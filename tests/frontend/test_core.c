@@ -917,7 +917,7 @@ static void test_stock_nudged_when_stuck(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "init rejects bad config", test_init_rejects_bad_config },
 		{ "no target does nothing", test_no_target_does_nothing },
 		{ "rate ramps from min to max", test_rate_ramps_from_min_to_max },
@@ -955,5 +955,5 @@ int main(void)
 		{ "stock nudged when stuck", test_stock_nudged_when_stuck },
 	};
 
-	return fe_run_suite("frontend core", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("frontend core", tests);
 }

@@ -156,7 +156,7 @@ static void test_hotplug(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "/proc/loadavg", test_loadavg },
 		{ "/proc/stat steal", test_stat_steal },
 		{ "CPU lists", test_cpulist },
@@ -165,5 +165,5 @@ int main(void)
 		{ "hotplug: bring online, count offline refusals", test_hotplug },
 	};
 
-	return fe_run_suite("bcpu", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("bcpu", tests);
 }

@@ -156,13 +156,12 @@ static void test_cycle(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "optional values", test_optional_values },
 		{ "apply raw values", test_apply_raw },
 		{ "rate precedence", test_rate_precedence },
 		{ "cycle", test_cycle },
 	};
 
-	return fe_run_suite("frontend ctl and cycle", tests,
-			    sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("frontend ctl and cycle", tests);
 }

@@ -116,11 +116,11 @@ static void test_help_version(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "sizes: a bare number is MiB", test_sizes_bare_mib },
 		{ "absurd values refused, option named", test_refused },
 		{ "--help and --version", test_help_version },
 	};
 
-	return fe_run_suite("agent options", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("agent options", tests);
 }

@@ -75,11 +75,11 @@ static void test_agent_refuses(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "the other frontend's claim refuses, its own does not", test_claims },
 		{ "an invalid claim is none", test_garbage },
 		{ "the agent refuses while ballast.ko drives", test_agent_refuses },
 	};
 
-	return fe_run_suite("frontend owner", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("frontend owner", tests);
 }

@@ -231,7 +231,7 @@ static void test_stock_files(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "meminfo", test_meminfo },
 		{ "meminfo malformed", test_meminfo_malformed },
 		{ "vmstat", test_vmstat },
@@ -241,5 +241,5 @@ int main(void)
 		{ "stock balloon files", test_stock_files },
 	};
 
-	return fe_run_suite("agent procstat", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("agent procstat", tests);
 }

@@ -203,7 +203,7 @@ static void test_report(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "real file", test_real_file },
 		{ "missing full line", test_missing_full },
 		{ "0.00 to 100.00", test_bounds },
@@ -215,5 +215,5 @@ int main(void)
 		{ "report keys", test_report },
 	};
 
-	return fe_run_suite("core psi", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("core psi", tests);
 }

@@ -237,7 +237,7 @@ static void test_carry_unsampled_keys(void)
 
 int main(void)
 {
-	static const struct fe_test tests[] = {
+	static const struct suite_case tests[] = {
 		{ "report cycle", test_report_cycle },
 		{ "carry unsampled keys", test_carry_unsampled_keys },
 		{ "first report is seq 1", test_first_report_is_seq_1 },
@@ -252,5 +252,5 @@ int main(void)
 		{ "bad key ids ignored", test_bad_key_ids_ignored },
 	};
 
-	return fe_run_suite("frontend report", tests, sizeof(tests) / sizeof(tests[0]));
+	return RUN_SUITE("frontend report", tests);
 }

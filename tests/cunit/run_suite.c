@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* The one main() of the frontend suites. */
+/* The one main() of the one-suite CUnit binaries: see run_suite.h. */
 #include <CUnit/Basic.h>
 
 #include "run_suite.h"
 
-int fe_run_suite(const char *suite_name, const struct fe_test *tests, size_t n)
+int run_suite(const char *suite_name, const struct suite_case *cases, size_t n)
 {
 	CU_pSuite suite;
 	unsigned int failed;
@@ -16,7 +16,7 @@ int fe_run_suite(const char *suite_name, const struct fe_test *tests, size_t n)
 	if (!suite)
 		goto out_registry;
 	for (i = 0; i < n; i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
+		if (!CU_add_test(suite, cases[i].name, cases[i].fn))
 			goto out_registry;
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

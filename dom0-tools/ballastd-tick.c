@@ -119,14 +119,11 @@ static int snapshot_one(struct bd_env *env, struct bd_dom *d,
 		bd_resume_read(env, &d->who, &d->resume, now_ms);
 	bd_guest_read_report(env, &d->who, &d->guest, &d->resume.resumed, now_ms);
 	bd_sub_resolve(env, &d->who, &d->sub, &d->guest, info);
-	d->vcpu.known = false;
-	if (env->cfg.vcpu_scaling) {
-		rc = bd_vcpu_read(env, &d->who, &d->vcpu, &d->sub, &d->guest,
-				  info, now_ms);
-		if (rc == -ESRCH)
-			return rc;
-		/* Xen not answering about vCPUs: memory goes on, vCPUs wait */
-	}
+	rc = bd_vcpu_read(env, &d->who, &d->vcpu, &d->sub, &d->guest, info,
+			  now_ms);
+	if (rc == -ESRCH)
+		return rc;
+	/* Xen not answering about vCPUs: memory goes on, vCPUs wait */
 	*out = (struct bsched_domain){
 		.domid = d->who.domid,
 		.frontend = d->sub.frontend,

@@ -179,6 +179,8 @@ int bd_vcpu_read(struct bd_env *env, const struct bd_who *who,
 	int rc;
 
 	v->known = false;
+	if (!env->cfg.vcpu_scaling)
+		return 0;
 	v->max_vcpus = info->max_vcpus ? info->max_vcpus : 1;
 	if (v->max_vcpus > BALLAST_MAX_VCPUS)
 		v->max_vcpus = BALLAST_MAX_VCPUS;

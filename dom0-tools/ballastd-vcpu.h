@@ -41,7 +41,8 @@ struct bd_vcpu {
  * Reads the domain's processors for this tick (Xen, cpu/N/availability,
  * the subscription of [domain] and `ballastctl set`, the evidence of the
  * report @g took). Returns 0; -ESRCH if the domain is gone; another -errno
- * if Xen could not be asked (then @v is not known this tick).
+ * if Xen could not be asked (then @v is not known this tick). With
+ * vcpu-scaling off for the host nothing is read and @v is not known.
  */
 int bd_vcpu_read(struct bd_env *env, const struct bd_who *who,
 		 struct bd_vcpu *v, const struct bd_sub *s,

@@ -6,6 +6,7 @@
  * snapshot through the backend, asks bsched_tick() and writes only what
  * changed. No policy here. The files, by topic:
  *
+ *   ballastd-main.c     the process: command line, signals, the loop around the tick
  *   ballastd-tick.c     the tick: snapshot -> bsched_tick -> dispatch; init, reload
  *   ballastd-watch.c    xenstore watches and their events
  *   ballastd-guest.c    untrusted guest input: reports, validation, flood window

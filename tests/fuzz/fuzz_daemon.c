@@ -92,6 +92,7 @@ static const char *data_key(struct fx *x, const char *key)
 {
 	return fx_path(x, BALLAST_AT_HOME, 0, BALLAST_DATA_DIR, key, NULL);
 }
+
 static const char *const words[] = {
 	"1", "2", "0", "driver", "agent", "unloading", "at-target", "inflating",
 	"host-refused", "4294967296", "17179869184", "18446744073709551615",

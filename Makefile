@@ -2,7 +2,8 @@
 #
 #   make            build everything the installed packages allow
 #   make deps       install the Debian packages `make check` needs (as root)
-#   make deps-lab   add what the real-Xen lab needs (QEMU, debootstrap...)
+#   make deps-lab   add what the real-Xen lab needs (QEMU, debootstrap...,
+#                   and deps-deb's packages: the lab installs the .debs)
 #   make deps-deb   add what `make deb` needs (debhelper, dh-dkms, lintian)
 #   make deps-fuzz  add what `make fuzz` needs (clang and its fuzzer runtime)
 #   make check      unit tests + simulator scenarios, plain and ASan/UBSan,
@@ -59,7 +60,8 @@ DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev \
 	libncurses-dev
 DEB_KERNEL := linux-headers-amd64 kmod
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL)
-# The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS).
+# The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS); it
+# installs ballast from the .debs of `make deb`, so deps-lab adds DEB_DEB.
 DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
 DEB_FUZZ := clang libclang-rt-14-dev
 DEB_PLOTS := gnuplot-nox
@@ -150,7 +152,7 @@ deps:
 	$(call apt_install,$(DEB_PACKAGES))
 
 deps-lab:
-	$(call apt_install,$(DEB_LAB))
+	$(call apt_install,$(DEB_LAB) $(DEB_DEB))
 
 deps-plots:
 	$(call apt_install,$(DEB_PLOTS))
@@ -173,6 +175,7 @@ check:
 	$(MAKE) VARIANT=san build-tests
 	$(MAKE) VARIANT=plain check-man check-cli
 	tests/deb/check-install
+	tests/e2e/check-debs
 	@! grep -nE '^[^#]*-Werror' linux-frontend/Kbuild || \
 	  { echo 'linux-frontend/Kbuild: -Werror belongs in KCFLAGS (CI), not in what DKMS builds' >&2; exit 1; }
 	$(MAKE) -C linux-frontend KCFLAGS=-Werror

@@ -15,7 +15,7 @@ trap cleanup EXIT
 
 # Make sure there is something in the balloon.
 if [ "$(xl_mem_mib $D1)" -gt $(($(boot_xl_mib $D1) - 64)) ]; then
-	[ -x /usr/local/bin/ballastctl ] || fail "$D1 is not inflated and ballastctl is missing to inflate it"
+	[ -x "$BALLASTCTL" ] || fail "$D1 is not inflated and ballastctl is missing to inflate it"
 	ballastctl set $D1 max=192M > /dev/null 2>&1 || fail "ballastctl set $D1 max=192M failed"
 	wait_for 90 '[ "$(xl_mem_mib $D1)" -le 200 ]' || fail "$D1 did not inflate to 192 MiB ($(xl_mem_mib $D1) MiB)"
 fi
@@ -43,5 +43,5 @@ within "$acc1" "$acc0" 8 ||
 	log "note: $D1's $XS_DATA_DIR/$XS_DATA_FRONTEND is still there after rmmod"
 
 # Load it again so the guest is a ballast guest for what follows.
-out=$(guest_run $D1 'insmod /ballast.ko') || log "note: insmod after rmmod failed: $out"
+out=$(guest_run $D1 "insmod $GUEST_KO") || log "note: insmod after rmmod failed: $out"
 pass

@@ -188,6 +188,12 @@ guest_role() { eval "echo \${E2E_ROLE_$1:-}"; }
 guest_type() { eval "echo \${E2E_TYPE_$1:-\$E2E_TYPE}"; }
 BALLASTD_CONF=/etc/ballast/ballastd.conf
 BALLASTD_LOG=$E2E_OUT/ballastd.log
+# Where the ballast package installs them (lab-images; /e2e/installed says
+# whether they came from the .debs or the build tree).
+BALLASTD=/usr/sbin/ballastd
+BALLASTCTL=/usr/sbin/ballastctl
+# In a guest: where DKMS installs the module (for guest_run).
+GUEST_KO='/lib/modules/$(uname -r)/updates/dkms/ballast.ko'
 
 # Scenario verdicts: `scenario NAME` once at the top, then pass or fail.
 scenario() { E2E_NAME=$1; echo "--- scenario $1"; }
@@ -200,7 +206,7 @@ diagnose() {
 	echo "  diagnostics for $E2E_NAME at $(cut -d' ' -f1 /proc/uptime):"
 	echo "    free $(free_mib) MiB; xl list:"
 	xl list 2>&1 | sed 's/^/    | /'
-	if [ -x /usr/local/bin/ballastctl ] && [ -n "$(ballastd_pid)" ]; then
+	if [ -x "$BALLASTCTL" ] && [ -n "$(ballastd_pid)" ]; then
 		echo "    ballastctl status:"
 		timeout 10 ballastctl status 2>&1 | sed 's/^/    | /'
 	fi
@@ -220,9 +226,9 @@ ballastd_pid() { pidof ballastd 2>/dev/null | awk '{print $1}'; }
 
 # ballastd_start: in the background, logging to $BALLASTD_LOG (appended).
 ballastd_start() {
-	[ -x /usr/local/sbin/ballastd ] || return 1
+	[ -x "$BALLASTD" ] || return 1
 	echo "=== ballastd start at $(cut -d' ' -f1 /proc/uptime)" >> "$BALLASTD_LOG"
-	setsid /usr/local/sbin/ballastd -c "$BALLASTD_CONF" >> "$BALLASTD_LOG" 2>&1 < /dev/null &
+	setsid "$BALLASTD" -c "$BALLASTD_CONF" >> "$BALLASTD_LOG" 2>&1 < /dev/null &
 	sleep 1
 	[ -n "$(ballastd_pid)" ]
 }
@@ -242,11 +248,11 @@ ballastd_restart() {
 
 # need_ballastd: fail the scenario unless ballastd runs.
 need_ballastd() {
-	[ -x /usr/local/sbin/ballastd ] || fail "ballastd is not built (build/plain/dom0-tools/ballastd missing)"
+	[ -x "$BALLASTD" ] || fail "ballastd is not installed ($BALLASTD missing; $(cat /e2e/installed))"
 	[ -n "$(ballastd_pid)" ] || fail "ballastd is not running; its log ends: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
 }
 need_ballastctl() {
-	[ -x /usr/local/bin/ballastctl ] || fail "ballastctl is not built (build/plain/dom0-tools/ballastctl missing)"
+	[ -x "$BALLASTCTL" ] || fail "ballastctl is not installed ($BALLASTCTL missing; $(cat /e2e/installed))"
 }
 # need_frontend NAME: the guest's frontend reports through the schema.
 need_frontend() {

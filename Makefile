@@ -59,7 +59,7 @@ DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev \
 DEB_KERNEL := linux-headers-amd64 kmod
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL)
 # The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS).
-DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
+DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static gnuplot-nox
 DEB_FUZZ := clang libclang-rt-14-dev
 DEB_PLOTS := gnuplot-nox
 DEB_DEB := dpkg-dev devscripts debhelper dh-dkms lintian

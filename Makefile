@@ -61,8 +61,9 @@ DEB_XEN := libxen-dev libxenstore4 libinih-dev libyajl-dev libsystemd-dev \
 DEB_KERNEL := linux-headers-amd64 kmod
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST) $(DEB_XEN) $(DEB_KERNEL)
 # The lab (make e2e, demo, bench-e2e; tests/e2e/lib/host.sh HOST_PKGS); it
-# installs ballast from the .debs of `make deb`, so deps-lab adds DEB_DEB.
-DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static
+# installs ballast from the .debs of `make deb`, so deps-lab adds DEB_DEB;
+# gnuplot draws the demo's picture.
+DEB_LAB := qemu-system-x86 debootstrap e2fsprogs cpio busybox-static gnuplot-nox
 DEB_FUZZ := clang libclang-rt-14-dev
 DEB_PLOTS := gnuplot-nox
 DEB_DEB := dpkg-dev devscripts debhelper dh-dkms lintian

@@ -176,6 +176,9 @@ for g in $GD $GA; do
 	wait_for "$(bound 30)" '[ "$(guest_online '$g')" -eq "$(xl_online '$g')" ]' ||
 		fail "$g: Xen has $(xl_online "$g") vCPUs online, the guest's /sys/devices/system/cpu/online says $(guest_online "$g")"
 done
+n=$(others_online)
+[ "$n" -eq "$OTHERS" ] ||
+	fail "the other domains hold $n vCPUs now, $OTHERS when the cap was set: the split was not tested against the cap it was meant for"
 log "split by shares $t_split s after the threads started, held $HOLD_S s, the guests agree: $(status2)"
 
 for g in $GD $GA; do

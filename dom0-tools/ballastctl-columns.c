@@ -22,6 +22,7 @@ const struct bctl_col_desc bctl_cols[BCTL_COL_COUNT] = {
 	[BCTL_COL_SHARES] = { "Shares", false, 'h', 30 },
 	[BCTL_COL_STATE] = { "State", true, 's', 70 },
 	[BCTL_COL_PSI] = { "Psi(%)", false, 'p', 60 },
+	[BCTL_COL_VCPUS] = { "VCPUs", false, 'v', 40 },
 	[BCTL_COL_FLAGS] = { "Flags", true, 'l', 80 },
 };
 
@@ -65,6 +66,9 @@ static bool col_value(const struct bctl_row *r, enum bctl_col c, uint64_t *num,
 	case BCTL_COL_PSI:
 		*num = r->psi_some_centipct;
 		return bctl_known(r, BCTL_F_PSI);
+	case BCTL_COL_VCPUS:		/* sorts by what is online */
+		*num = r->vcpus_online;
+		return bctl_known(r, BCTL_F_VCPUS_ONLINE);
 	case BCTL_COL_FLAGS:
 	case BCTL_COL_COUNT:
 		break;
@@ -121,7 +125,9 @@ void bctl_cell(const struct bctl_row *r, enum bctl_col c, char *buf)
 		snprintf(buf, BCTL_CELL_MAX, "%s", str);
 	else if (c == BCTL_COL_PSI)
 		snprintf(buf, BCTL_CELL_MAX, "%" PRIu64 ".%02" PRIu64, num / 100, num % 100);
-	else if (c == BCTL_COL_ID || c == BCTL_COL_SHARES)
+	else if (c == BCTL_COL_VCPUS && bctl_known(r, BCTL_F_VCPUS_TARGET))
+		snprintf(buf, BCTL_CELL_MAX, "%" PRIu64 "/%" PRIu64, num, r->vcpus_target);
+	else if (c == BCTL_COL_ID || c == BCTL_COL_SHARES || c == BCTL_COL_VCPUS)
 		snprintf(buf, BCTL_CELL_MAX, "%" PRIu64, num);
 	else
 		snprintf(buf, BCTL_CELL_MAX, "%" PRIu64, num / 1024);	/* KiB to MiB */

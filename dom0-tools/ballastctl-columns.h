@@ -25,6 +25,7 @@ enum bctl_col {
 	BCTL_COL_SHARES,
 	BCTL_COL_STATE,
 	BCTL_COL_PSI,
+	BCTL_COL_VCPUS,		/* online/target: "2/4" */
 	BCTL_COL_FLAGS,
 	BCTL_COL_COUNT
 };

@@ -27,7 +27,7 @@
 
 static const char keys_help[] =
 	"q quit  d delay  <> or arrows: sort column  r reverse  "
-	"n i f m t a x e h s p l: sort by that column  up down PgUp PgDn: scroll";
+	"n i f m t a x e h s p v l: sort by that column  up down PgUp PgDn: scroll";
 
 /* --- the keys, without a terminal -------------------------------------------- */
 

@@ -179,6 +179,44 @@ static uint64_t refused_of(const struct bd_dom *d)
 	return d->guest.refused_reports;
 }
 
+static uint64_t vcpus_online_of(const struct bd_dom *d)
+{
+	return d->vcpu.online_vcpus;
+}
+
+/* The count in cpu/N/availability: the policy's last decision, else what
+ * was read (as the status JSON's vcpus_target). */
+static uint64_t vcpus_target_of(const struct bd_dom *d)
+{
+	return d->vcpu.last.target_vcpus ? d->vcpu.last.target_vcpus :
+	       d->vcpu.target_vcpus;
+}
+
+static uint64_t vcpus_min_of(const struct bd_dom *d)
+{
+	return d->vcpu.vcpus_min;
+}
+
+static uint64_t vcpus_max_of(const struct bd_dom *d)
+{
+	return d->vcpu.vcpus_max;
+}
+
+static bool vcpus_read(const struct bd_dom *d)
+{
+	return d->vcpu.known;
+}
+
+static const struct dom_metric vcpu_gauges[] = {
+	{ "ballast_domain_vcpus_online", "vCPUs the domain has online, as Xen counts them.",
+	  vcpus_online_of },
+	{ "ballast_domain_vcpus_target", "The vCPU count ballastd set for the domain.",
+	  vcpus_target_of },
+	{ "ballast_domain_vcpus_min", "The domain's vcpus-min.", vcpus_min_of },
+	{ "ballast_domain_vcpus_max", "The domain's vcpus-max (at most its maxvcpus).",
+	  vcpus_max_of },
+};
+
 static const struct dom_metric dom_gauges[] = {
 	{ "ballast_domain_actual_bytes", "Memory the domain has now, as Xen counts it.",
 	  actual_bytes },
@@ -194,11 +232,14 @@ static const struct dom_metric dom_gauges[] = {
 	  uncooperative_of },
 };
 
+/* @m of every domain in @t, or only of those @only says (NULL: all). */
 static void dom_metric(FILE *f, const struct bd_table *t, const struct dom_metric *m,
-		       const char *type)
+		       const char *type, bool (*only)(const struct bd_dom *d))
 {
 	head(f, m->name, type, m->help);
 	for (size_t i = 0; i < t->n; i++) {
+		if (only && !only(&t->d[i]))
+			continue;
 		fprintf(f, "%s{domid=\"%" PRIu32 "\",name=\"", m->name, t->d[i].who.domid);
 		label_value(f, t->d[i].who.name);
 		fprintf(f, "\"} %" PRIu64 "\n", m->value(&t->d[i]));
@@ -223,6 +264,8 @@ void bd_metrics_print(FILE *f, const struct bd_env *env, const struct bd_table *
 	host_gauge(f, "ballast_host_memory_reserved_bytes",
 		   "Host memory held out of the pool for reservations.",
 		   host->reserved_kib * 1024);
+	host_gauge(f, "ballast_host_pcpus", "Physical CPUs of the host, as Xen counts them.",
+		   host->pcpus);
 	head(f, "ballast_tick_interval_seconds", "gauge", "ballastd's tick (tick-ms).");
 	fprintf(f, "ballast_tick_interval_seconds %" PRIu64 ".%03" PRIu64 "\n",
 		env->cfg.tick_ms / 1000, env->cfg.tick_ms % 1000);
@@ -245,8 +288,11 @@ void bd_metrics_print(FILE *f, const struct bd_env *env, const struct bd_table *
 	counter(f, "ballast_flood_refused_total",
 		"Guest reports refused for flooding.", env->count.flood_refused);
 	for (size_t i = 0; i < sizeof(dom_gauges) / sizeof(dom_gauges[0]); i++)
-		dom_metric(f, t, &dom_gauges[i], "gauge");
-	dom_metric(f, t, &refused, "counter");
+		dom_metric(f, t, &dom_gauges[i], "gauge", NULL);
+	for (size_t i = 0; env->cfg.vcpu_scaling &&
+	     i < sizeof(vcpu_gauges) / sizeof(vcpu_gauges[0]); i++)
+		dom_metric(f, t, &vcpu_gauges[i], "gauge", vcpus_read);
+	dom_metric(f, t, &refused, "counter", NULL);
 }
 
 /* Prometheus text format, replaced atomically. */

@@ -16,6 +16,7 @@ struct bd_host_totals {
 	uint64_t free_kib;		/* Xen's physinfo */
 	uint64_t slush_kib;		/* the policy's slush, kept free */
 	uint64_t reserved_kib;		/* held for reservations (their answers) */
+	uint32_t pcpus;			/* Xen's physinfo nr_cpus */
 };
 
 /* The host totals of a tick: Xen's @h, what @result holds for reservations. */
@@ -29,8 +30,9 @@ void bd_publish_status(struct bd_env *env, const struct bd_dom *d, char **cache)
 void bd_publish_daemon(struct bd_env *env, char **cache);
 /*
  * The metrics file (Prometheus text format 0.0.4: HELP and TYPE for every
- * metric, sizes in bytes, label values escaped), replaced atomically.
- * 0, or -errno.
+ * metric, sizes in bytes, label values escaped), replaced atomically; with
+ * vcpu-scaling on, each domain's vCPU counts too (only of domains whose
+ * vCPUs were read this tick). 0, or -errno.
  */
 int bd_write_metrics(struct bd_env *env, const struct bd_table *t,
 		     const struct bd_host_totals *host);

@@ -315,6 +315,7 @@ int bd_tick(struct ballastd *bd)
 	bd_vcpu_tick(bd, now_ms, phys.nr_cpus);
 	dispatch(bd, &result, snap, ids, n);
 	bd->host = bd_host_totals(&s.host, &result, env->cfg.policy.slush_kib);
+	bd->host.pcpus = phys.nr_cpus;
 	bd_trace_tick(env, &bd->trace, &s, &result);
 	bsched_result_free(&result);
 	env->count.ticks++;

@@ -331,6 +331,10 @@ int bd_vcpu_apply(struct bd_env *env, const struct bd_who *who,
 void bd_vcpu_json(yajl_gen g, const struct bd_vcpu *v)
 {
 	sj_bool(g, SJ_VCPU_SCALING, v->known && v->enabled);
+	/* not read this tick (the host switch off, Xen not answering): no
+	 * counts, which ballastctl shows as unknown, not as 0 */
+	if (!v->known)
+		return;
 	sj_bool(g, SJ_VCPU_HVM, v->hvm);
 	sj_u64(g, SJ_VCPUS_ONLINE, v->online_vcpus);
 	sj_u64(g, SJ_VCPUS_TARGET, v->last.target_vcpus ? v->last.target_vcpus :

@@ -65,7 +65,8 @@ int bd_vcpu_apply(struct bd_env *env, const struct bd_who *who,
 		  struct bd_vcpu *v, const struct bsched_vcpu_decision *dec,
 		  struct bd_log_budget *lines);
 
-/* The vCPU fields of the domain's status JSON (status-json.h). */
+/* The vCPU fields of the domain's status JSON (status-json.h): only
+ * vcpu_scaling (false) if @v was not read this tick. */
 void bd_vcpu_json(yajl_gen g, const struct bd_vcpu *v);
 
 #endif /* BALLASTD_VCPU_H */

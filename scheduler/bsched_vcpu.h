@@ -138,8 +138,8 @@ void bsched_vcpu_state_free(struct bsched_vcpu_state *st);
  * after). Domains missing from @snap are forgotten. Returns 0; -EINVAL for
  * an invalid snapshot or config (duplicate domid, vcpus_min > vcpus_max,
  * a zero count or share, no pCPUs, time going backwards); -ENOMEM. On
- * error @out is empty and the state unchanged. O(n log n + c log n) for n
- * domains and a cap of c vCPUs.
+ * error @out is empty and the state unchanged. O(n log n) for n domains,
+ * whatever the cap (POLICY.md, "Processors", Cost).
  */
 int bsched_vcpu_tick(struct bsched_vcpu_state *st,
 		     const struct bsched_vcpu_config *cfg,

@@ -3,9 +3,23 @@
  * Processors under contention: the cap of online vCPUs is split by CPU
  * shares, one vCPU at a time to whoever has the least per share (a
  * highest-averages apportionment), so a domain with twice the shares ends
- * with twice the vCPUs whenever both want more than they get.
+ * with twice the vCPUs whenever both want more than they get. The bulk of
+ * it is handed out at once (the jump start below), the same vCPU for vCPU.
  */
 #include "bsched_vcpu_int.h"
+
+/*
+ * The jump start's thresholds are num / SHARE_DEN. An increment of a domain
+ * (its j-th vCPU, lo < j <= want) comes at (ideal + 1) / shares = j / shares:
+ * the one-at-a-time loop is a merge of every domain's increasing sequence
+ * of those, so what it hands out is always the smallest of them. Every
+ * increment below a threshold, as long as they fit what is left, is a
+ * prefix of that merge: handed out at once, the heap then picks the rest
+ * exactly as before, fewer than one per domain when SHARE_DEN is finer
+ * than any 1 / shares (shares <= 1,000,000 < 2^20).
+ */
+#define SHARE_DEN	(1ull << 20)
+#define PRIORITY_MAX	4097ull		/* above any j / shares: j <= 4096 */
 
 /* a goes before b: (ideal_a + 1) / shares_a < (ideal_b + 1) / shares_b */
 static bool before(const struct bsched_vcpu_work *a,
@@ -36,6 +50,58 @@ static void sift_down(const struct bsched_vcpu_work *w, size_t *heap,
 		heap[m] = t;
 		i = m;
 	}
+}
+
+/* @w's increments below num / SHARE_DEN, from its ideal (its lo). */
+static uint32_t below(const struct bsched_vcpu_work *w, uint64_t num)
+{
+	/* j / shares < num / DEN  <=>  j <= (num * shares - 1) / DEN */
+	uint64_t j = num ? (num * w->shares - 1) / SHARE_DEN : 0;
+
+	if (j <= w->ideal)
+		return 0;
+	return (uint32_t)((j < w->want ? j : w->want) - w->ideal);
+}
+
+/* Increments below num / SHARE_DEN of the @h domains @heap names, or
+ * more than @left as soon as they pass it. */
+static uint64_t count_below(const struct bsched_vcpu_work *w, const size_t *heap,
+			    size_t h, uint64_t num, uint64_t left)
+{
+	uint64_t sum = 0;
+
+	for (size_t k = 0; k < h && sum <= left; k++)
+		sum += below(&w[heap[k]], num);
+	return sum;
+}
+
+/* Hands out at once every increment below the highest threshold whose
+ * increments fit in *@left; the domains at their want leave @heap.
+ * Returns the domains still in it. */
+static size_t jump_start(struct bsched_vcpu_work *w, size_t *heap, size_t h,
+			 uint64_t *left)
+{
+	uint64_t lo = 0, hi = PRIORITY_MAX * SHARE_DEN;
+	size_t kept = 0;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo + 1) / 2;
+
+		if (count_below(w, heap, h, mid, *left) <= *left)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	for (size_t k = 0; k < h; k++) {
+		struct bsched_vcpu_work *d = &w[heap[k]];
+		uint32_t more = below(d, lo);
+
+		d->ideal += more;
+		*left -= more;
+		if (d->ideal < d->want)
+			heap[kept++] = heap[k];
+	}
+	return kept;
 }
 
 int bsched_vcpu_share(struct bsched_vcpu_work *w, size_t n, uint32_t cap_vcpus,
@@ -69,6 +135,8 @@ int bsched_vcpu_share(struct bsched_vcpu_work *w, size_t n, uint32_t cap_vcpus,
 		if (w[i].ideal < w[i].want)
 			heap[h++] = i;
 	}
+	if (left > 0 && h > 0)
+		h = jump_start(w, heap, h, &left);
 	for (i = h; i-- > 0;)
 		sift_down(w, heap, h, i);
 	while (left > 0 && h > 0) {

@@ -169,7 +169,15 @@ static void make(struct fixture *x)
 	snprintf(x->doms[1].who.name, sizeof(x->doms[1].who.name), "db");
 	x->t = (struct bd_table){ .d = x->doms, .n = 2 };
 	x->host = (struct bd_host_totals){ .total_kib = 8192 * MIB, .free_kib = 512 * MIB,
-					   .slush_kib = 64 * MIB, .reserved_kib = 128 * MIB };
+					   .slush_kib = 64 * MIB, .reserved_kib = 128 * MIB,
+					   .pcpus = 12 };
+	/* processors: domain 1's read this tick, 22's not */
+	x->env.cfg.vcpu_scaling = true;
+	x->doms[0].vcpu = (struct bd_vcpu){ .known = true, .enabled = true,
+					    .max_vcpus = 8, .online_vcpus = 3,
+					    .target_vcpus = 3, .vcpus_min = 2,
+					    .vcpus_max = 6 };
+	x->doms[0].vcpu.last.target_vcpus = 5;
 }
 
 /*
@@ -241,6 +249,36 @@ static void test_format(void)
 	CU_ASSERT(value_of(text, "\nballast_domain_min_bytes{domid=\"22\",name=\"db\"} ") == 0);
 	CU_ASSERT(value_of(text, "\nballast_domain_max_bytes{domid=\"1\",") > 0);
 	CU_ASSERT(value_of(text, "\nballast_domain_demand_bytes{domid=\"1\",") > 0);
+	/* processors: the host's pCPUs; the counts of a domain read this tick */
+	CU_ASSERT(value_of(text, "\nballast_host_pcpus ") == 12);
+	CU_ASSERT(value_of(text, "\nballast_domain_vcpus_online{domid=\"1\",") == 3);
+	CU_ASSERT(value_of(text, "\nballast_domain_vcpus_target{domid=\"1\",") == 5);
+	CU_ASSERT(value_of(text, "\nballast_domain_vcpus_min{domid=\"1\",") == 2);
+	CU_ASSERT(value_of(text, "\nballast_domain_vcpus_max{domid=\"1\",") == 6);
+	CU_ASSERT(strstr(text, "ballast_domain_vcpus_online{domid=\"22\"") == NULL);
+	CU_ASSERT(strstr(text, "ballast_domain_vcpus_max{domid=\"22\"") == NULL);
+	CU_ASSERT(find(&p, "ballast_domain_vcpus_online", false) &&
+		  !strcmp(find(&p, "ballast_domain_vcpus_online", false)->kind, "gauge"));
+	free(text);
+}
+
+/* vcpu-scaling off for the host: no vCPU metrics at all, pCPUs still. */
+static void test_vcpus_off(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct fixture x;
+	FILE *f;
+
+	make(&x);
+	x.env.cfg.vcpu_scaling = false;
+	x.doms[0].vcpu.known = false;
+	f = open_memstream(&text, &len);
+	CU_ASSERT_FATAL(f != NULL);
+	bd_metrics_print(f, &x.env, &x.t, &x.host);
+	fclose(f);
+	CU_ASSERT(strstr(text, "vcpus") == NULL);
+	CU_ASSERT(value_of(text, "\nballast_host_pcpus ") == 12);
 	free(text);
 }
 
@@ -328,6 +366,7 @@ int main(void)
 		{ "the file is replaced whole", test_file },
 		{ "the documented path works under the shipped unit",
 		  test_documented_path },
+		{ "no vCPU metrics with vcpu-scaling off", test_vcpus_off },
 	};
 
 	return RUN_SUITE("ballastd metrics", tests);

@@ -29,6 +29,9 @@ static struct bctl_row full_row(uint32_t domid, const char *name, uint64_t targe
 		.last_refusal = "meminfo/\"x\": out of range",
 		.refused_reservation = 77, .state = "inflating",
 		.psi_some_centipct = 1234,
+		.vcpu_scaling = true, .vcpus_online = 2, .vcpus_target = 3,
+		.vcpus_want = 4, .vcpus_min = 2, .vcpus_max = 4, .maxvcpus = 8,
+		.cpu_shares = 300, .vcpu_bound = "shares", .vcpu_refusals = 5,
 	};
 
 	snprintf(r.name, sizeof(r.name), "%s", name);
@@ -84,7 +87,8 @@ static void test_header_units(void)
 	nth_line(out, 0, head, sizeof(head));
 	CU_ASSERT(strstr(head, "Min(MiB)") && strstr(head, "Target(MiB)") &&
 		  strstr(head, "Actual(MiB)") && strstr(head, "Max(MiB)") &&
-		  strstr(head, "Demand(MiB)") && strstr(head, "Psi(%)"));
+		  strstr(head, "Demand(MiB)") && strstr(head, "Psi(%)") &&
+		  strstr(head, "VCPUs"));
 	CU_ASSERT(strstr(out, "not running") == NULL);
 	free(out);
 }
@@ -199,7 +203,9 @@ static void test_json_parse_back(void)
 		SJ_NAME, SJ_DOMID, SJ_FRONTEND, SJ_TARGET_KIB, SJ_ACTUAL_KIB, SJ_BOUND,
 		SJ_DEMAND_KIB, SJ_IDEAL_KIB, SJ_MIN_KIB, SJ_MAX_KIB, SJ_SHARES,
 		SJ_STUCK, SJ_UNCOOPERATIVE, SJ_REFUSED_REPORTS, SJ_FLOOD_REFUSED,
-		SJ_LAST_REFUSAL,
+		SJ_LAST_REFUSAL, SJ_VCPU_SCALING, SJ_VCPU_HVM, SJ_VCPUS_ONLINE,
+		SJ_VCPUS_TARGET, SJ_VCPUS_WANT, SJ_VCPUS_MIN, SJ_VCPUS_MAX,
+		SJ_MAXVCPUS, SJ_CPU_SHARES, SJ_VCPU_BOUND, SJ_VCPU_REFUSALS,
 	};
 	yajl_val t, doms, a, b, host;
 
@@ -239,6 +245,16 @@ static void test_json_parse_back(void)
 	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(get(a, SJ_LAST_REFUSAL)),
 			       "meminfo/\"x\": out of range");
 	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(get(a, SJ_STATE)), "inflating");
+	CU_ASSERT(YAJL_GET_INTEGER(get(a, SJ_VCPUS_ONLINE)) == 2 &&
+		  YAJL_GET_INTEGER(get(a, SJ_VCPUS_TARGET)) == 3 &&
+		  YAJL_GET_INTEGER(get(a, SJ_VCPUS_WANT)) == 4 &&
+		  YAJL_GET_INTEGER(get(a, SJ_VCPUS_MIN)) == 2 &&
+		  YAJL_GET_INTEGER(get(a, SJ_VCPUS_MAX)) == 4 &&
+		  YAJL_GET_INTEGER(get(a, SJ_MAXVCPUS)) == 8 &&
+		  YAJL_GET_INTEGER(get(a, SJ_CPU_SHARES)) == 300 &&
+		  YAJL_GET_INTEGER(get(a, SJ_VCPU_REFUSALS)) == 5);
+	CU_ASSERT(YAJL_IS_TRUE(get(a, SJ_VCPU_SCALING)) && YAJL_IS_FALSE(get(a, SJ_VCPU_HVM)));
+	CU_ASSERT_STRING_EQUAL(YAJL_GET_STRING(get(a, SJ_VCPU_BOUND)), "shares");
 	CU_ASSERT(YAJL_IS_FALSE(get(b, SJ_PUBLISHED)));
 	CU_ASSERT(YAJL_GET_INTEGER(get(b, SJ_ACTUAL_KIB)) == 256 * MIB);
 	CU_ASSERT(YAJL_GET_INTEGER(get(b, SJ_DOMID)) == 2);
@@ -325,6 +341,43 @@ static void test_sort(void)
 	CU_ASSERT(rows[0].domid == 1);		/* "-" before "sgr" */
 }
 
+/* The vCPU column: online/target, compact; what is online alone, or "-". */
+static void test_vcpus_column(void)
+{
+	struct bctl_row rows[] = { full_row(1, "a", 0), full_row(2, "b", 0),
+				   bare_row(3, "c"), full_row(4, "d", 0) };
+	char cell[BCTL_CELL_MAX], head[1024], *out;
+	const char *at;
+
+	bctl_cell(&rows[0], BCTL_COL_VCPUS, cell);
+	CU_ASSERT_STRING_EQUAL(cell, "2/3");
+	rows[1].vcpus_online = 4;
+	rows[1].known &= ~(1u << BCTL_F_VCPUS_TARGET);
+	bctl_cell(&rows[1], BCTL_COL_VCPUS, cell);
+	CU_ASSERT_STRING_EQUAL(cell, "4");
+	bctl_cell(&rows[2], BCTL_COL_VCPUS, cell);
+	CU_ASSERT_STRING_EQUAL(cell, "-");
+	rows[3].vcpus_online = 1;
+	rows[3].vcpus_target = 12;
+	/* in the table, right-aligned under its header, the flags still last */
+	out = status_text(rows, 4, true);
+	nth_line(out, 0, head, sizeof(head));
+	at = strstr(head, "VCPUs");
+	CU_ASSERT_FATAL(at != NULL);
+	CU_ASSERT(strstr(at, "Flags") != NULL);
+	nth_line(out, 4, head, sizeof(head));
+	CU_ASSERT(strstr(head, " 1/12 ") != NULL);
+	free(out);
+	/* sorted by what is online, unknown last */
+	bctl_sort_rows(rows, 4, BCTL_COL_VCPUS, true);
+	CU_ASSERT(rows[0].domid == 2 && rows[1].domid == 1 && rows[2].domid == 4 &&
+		  rows[3].domid == 3);
+	bctl_sort_rows(rows, 4, BCTL_COL_VCPUS, false);
+	CU_ASSERT(rows[0].domid == 4 && rows[1].domid == 1 && rows[2].domid == 2 &&
+		  rows[3].domid == 3);
+	CU_ASSERT(bctl_col_by_key('v') == BCTL_COL_VCPUS);
+}
+
 /* One key per column, none of them top's own keys. */
 static void test_sort_keys(void)
 {
@@ -349,6 +402,7 @@ int main(void)
 		{ "layout for a width", test_layout_width },
 		{ "sorting by a column", test_sort },
 		{ "a key per column", test_sort_keys },
+		{ "the vCPU column", test_vcpus_column },
 	};
 
 	return RUN_SUITE("ballastctl status and its columns", tests);

@@ -67,6 +67,10 @@ static void test_keys_sort(void)
 	bctl_top_key(&s, KEY_LEFT, PAGE);
 	bctl_top_key(&s, KEY_LEFT, PAGE);
 	CU_ASSERT(s.sort == BCTL_COL_TARGET);
+	press(&s, "v");
+	CU_ASSERT(s.sort == BCTL_COL_VCPUS && s.reverse);	/* vCPUs, most first */
+	press(&s, ">");
+	CU_ASSERT(s.sort == BCTL_COL_FLAGS);			/* the flags stay last */
 	press(&s, "n<");
 	CU_ASSERT(s.sort == BCTL_COL_FLAGS);			/* wraps around */
 	press(&s, ">");

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ballastctl.h"
 #include "fixture.h"
@@ -477,6 +478,95 @@ static void test_ctl_set_and_explain(void)
 	fx_teardown(&x);
 }
 
+/* The "a" row of `ballastctl status --json` text: from its name to the next '}'. */
+static const char *json_row_of_a(const char *text, char *buf, size_t size)
+{
+	const char *at = text ? strstr(text, "\"name\": \"a\"") : NULL;
+	const char *end = at ? strchr(at, '}') : NULL;
+
+	buf[0] = '\0';
+	if (at && end)
+		snprintf(buf, size, "%.*s", (int)(end - at), at);
+	return buf;
+}
+
+/* status, --json: the counts ballastd read, null where it read none. */
+static void test_status_json(void)
+{
+	char *json[] = { "status", "--json", NULL };
+	char *table[] = { "status", NULL };
+	char *text = NULL, row[4096], buf[64];
+	uint64_t seq;
+	struct fx x;
+
+	/* the host switch off: nothing read, nothing published but the switch */
+	setup_vcpu(&x, NULL, &seq);
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, SJ_VCPU_SCALING, buf, sizeof(buf)), "false");
+	CU_ASSERT_STRING_EQUAL(fx_status_field(&x, 1, SJ_VCPUS_ONLINE, buf, sizeof(buf)), "");
+	CU_ASSERT(ctl(&x, json, &text) == 0);
+	json_row_of_a(text, row, sizeof(row));
+	CU_ASSERT(strstr(row, "\"vcpu_scaling\": false") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_online\": null") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_target\": null") != NULL);
+	CU_ASSERT(strstr(row, "\"maxvcpus\": null") != NULL);
+	CU_ASSERT(strstr(row, "\"cpu_shares\": null") != NULL);
+	free(text);
+	fx_teardown(&x);
+
+	/* on: every count explain shows, and the table's online/target */
+	setup_vcpu(&x, HOST_ON "[domain a]\ncpu-shares = 3\n", &seq);
+	CU_ASSERT(ticks_to_online(&x, 4, &BUSY, &seq, 20) < 20);
+	run_load(&x, 1, &BUSY, &seq);
+	CU_ASSERT(ctl(&x, json, &text) == 0);
+	json_row_of_a(text, row, sizeof(row));
+	CU_ASSERT(strstr(row, "\"vcpu_scaling\": true") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_online\": 4") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_target\": 4") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_min\": 1") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_max\": 4") != NULL);
+	CU_ASSERT(strstr(row, "\"maxvcpus\": 4") != NULL);
+	CU_ASSERT(strstr(row, "\"cpu_shares\": 3") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpu_bound\": \"") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpu_refusals\": 0") != NULL);
+	CU_ASSERT(strstr(row, "\"vcpus_want\": 4") != NULL);
+	free(text);
+	CU_ASSERT(ctl(&x, table, &text) == 0);
+	CU_ASSERT(text && strstr(text, " VCPUs ") && strstr(text, " 4/4 "));
+	free(text);
+	fx_teardown(&x);
+}
+
+/* The metrics file after ticks: the host's pCPUs, each domain's counts. */
+static void test_metrics_file(void)
+{
+	char config[256], path[64], *text = NULL;
+	size_t len = 0;
+	uint64_t seq;
+	struct fx x;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ballast-vcpu-metrics-%d", (int)getpid());
+	snprintf(config, sizeof(config), HOST_ON "metrics-file = %s\n"
+		 "[domain a]\nvcpus-max = 3\n", path);
+	setup_vcpu(&x, config, &seq);
+	fake_set_pcpus(x.f, 6);
+	CU_ASSERT(ticks_to_online(&x, 3, &BUSY, &seq, 20) < 20);
+	run_load(&x, 1, &BUSY, &seq);
+	f = fopen(path, "r");
+	CU_ASSERT_FATAL(f != NULL);
+	CU_ASSERT(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	CU_ASSERT(text && strstr(text, "\nballast_host_pcpus 6\n"));
+	CU_ASSERT(text && strstr(text, "\nballast_domain_vcpus_online{domid=\"1\",name=\"a\"} 3\n"));
+	CU_ASSERT(text && strstr(text, "\nballast_domain_vcpus_target{domid=\"1\",name=\"a\"} 3\n"));
+	CU_ASSERT(text && strstr(text, "\nballast_domain_vcpus_min{domid=\"1\",name=\"a\"} 1\n"));
+	CU_ASSERT(text && strstr(text, "\nballast_domain_vcpus_max{domid=\"1\",name=\"a\"} 3\n"));
+	CU_ASSERT(text && strstr(text, "# TYPE ballast_domain_vcpus_online gauge\n"));
+	free(text);
+	unlink(path);
+	fx_teardown(&x);
+}
+
 int main(void)
 {
 	static const struct suite_case tests[] = {
@@ -493,6 +583,8 @@ int main(void)
 		{ "a guest that refuses to take a CPU down", test_guest_refuses_offline },
 		{ "ballastd.conf vCPU keys", test_config },
 		{ "ballastctl set vcpus-min/max, explain", test_ctl_set_and_explain },
+		{ "status and --json: counts, null when not read", test_status_json },
+		{ "the metrics file: pCPUs, vCPU counts", test_metrics_file },
 	};
 
 	return RUN_SUITE("ballastd vCPUs", tests);

@@ -10,7 +10,9 @@
  * wanted.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "bsched_vcpu_int.h"
 #include "suites.h"
 #include "vfix.h"
 
@@ -220,13 +222,114 @@ static void test_shares_ratio(void)
 	}
 }
 
+/* POLICY.md's contention rule as written: one vCPU at a time, by scanning. */
+static int share_by_scanning(struct bsched_vcpu_work *w, size_t n, uint32_t cap)
+{
+	uint64_t fixed = 0, wants = 0, los = 0, left;
+
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].fixed) {
+			fixed += w[i].held;
+			w[i].ideal = w[i].cur;
+		} else {
+			wants += w[i].want;
+			los += w[i].lo;
+			w[i].ideal = w[i].want;
+		}
+	}
+	if (fixed + wants <= cap)
+		return 0;
+	left = cap > fixed + los ? cap - fixed - los : 0;
+	for (size_t i = 0; i < n; i++)
+		if (!w[i].fixed)
+			w[i].ideal = w[i].lo;
+	for (; left > 0; left--) {
+		size_t best = n;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t x, y;
+
+			if (w[i].fixed || w[i].ideal >= w[i].want)
+				continue;
+			if (best == n) {
+				best = i;
+				continue;
+			}
+			x = ((uint64_t)w[i].ideal + 1) * w[best].shares;
+			y = ((uint64_t)w[best].ideal + 1) * w[i].shares;
+			if (x < y || (x == y && w[i].domid < w[best].domid))
+				best = i;
+		}
+		if (best == n)
+			break;
+		w[best].ideal++;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!w[i].fixed && w[i].ideal < w[i].want)
+			w[i].bound = BSCHED_VCPU_SHARES;
+	return 1;
+}
+
+/* The apportionment (its jump start and its heap) hands out exactly what
+ * one vCPU at a time does: random domains, shares from 1 to 1,000,000,
+ * many equal ones (ties by domid), caps from nothing to everything. */
+#define SHARE_ROUNDS	400
+#define SHARE_DOMS	40
+static void test_share_as_one_at_a_time(void)
+{
+	static const uint32_t some_shares[] = { 1, 2, 3, 7, 1000, 999999, 1000000 };
+	struct bsched_vcpu_work a[SHARE_DOMS], b[SHARE_DOMS];
+	size_t heap[SHARE_DOMS];
+	struct rng r = { SEED + 2 };
+	unsigned int contended = 0;
+
+	for (int round = 0; round < SHARE_ROUNDS; round++) {
+		size_t n = 1 + rnd(&r, SHARE_DOMS);
+		uint32_t top = round % 4 == 0 ? 4096 : 1 + (uint32_t)rnd(&r, 64);
+		uint64_t total = 0, want_sum = 0;
+		uint32_t cap;
+		int ra, rb;
+
+		for (size_t i = 0; i < n; i++) {
+			uint32_t lo = 1 + (uint32_t)rnd(&r, top);
+			uint32_t want = lo + (uint32_t)rnd(&r, top - lo + 1);
+
+			a[i] = (struct bsched_vcpu_work){
+				.domid = (uint32_t)(rnd(&r, 1000) * SHARE_DOMS + i),
+				.shares = rnd(&r, 2) ? some_shares[rnd(&r, 7)] :
+					  1 + (uint32_t)rnd(&r, 1000000),
+				.lo = lo, .hi = want, .want = want,
+				.cur = 1 + (uint32_t)rnd(&r, top),
+				.fixed = rnd(&r, 6) == 0,
+				.bound = BSCHED_VCPU_HOLD,
+			};
+			a[i].held = a[i].cur;
+			total += a[i].fixed ? a[i].held : a[i].want;
+		}
+		cap = (uint32_t)rnd(&r, total + 2);
+		memcpy(b, a, n * sizeof(*a));
+		ra = bsched_vcpu_share(a, n, cap, heap, &want_sum);
+		rb = share_by_scanning(b, n, cap);
+		CU_ASSERT_EQUAL(ra, rb);
+		CU_ASSERT_EQUAL(want_sum, total);
+		contended += ra;
+		for (size_t i = 0; i < n; i++) {
+			CU_ASSERT_EQUAL(a[i].ideal, b[i].ideal);
+			CU_ASSERT_EQUAL(a[i].bound, b[i].bound);
+		}
+	}
+	CU_ASSERT(contended > SHARE_ROUNDS / 2);
+}
+
 int add_vcpu_property_suite(void)
 {
 	CU_pSuite s = CU_add_suite("processor properties", NULL, NULL);
 
 	if (!s ||
 	    !CU_add_test(s, "random ticks", test_random_ticks) ||
-	    !CU_add_test(s, "shares ratio", test_shares_ratio))
+	    !CU_add_test(s, "shares ratio", test_shares_ratio) ||
+	    !CU_add_test(s, "shares: as one vCPU at a time",
+			 test_share_as_one_at_a_time))
 		return -1;
 	return 0;
 }

@@ -279,7 +279,8 @@ static int do_config(struct parser *p)
 }
 
 /* "cpus pcpus=N [overcommit=PCT] [cooldown=TIME] [settle=TIME] [step=N]
- * [backoff=TIME]": the processor policy runs, on a host of N pCPUs. */
+ * [backoff=TIME] [steal=PCT]": the processor policy runs, on a host of N
+ * pCPUs (steal=100: the steal rule never holds a raise). */
 static int do_cpus(struct parser *p)
 {
 	struct bsched_vcpu_config *c = &p->scn->vcfg;
@@ -309,6 +310,9 @@ static int do_cpus(struct parser *p)
 			ok = parse_time(v, &c->settle_ms);
 		} else if (!strcmp(k, "backoff")) {
 			ok = parse_time(v, &c->backoff_ms);
+		} else if (!strcmp(k, "steal")) {
+			ok = parse_count(v, 100, &n);
+			c->steal_max_centipct = (uint32_t)n * 100;
 		} else {
 			return fail(p, "cpus: unknown key '%s'", k);
 		}

@@ -232,6 +232,22 @@ static void no_steal_rule(struct sim_scenario *scn)
 	scn->vcfg.steal_max_centipct = 10000;
 }
 
+/* Every guest's CPU shares the same. */
+static void equal_cpu_shares(struct sim_scenario *scn)
+{
+	for (size_t i = 0; i < scn->n_guests; i++)
+		scn->guests[i].cpu_shares = 1;
+}
+
+/* e2e scenario 16's numbers: with equal shares the split turns round
+ * (vcpu-shares-lab.scn), so the scenario tells 1:3 from 1:1. */
+static void test_vcpu_shares_decide(void)
+{
+	CU_ASSERT_EQUAL(play("vcpu-shares-lab.scn", 0, NULL), 0);
+	CU_ASSERT(play_tweaked("vcpu-shares-lab.scn", 0, equal_cpu_shares, NULL) > 0);
+	CU_ASSERT(play_tweaked("vcpu-shares-lab.scn", 0, equal_cpu_shares, NULL) != SIZE_MAX);
+}
+
 /* Without the back-off a guest that cannot take a CPU down is asked again
  * every tick (vcpu-refuses.scn: the target is not back at 3 in between);
  * without the steal rule guests on a busy host are raised past what its
@@ -319,7 +335,7 @@ static void test_parser_cpus(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(scn);
 	CU_ASSERT_EQUAL_FATAL(sim_parse("host total=8G\nrun duration=1s tick=1s\n"
-					"cpus pcpus=6 overcommit=150 step=2 cooldown=5s\n"
+					"cpus pcpus=6 overcommit=150 step=2 cooldown=5s steal=45\n"
 					"dom 1 max=4G actual=1G vcpus=2 maxvcpus=8 "
 					"vcpus_min=2 cpu_shares=300 pin=3\n"
 					"dom 2 max=4G actual=1G vcpu_scaling=no\n"
@@ -334,6 +350,7 @@ static void test_parser_cpus(void)
 	CU_ASSERT_EQUAL(scn->vcfg.overcommit_pct, 150);
 	CU_ASSERT_EQUAL(scn->vcfg.step_max, 2);
 	CU_ASSERT_EQUAL(scn->vcfg.cooldown_ms, 5000);
+	CU_ASSERT_EQUAL(scn->vcfg.steal_max_centipct, 4500);
 	CU_ASSERT_EQUAL(scn->guests[0].vcpus, 2);
 	CU_ASSERT_EQUAL(scn->guests[0].maxvcpus, 8);
 	CU_ASSERT_EQUAL(scn->guests[0].vcpus_max, 8);
@@ -453,6 +470,7 @@ static void test_parser_rejects_hostile(void)
 		"cpus pcpus=4\ncpus pcpus=4\ndom 1 max=4G actual=1G\n",
 		"cpus pcpus=4 overcommit=0\ndom 1 max=4G actual=1G\n",
 		"cpus pcpus=4 step=0\ndom 1 max=4G actual=1G\n",
+		"cpus pcpus=4 steal=101\ndom 1 max=4G actual=1G\n",
 		"cpus pcpus=4 colour=1\ndom 1 max=4G actual=1G\n",
 		"cpus pcpus=4\ndom 1 max=4G actual=1G vcpus=0\n",
 		"cpus pcpus=4\ndom 1 max=4G actual=1G vcpus=3 maxvcpus=2\n",
@@ -527,6 +545,7 @@ int main(void)
 	    !CU_add_test(s, "no surplus ratchet", test_no_surplus_ratchet) ||
 	    !CU_add_test(s, "vCPU back-off and steal rule are needed",
 			 test_vcpu_rules_are_needed) ||
+	    !CU_add_test(s, "vCPU shares decide the split", test_vcpu_shares_decide) ||
 	    !CU_add_test(s, "working-set probe is needed", test_probe_is_needed) ||
 	    !CU_add_test(s, "parser: probe", test_parser_probe) ||
 	    !CU_add_test(s, "parser: cpus", test_parser_cpus) ||

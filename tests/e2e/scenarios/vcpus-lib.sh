@@ -6,13 +6,7 @@
 MEM=224 MAXV=4
 UP_S=150	# threads start -> more vCPUs online (TCG: onlining takes seconds)
 DOWN_S=180	# threads stop -> back to vcpus-min (the 1-minute load average decays)
-# host_scaling yes|no: [host] vcpu-scaling (the first one in the file: the
-# cast's [domain]s have theirs, which ballastd_restart KEY=VALUE would
-# change too), and ballastd restarted.
-host_scaling() {
-	sed -i "0,/^vcpu-scaling = .*/s//vcpu-scaling = $1/" "$BALLASTD_CONF" &&
-		ballastd_restart
-}
+. /e2e/scenarios/vcpus-fns.sh
 cleanup() {
 	local g
 	xl destroy "$VG" > /dev/null 2>&1
@@ -20,21 +14,6 @@ cleanup() {
 	host_scaling no > /dev/null 2>&1
 }
 trap cleanup EXIT
-
-# xl_online NAME: vCPUs Xen has online (xl vcpu-list shows CPU "-" for the others).
-xl_online() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 && $4 != "-"' | wc -l; }
-# vcpu0_online NAME
-vcpu0_online() { xl vcpu-list "$1" 2>/dev/null | awk 'NR > 1 && $3 == 0 && $4 != "-"' | grep -q .; }
-# guest_online NAME: CPUs online in the guest, counted from its cpu list ("0-2,4").
-guest_online() {
-	guest_run "$1" 'cat /sys/devices/system/cpu/online' 20 |
-		tr ',' '\n' | awk -F- 'NF == 2 { n += $2 - $1 + 1; next } NF == 1 && $1 != "" { n++ } END { print n + 0 }'
-}
-vcpu_status() {
-	echo "xl $(xl_online "$1"), nodes $(for i in 0 1 2 3; do xs_get "$1" "$(printf "$XS_STOCK_CPU_AVAILABILITY_FMT" $i)" | cut -c1-3; done | tr '\n' ' ')" \
-		"report load $(data_get "$1" "$XS_DATA_LOAD_AVG1") psi $(data_get "$1" "$XS_DATA_PSI_CPU_SOME_AVG10") online $(data_get "$1" "$XS_DATA_CPUS_ONLINE");" \
-		"$(ballastctl explain "$1" 2>&1 | grep vCPUs | sed 's/^ *//')"
-}
 
 host_scaling yes || fail "ballastd did not restart with vcpu-scaling = yes: $(tail -n 3 "$BALLASTD_LOG" | tr '\n' '|')"
 for g in "$VG:$VROLE"; do

@@ -226,6 +226,10 @@ struct bsched_decision {
 	/* the target planned, before step/deadband/phase: where it is to
 	 * land, less its overshoot if it shrinks (POLICY.md, "The pool") */
 	uint64_t ideal_kib;
+	/* how far above a target it shrinks to this balloon comes to rest,
+	 * as learned: it lands no lower than its lower bound plus this
+	 * (POLICY.md, "Inaccuracy compensation"); 0 if not a balloon */
+	uint64_t over_kib;
 	enum bsched_bound bound;
 	/* PSI boost now in the state: the caller keeps it to pass back as
 	 * resume_boost_pct if it restarts */

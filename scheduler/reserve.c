@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reservations: "free size_kib for a domain about to start". They are served
+ * Reservations: "free size_kib for a domain about to start", plus Xen's
+ * per-domain overhead (bsched_reservation_need_kib). They are served
  * in id order, each counting the ones before it, and their memory is taken
  * out of the pool before anything is handed to growing guests (pool.c).
  *
@@ -63,12 +64,14 @@ static int collect_refusers(const struct bsched_snapshot *snap,
 }
 
 /*
- * What reservation @r needs freed in Xen: its size. (One place, so that a
- * per-domain overhead the caller passes in can be added here.)
+ * What a reservation needs freed in Xen: its size, which becomes the new
+ * domain's memory=, and what Xen takes for the domain beyond it (its paging
+ * pool, libxl's extra; POLICY.md, "Reservations").
  */
-static uint64_t need_kib(const struct bsched_reservation *r)
+uint64_t bsched_reservation_need_kib(const struct bsched_config *cfg,
+				     uint64_t size_kib)
 {
-	return r->size_kib;
+	return size_kib + cfg->reserve_overhead_kib;
 }
 
 /* Was reservation @id granted by an earlier tick? @granted is sorted; the
@@ -131,7 +134,7 @@ int bsched_answer_reservations(struct bsched_state *st,
 	for (size_t k = 0; k < m; k++) {
 		const struct bsched_reservation *r = &snap->reservations[keys[k].idx];
 		struct bsched_answer *a = &out->answers[keys[k].idx];
-		uint64_t need;
+		uint64_t need, own_kib = bsched_reservation_need_kib(cfg, r->size_kib);
 
 		a->id = r->id;
 		a->free_kib = bsched_sub_sat(host_free, slush + cum_kib);
@@ -140,18 +143,18 @@ int bsched_answer_reservations(struct bsched_state *st,
 			 * holds only what of it is still free, so that the
 			 * others are not shrunk for it a second time */
 			a->status = BALLAST_RES_GRANTED;
-			a->held_kib = bsched_min_u64(need_kib(r), a->free_kib);
+			a->held_kib = bsched_min_u64(own_kib, a->free_kib);
 			cum_kib += a->held_kib;
 			s->next_granted[s->n_next_granted++] = r->id;
 			continue;
 		}
-		need = cum_kib + need_kib(r) + slush;
+		need = cum_kib + own_kib + slush;
 		if (host_free + coop_kib + stuck_kib < need) {
 			/* holds nothing: neither the pool nor later ones count it */
 			a->status = BALLAST_RES_IMPOSSIBLE;
 			continue;
 		}
-		a->held_kib = need_kib(r);
+		a->held_kib = own_kib;
 		cum_kib += a->held_kib;
 		if (host_free >= need) {
 			a->status = BALLAST_RES_GRANTED;

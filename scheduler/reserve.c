@@ -5,7 +5,8 @@
  * in id order, each counting the ones before it, and their memory is taken
  * out of the pool before anything is handed to growing guests (pool.c).
  *
- *   granted     host free >= earlier + this one + slush; once granted it
+ *   granted     host free, less growth already asked for, >= earlier +
+ *               this one + slush; once granted it
  *               stays granted, and holds only what of it is still free
  *   impossible  not even every balloon at its min would free it; it holds
  *               nothing, so it squeezes nobody and delays no later one
@@ -93,7 +94,8 @@ int bsched_answer_reservations(struct bsched_state *st,
 	size_t m = snap->n_reservations, n_refusers, pos = 0;
 	uint64_t host_free = bsched_host_free_kib(&snap->host);
 	uint64_t slush = bsched_slush_kib(cfg);
-	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0;
+	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0, promised_kib = 0;
+	uint64_t unpromised_kib;
 	struct bsched_scratch *s = &st->scratch;
 	struct res_key *keys;
 	int rc;
@@ -120,7 +122,15 @@ int bsched_answer_reservations(struct bsched_state *st,
 		coop_kib += bsched_sub_sat(w->dom->actual_kib, w->alloc_lo_kib);
 		stuck_kib += bsched_sub_sat(w->alloc_lo_kib,
 					    w->lo_kib + w->over_kib);
+		/* growth already asked for: free now, but the balloon will
+		 * take it (one stuck growing, its maxmem pinned, will not) */
+		if (!(w->rec->stuck_dirs & BSCHED_STUCK_UP))
+			promised_kib += bsched_sub_sat(w->cur_kib,
+						       w->dom->actual_kib);
 	}
+	/* what a reservation may be granted from (POLICY.md, "What the plan
+	 * counts on"); what could be freed still counts all that is free */
+	unpromised_kib = bsched_sub_sat(host_free, promised_kib);
 	for (size_t i = 0; i < m; i++)
 		keys[i] = (struct res_key) { snap->reservations[i].id, i };
 	qsort(keys, m, sizeof(*keys), cmp_res);
@@ -137,7 +147,7 @@ int bsched_answer_reservations(struct bsched_state *st,
 		uint64_t need, own_kib = bsched_reservation_need_kib(cfg, r->size_kib);
 
 		a->id = r->id;
-		a->free_kib = bsched_sub_sat(host_free, slush + cum_kib);
+		a->free_kib = bsched_sub_sat(unpromised_kib, slush + cum_kib);
 		if (granted_before(st, r->id, &pos)) {
 			/* the domain started from it takes its memory: it
 			 * holds only what of it is still free, so that the
@@ -156,7 +166,7 @@ int bsched_answer_reservations(struct bsched_state *st,
 		}
 		a->held_kib = own_kib;
 		cum_kib += a->held_kib;
-		if (host_free >= need) {
+		if (unpromised_kib >= need) {
 			a->status = BALLAST_RES_GRANTED;
 			s->next_granted[s->n_next_granted++] = r->id;
 		} else if (host_free + coop_kib < need) {

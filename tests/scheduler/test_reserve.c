@@ -88,6 +88,41 @@ static void test_overhead_freed_too(void)
 }
 
 /*
+ * Growth already asked for is not the reservation's: dom 1 was told to grow
+ * to 3 GiB and holds 2; 4 GiB is free, enough for 3 GiB and the slush only
+ * if dom 1 took none of it. Granted then, `xl create` and dom 1's balloon
+ * race for the same pages (found by fuzz-scn: a balloon asked to grow into
+ * memory that was not free). It waits until what is free, less what dom 1
+ * is still to take, covers it.
+ */
+static void test_promised_growth_not_granted(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	int k;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 512 * MIB, 6 * GIB, 100, 2 * GIB, 2560 * MIB);
+	d->target_kib = 3 * GIB;
+	fix_dom(&f, 2, 512 * MIB, 6 * GIB, 100, 2 * GIB, 256 * MIB);
+	reserve(&f, 1, 3 * GIB);
+	CU_ASSERT_EQUAL(fix_free(&f), 4 * GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	CU_ASSERT_EQUAL(f.res.answers[0].free_kib, 3 * GIB - 72 * MIB);
+	for (k = 0; k < 10 && f.res.answers[0].status != BALLAST_RES_GRANTED; k++) {
+		fix_settle(&f);
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	}
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	/* granted from memory no balloon is still to take */
+	CU_ASSERT(fix_free(&f) >= 3 * GIB + 72 * MIB +
+		  (f.d[0].target_kib > f.d[0].actual_kib ?
+		   f.d[0].target_kib - f.d[0].actual_kib : 0));
+	fix_fini(&f);
+}
+
+/*
  * Granted, the reservation stays listed while the domain started from it
  * is built (ballastd holds it for reservation-hold-ms): it stays granted,
  * and holds only what of it is still free, so the guests are not shrunk a
@@ -291,6 +326,8 @@ int add_reserve_suite(void)
 	if (!s ||
 	    !CU_add_test(s, "granted at once", test_granted_at_once) ||
 	    !CU_add_test(s, "overhead is freed too", test_overhead_freed_too) ||
+	    !CU_add_test(s, "growth asked for is not granted",
+			 test_promised_growth_not_granted) ||
 	    !CU_add_test(s, "granted holds what is free",
 			 test_granted_holds_what_is_free) ||
 	    !CU_add_test(s, "pending then granted", test_pending_then_granted) ||

@@ -82,6 +82,7 @@ static const struct host_key host_keys[] = {
 	HK("xs-tries", KT_U32, xs_tries, 1000),
 	HK("reservation-expire-ms", KT_MS, reservation_expire_ms, 0),
 	HK("reservation-hold-ms", KT_MS, reservation_hold_ms, 0),
+	HK("reserve-overhead", KT_SIZE, policy.reserve_overhead_kib, BALLAST_MAX_MEMORY_KIB),
 	HK("log", KT_LOG, log, 0),
 	HK("metrics-file", KT_PATH, metrics_file, 0),
 	HK("trace-file", KT_PATH, trace_file, 0),

@@ -128,16 +128,56 @@ static bool evidence_first(size_t n, struct bsched_work *work,
 	return true;
 }
 
+/*
+ * The pool is short of the lowest landings (each balloon at its min plus its
+ * overshoot, a stuck-down one at what it holds): those at or above their
+ * lower bound land there, and those below it (started below their min, or
+ * their min raised) rise toward it by what is left, by shares, from what
+ * they hold or were given. Handed their min instead, they were planned on
+ * memory no balloon will free (POLICY.md, "Sharing"). Returns false, having
+ * done nothing, if the lowest landings fit.
+ */
+static bool short_fill(size_t n, struct bsched_work *work,
+		       struct bsched_scratch *s, uint64_t pool)
+{
+	uint64_t lowest_kib = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (work[i].part)
+			lowest_kib += work[i].alloc_lo_kib;
+	if (lowest_kib <= pool)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct bsched_work *w = &work[i];
+		struct bsched_fill *f = &s->fill[i];
+
+		*f = (struct bsched_fill) { .shares = 1 };
+		if (!w->part)
+			continue;
+		f->shares = w->dom->shares;
+		f->hi_kib = w->alloc_lo_kib;
+		f->lo_kib = f->base_kib = w->cur_kib < w->lo_kib ?
+					  bsched_min_u64(w->cur_kib, f->hi_kib) :
+					  f->hi_kib;
+	}
+	bsched_water_fill(s->fill, n, pool, s->ev, s->ev_tmp);
+	for (size_t i = 0; i < n; i++)
+		if (work[i].part)
+			work[i].ideal_kib = s->fill[i].out_kib;
+	return true;
+}
+
 void bsched_allocate(size_t n, struct bsched_work *work,
 		     struct bsched_scratch *s, const struct bsched_config *cfg,
 		     uint64_t pool, uint64_t sum_demand)
 {
 	bool contention = sum_demand >= pool;
-	bool yielded = false;
+	bool yielded = false, filled;
 
-	if (contention && cfg->unreported == BSCHED_UNREPORTED_YIELD)
-		yielded = evidence_first(n, work, s, cfg, pool);
-	if (!yielded)
+	filled = short_fill(n, work, s, pool);
+	if (!filled && contention && cfg->unreported == BSCHED_UNREPORTED_YIELD)
+		filled = yielded = evidence_first(n, work, s, cfg, pool);
+	if (!filled)
 		fill_tier(n, work, s, cfg, contention, TIER_ALL, pool);
 	for (size_t i = 0; i < n; i++)
 		if (work[i].part)

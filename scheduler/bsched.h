@@ -164,6 +164,9 @@ struct bsched_config {
 	/* maxmem (POLICY.md) */
 	uint64_t frontend_allowance_kib; /* a ballast frontend above its target */
 	uint64_t release_limit_ms;	/* longest "unloading", then held as stuck */
+	/* added to every reservation: what Xen needs for a new domain beyond
+	 * its memory= (POLICY.md, "Reservations") */
+	uint64_t reserve_overhead_kib;
 	/* working-set probing (POLICY.md, "Working-set probing") */
 	uint32_t probe_goal_centipct;	/* PSI some avg10 above this: stop */
 	uint32_t probe_step_pct;	/* lowered by this % of its size... */
@@ -226,6 +229,10 @@ struct bsched_decision {
 	/* the target planned, before step/deadband/phase: where it is to
 	 * land, less its overshoot if it shrinks (POLICY.md, "The pool") */
 	uint64_t ideal_kib;
+	/* how far above a target it shrinks to this balloon comes to rest,
+	 * as learned: it lands no lower than its lower bound plus this
+	 * (POLICY.md, "Inaccuracy compensation"); 0 if not a balloon */
+	uint64_t over_kib;
 	enum bsched_bound bound;
 	/* PSI boost now in the state: the caller keeps it to pass back as
 	 * resume_boost_pct if it restarts */
@@ -238,7 +245,8 @@ struct bsched_answer {
 	uint32_t id;
 	int status;		/* enum ballast_reservation_status values */
 	uint64_t free_kib;	/* host free memory counted for it now */
-	/* memory it keeps out of the pool now: its size until granted; once
+	/* memory it keeps out of the pool now: its need (size plus
+	 * cfg.reserve_overhead_kib) until granted; once
 	 * granted, what of it is still free (the domain started from it
 	 * takes the rest); 0 if impossible */
 	uint64_t held_kib;
@@ -283,6 +291,11 @@ int bsched_tick(struct bsched_state *st, const struct bsched_config *cfg,
 		const struct bsched_snapshot *snap, struct bsched_result *out);
 
 void bsched_result_free(struct bsched_result *out);
+
+/* What a reservation of @size_kib frees in Xen: its size plus the
+ * per-domain overhead (cfg.reserve_overhead_kib). */
+uint64_t bsched_reservation_need_kib(const struct bsched_config *cfg,
+				     uint64_t size_kib);
 
 /* Free memory as the policy counts it: free + scrub - outstanding. */
 uint64_t bsched_host_free_kib(const struct bsched_host *host);

@@ -230,8 +230,7 @@ void bsched_allocate(size_t n, struct bsched_work *work,
  * every cooperating balloon; returns true when growth was deferred. */
 bool bsched_smooth(const struct bsched_snapshot *snap,
 		   const struct bsched_config *cfg, struct bsched_work *work,
-		   const struct bsched_result *answered, uint64_t pool,
-		   uint64_t sum_demand);
+		   const struct bsched_result *answered, uint64_t pool);
 
 /* reserve.c: answer every reservation; the ids granted go to
  * st->scratch.next_granted. */

@@ -22,6 +22,10 @@
  * let a 4 MiB/s workload be OOM-killed in real Xen (POLICY.md, maxmem) */
 #define DEFAULT_FRONTEND_ALLOWANCE_KIB	(64 * MIB)
 #define DEFAULT_RELEASE_LIMIT_MS	120000ULL
+/* libxl 4.17's need beyond memory= of a PVH guest of 3 GiB with 2 vCPUs,
+ * or 2.5 GiB with 4: its paging pool (1 MiB a vCPU + 4 KiB a MiB) + 2 MiB,
+ * rounded up to 2 MiB (POLICY.md, "Reservations") */
+#define DEFAULT_RESERVE_OVERHEAD_KIB	(16 * MIB)
 /* working-set probing: Senpai's goal and pace (POLICY.md) */
 #define DEFAULT_PROBE_GOAL_CENTIPCT	10u		/* 0.10 % some avg10 */
 #define DEFAULT_PROBE_STEP_PCT		1u
@@ -57,6 +61,7 @@ void bsched_config_defaults(struct bsched_config *cfg)
 		.progress_kib = DEFAULT_PROGRESS_KIB,
 		.frontend_allowance_kib = DEFAULT_FRONTEND_ALLOWANCE_KIB,
 		.release_limit_ms = DEFAULT_RELEASE_LIMIT_MS,
+		.reserve_overhead_kib = DEFAULT_RESERVE_OVERHEAD_KIB,
 		.probe_goal_centipct = DEFAULT_PROBE_GOAL_CENTIPCT,
 		.probe_step_pct = DEFAULT_PROBE_STEP_PCT,
 		.probe_step_min_kib = DEFAULT_PROBE_STEP_MIN_KIB,
@@ -107,6 +112,8 @@ int bsched_config_validate(const struct bsched_config *cfg, const char **why)
 		return invalid(why, "progress_kib out of range");
 	if (cfg->frontend_allowance_kib > BSCHED_KIB_LIMIT)
 		return invalid(why, "frontend_allowance_kib absurdly large");
+	if (cfg->reserve_overhead_kib > BSCHED_KIB_LIMIT)
+		return invalid(why, "reserve_overhead_kib absurdly large");
 	if (cfg->release_limit_ms == 0)
 		return invalid(why, "release_limit_ms is 0");
 	if (cfg->probe_goal_centipct > 10000)

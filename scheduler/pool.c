@@ -50,13 +50,17 @@ uint64_t bsched_landing_of_cur_kib(const struct bsched_work *w)
 	return bsched_min_u64(w->cur_kib + w->over_kib, actual_kib);
 }
 
+/* A balloon below its lower bound may be planned short of it when the pool
+ * is (allocate.c), never below its current target. */
 void bsched_target_of_landing(struct bsched_work *w)
 {
 	uint64_t target_kib = w->ideal_kib;
 
 	if (target_kib < w->dom->actual_kib)
 		target_kib = bsched_sub_sat(target_kib, w->over_kib);
-	w->ideal_kib = bsched_clamp_u64(target_kib, w->lo_kib, w->hi_kib);
+	w->ideal_kib = bsched_clamp_u64(target_kib,
+					bsched_min_u64(w->lo_kib, w->cur_kib),
+					w->hi_kib);
 }
 
 uint64_t bsched_reserved_kib(const struct bsched_result *answered)

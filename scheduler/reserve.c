@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reservations: "free size_kib for a domain about to start". They are served
+ * Reservations: "free size_kib for a domain about to start", plus Xen's
+ * per-domain overhead (bsched_reservation_need_kib). They are served
  * in id order, each counting the ones before it, and their memory is taken
  * out of the pool before anything is handed to growing guests (pool.c).
  *
- *   granted     host free >= earlier + this one + slush; once granted it
+ *   granted     host free, less growth already asked for, >= earlier +
+ *               this one + slush; once granted it
  *               stays granted, and holds only what of it is still free
  *   impossible  not even every balloon at its min would free it; it holds
  *               nothing, so it squeezes nobody and delays no later one
@@ -63,12 +65,14 @@ static int collect_refusers(const struct bsched_snapshot *snap,
 }
 
 /*
- * What reservation @r needs freed in Xen: its size. (One place, so that a
- * per-domain overhead the caller passes in can be added here.)
+ * What a reservation needs freed in Xen: its size, which becomes the new
+ * domain's memory=, and what Xen takes for the domain beyond it (its paging
+ * pool, libxl's extra; POLICY.md, "Reservations").
  */
-static uint64_t need_kib(const struct bsched_reservation *r)
+uint64_t bsched_reservation_need_kib(const struct bsched_config *cfg,
+				     uint64_t size_kib)
 {
-	return r->size_kib;
+	return size_kib + cfg->reserve_overhead_kib;
 }
 
 /* Was reservation @id granted by an earlier tick? @granted is sorted; the
@@ -90,7 +94,8 @@ int bsched_answer_reservations(struct bsched_state *st,
 	size_t m = snap->n_reservations, n_refusers, pos = 0;
 	uint64_t host_free = bsched_host_free_kib(&snap->host);
 	uint64_t slush = bsched_slush_kib(cfg);
-	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0;
+	uint64_t coop_kib = 0, stuck_kib = 0, cum_kib = 0, promised_kib = 0;
+	uint64_t unpromised_kib;
 	struct bsched_scratch *s = &st->scratch;
 	struct res_key *keys;
 	int rc;
@@ -117,7 +122,15 @@ int bsched_answer_reservations(struct bsched_state *st,
 		coop_kib += bsched_sub_sat(w->dom->actual_kib, w->alloc_lo_kib);
 		stuck_kib += bsched_sub_sat(w->alloc_lo_kib,
 					    w->lo_kib + w->over_kib);
+		/* growth already asked for: free now, but the balloon will
+		 * take it (one stuck growing, its maxmem pinned, will not) */
+		if (!(w->rec->stuck_dirs & BSCHED_STUCK_UP))
+			promised_kib += bsched_sub_sat(w->cur_kib,
+						       w->dom->actual_kib);
 	}
+	/* what a reservation may be granted from (POLICY.md, "What the plan
+	 * counts on"); what could be freed still counts all that is free */
+	unpromised_kib = bsched_sub_sat(host_free, promised_kib);
 	for (size_t i = 0; i < m; i++)
 		keys[i] = (struct res_key) { snap->reservations[i].id, i };
 	qsort(keys, m, sizeof(*keys), cmp_res);
@@ -131,29 +144,29 @@ int bsched_answer_reservations(struct bsched_state *st,
 	for (size_t k = 0; k < m; k++) {
 		const struct bsched_reservation *r = &snap->reservations[keys[k].idx];
 		struct bsched_answer *a = &out->answers[keys[k].idx];
-		uint64_t need;
+		uint64_t need, own_kib = bsched_reservation_need_kib(cfg, r->size_kib);
 
 		a->id = r->id;
-		a->free_kib = bsched_sub_sat(host_free, slush + cum_kib);
+		a->free_kib = bsched_sub_sat(unpromised_kib, slush + cum_kib);
 		if (granted_before(st, r->id, &pos)) {
 			/* the domain started from it takes its memory: it
 			 * holds only what of it is still free, so that the
 			 * others are not shrunk for it a second time */
 			a->status = BALLAST_RES_GRANTED;
-			a->held_kib = bsched_min_u64(need_kib(r), a->free_kib);
+			a->held_kib = bsched_min_u64(own_kib, a->free_kib);
 			cum_kib += a->held_kib;
 			s->next_granted[s->n_next_granted++] = r->id;
 			continue;
 		}
-		need = cum_kib + need_kib(r) + slush;
+		need = cum_kib + own_kib + slush;
 		if (host_free + coop_kib + stuck_kib < need) {
 			/* holds nothing: neither the pool nor later ones count it */
 			a->status = BALLAST_RES_IMPOSSIBLE;
 			continue;
 		}
-		a->held_kib = need_kib(r);
+		a->held_kib = own_kib;
 		cum_kib += a->held_kib;
-		if (host_free >= need) {
+		if (unpromised_kib >= need) {
 			a->status = BALLAST_RES_GRANTED;
 			s->next_granted[s->n_next_granted++] = r->id;
 		} else if (host_free + coop_kib < need) {

@@ -90,8 +90,7 @@ static void hold_growth(size_t n, struct bsched_work *work)
 
 bool bsched_smooth(const struct bsched_snapshot *snap,
 		   const struct bsched_config *cfg, struct bsched_work *work,
-		   const struct bsched_result *answered, uint64_t pool,
-		   uint64_t sum_demand)
+		   const struct bsched_result *answered, uint64_t pool)
 {
 	size_t n = snap->n_domains;
 	uint64_t sum_cur = 0;
@@ -105,14 +104,12 @@ bool bsched_smooth(const struct bsched_snapshot *snap,
 						    work[i].alloc_lo_kib,
 						    work[i].alloc_hi_kib);
 
-	/* memory is short when the current targets do not fit, and under
-	 * contention when a growth waits for it: a guest is then below its
-	 * demand, and the shrinks the deadband would hold back may be what it
-	 * waits for (they would never be issued). Without contention everyone
-	 * has its demand, and a surplus growth may wait. */
+	/* memory is short when the current targets do not fit, or when a
+	 * growth waits for it: the plan counts on the memory the shrinks free,
+	 * so none of them may be held back by the deadband (it would never be
+	 * freed, and the growth would wait for ever; POLICY.md, "Smoothing") */
 	short_of_memory = sum_cur > pool ||
-			  (sum_demand >= pool &&
-			   growth_waits(snap, cfg, work, answered, false));
+			  growth_waits(snap, cfg, work, answered, false);
 	for (size_t i = 0; i < n; i++)
 		if (steered(&work[i]))
 			work[i].cand_kib = smoothed_kib(&work[i], cfg,

@@ -223,6 +223,7 @@ static void decide(const struct bsched_work *w, const struct bsched_config *cfg,
 		.uncooperative = d->uncooperative,
 		.demand_kib = w->demand_kib,
 		.ideal_kib = w->ideal_kib,
+		.over_kib = w->over_kib,
 		.bound = w->bound,
 		.boost_pct = w->rec->boost_pct,
 		.probe = w->probe,
@@ -280,8 +281,7 @@ static int policy(struct bsched_state *st, const struct bsched_snapshot *snap,
 		if (!s->work[i].stuck)
 			bsched_target_of_landing(&s->work[i]);
 	}
-	out->growth_deferred = bsched_smooth(snap, cfg, s->work, out, pool,
-					     sum_demand);
+	out->growth_deferred = bsched_smooth(snap, cfg, s->work, out, pool);
 	out->supply_kib = pool;
 	out->demand_kib = sum_demand;
 

@@ -263,6 +263,30 @@ static void test_config_slush_min(void)
 }
 
 /*
+ * reserve-overhead: what every reservation frees on top of its size for Xen
+ * (ballastd.conf(5)); 16M by default, a bare number is MiB, 0 allowed.
+ */
+static void test_config_reserve_overhead(void)
+{
+	struct bd_config cfg;
+	char err[BD_ERR_MAX] = "";
+
+	bd_config_defaults(&cfg);
+	CU_ASSERT(cfg.policy.reserve_overhead_kib == 16 * MIB);
+	CU_ASSERT_FATAL(load("[host]\nreserve-overhead = 40\n", &cfg, err,
+			     sizeof(err)) == 0);
+	CU_ASSERT(cfg.policy.reserve_overhead_kib == 40 * MIB);
+	CU_ASSERT(bsched_reservation_need_kib(&cfg.policy, GIB) == GIB + 40 * MIB);
+	CU_ASSERT_FATAL(load("[host]\nreserve-overhead = 0\n", &cfg, err,
+			     sizeof(err)) == 0);
+	CU_ASSERT(cfg.policy.reserve_overhead_kib == 0);
+	CU_ASSERT(load("[host]\nreserve-overhead = lots\n", &cfg, err,
+		       sizeof(err)) == -1);
+	CU_ASSERT(strstr(err, "reserve-overhead") != NULL);
+	bd_config_free(&cfg);
+}
+
+/*
  * A line libinih would split is refused, so the tail of a long comment
  * never becomes a setting; a long [domain NAME] is not cut (two names that
  * share 42 bytes stay two domains); a directory is not an empty file.
@@ -1014,6 +1038,7 @@ int main(void)
 		{ "config: errors name file:line", test_config_bad },
 		{ "config: working-set probing", test_config_probe },
 		{ "config: a slush below what Xen needs", test_config_slush_min },
+		{ "config: reserve-overhead", test_config_reserve_overhead },
 		{ "config: long lines and names", test_config_long_lines },
 		{ "config: reload from a directory", test_reload_directory },
 		{ "config: the shipped example", test_config_example },

@@ -7,6 +7,9 @@ void fix_init(struct fix *f, uint64_t total_kib)
 {
 	memset(f, 0, sizeof(*f));
 	bsched_config_defaults(&f->cfg);
+	/* reservations count by their size here; the tests of Xen's
+	 * per-domain overhead set it (tests/scheduler/test_reserve.c) */
+	f->cfg.reserve_overhead_kib = 0;
 	f->st = bsched_state_new();
 	f->total_kib = total_kib;
 	f->now_ms = 1000;

@@ -33,6 +33,96 @@ static void test_granted_at_once(void)
 }
 
 /*
+ * Xen needs more than a domain's memory= to build it (its paging pool,
+ * libxl's extra): every reservation frees reserve_overhead_kib on top of its
+ * size, is granted only when that is free too, holds it, and is impossible
+ * when only its size could be freed. Granted at its size alone, `xl create`
+ * of a domain of that size failed in real Xen (issue 9, defect 6).
+ */
+static void test_overhead_freed_too(void)
+{
+	struct bsched_config dflt;
+	struct fix f;
+	uint64_t over;
+
+	bsched_config_defaults(&dflt);
+	over = dflt.reserve_overhead_kib;
+	CU_ASSERT_EQUAL(over, 16 * MIB);
+	CU_ASSERT_EQUAL(bsched_reservation_need_kib(&dflt, GIB), GIB + over);
+
+	fix_init(&f, 8 * GIB);
+	f.cfg.reserve_overhead_kib = over;
+	f.cfg.surplus = BSCHED_SURPLUS_KEEP_FREE;
+	fix_dom(&f, 1, 512 * MIB, 4 * GIB, 100, 4 * GIB, GIB);
+	/* exactly its size is free above the slush: not enough */
+	reserve(&f, 1, 4 * GIB - 72 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	CU_ASSERT_EQUAL(f.res.answers[0].held_kib, 4 * GIB - 72 * MIB + over);
+	CU_ASSERT(fix_dec(&f, 1)->target_kib <= 4 * GIB - over);
+	fix_settle(&f);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	CU_ASSERT(fix_free(&f) >= 4 * GIB - 72 * MIB + over + 72 * MIB);
+	/* the domain takes its size and Xen the overhead: it stays granted
+	 * and holds only what of both is still free */
+	f.external_kib = 4 * GIB - 72 * MIB;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	CU_ASSERT_EQUAL(f.res.answers[0].held_kib,
+			f.res.answers[0].free_kib < 4 * GIB - 72 * MIB + over ?
+			f.res.answers[0].free_kib : 4 * GIB - 72 * MIB + over);
+	fix_fini(&f);
+
+	/* what the balloons can give covers its size, not the overhead */
+	fix_init(&f, 4 * GIB);
+	f.cfg.reserve_overhead_kib = over;
+	fix_dom(&f, 1, 512 * MIB, 4 * GIB, 100, 4 * GIB - 72 * MIB, GIB);
+	reserve(&f, 1, 4 * GIB - 72 * MIB - 512 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	f.cfg.reserve_overhead_kib = 0;
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_NOT_EQUAL(f.res.answers[0].status, BALLAST_RES_IMPOSSIBLE);
+	fix_fini(&f);
+}
+
+/*
+ * Growth already asked for is not the reservation's: dom 1 was told to grow
+ * to 3 GiB and holds 2; 4 GiB is free, enough for 3 GiB and the slush only
+ * if dom 1 took none of it. Granted then, `xl create` and dom 1's balloon
+ * race for the same pages (found by fuzz-scn: a balloon asked to grow into
+ * memory that was not free). It waits until what is free, less what dom 1
+ * is still to take, covers it.
+ */
+static void test_promised_growth_not_granted(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+	int k;
+
+	fix_init(&f, 8 * GIB);
+	d = fix_dom(&f, 1, 512 * MIB, 6 * GIB, 100, 2 * GIB, 2560 * MIB);
+	d->target_kib = 3 * GIB;
+	fix_dom(&f, 2, 512 * MIB, 6 * GIB, 100, 2 * GIB, 256 * MIB);
+	reserve(&f, 1, 3 * GIB);
+	CU_ASSERT_EQUAL(fix_free(&f), 4 * GIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_PENDING);
+	CU_ASSERT_EQUAL(f.res.answers[0].free_kib, 3 * GIB - 72 * MIB);
+	for (k = 0; k < 10 && f.res.answers[0].status != BALLAST_RES_GRANTED; k++) {
+		fix_settle(&f);
+		CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	}
+	CU_ASSERT_EQUAL(f.res.answers[0].status, BALLAST_RES_GRANTED);
+	/* granted from memory no balloon is still to take */
+	CU_ASSERT(fix_free(&f) >= 3 * GIB + 72 * MIB +
+		  (f.d[0].target_kib > f.d[0].actual_kib ?
+		   f.d[0].target_kib - f.d[0].actual_kib : 0));
+	fix_fini(&f);
+}
+
+/*
  * Granted, the reservation stays listed while the domain started from it
  * is built (ballastd holds it for reservation-hold-ms): it stays granted,
  * and holds only what of it is still free, so the guests are not shrunk a
@@ -235,6 +325,9 @@ int add_reserve_suite(void)
 
 	if (!s ||
 	    !CU_add_test(s, "granted at once", test_granted_at_once) ||
+	    !CU_add_test(s, "overhead is freed too", test_overhead_freed_too) ||
+	    !CU_add_test(s, "growth asked for is not granted",
+			 test_promised_growth_not_granted) ||
 	    !CU_add_test(s, "granted holds what is free",
 			 test_granted_holds_what_is_free) ||
 	    !CU_add_test(s, "pending then granted", test_pending_then_granted) ||

@@ -429,6 +429,68 @@ static void test_deadband_yields_to_growth(void)
 }
 
 /*
+ * No contention: five guests share a small surplus (50 MiB, 10 each). Dom
+ * 1's demand rises by 30 MiB, past the share it had: it is 20 MiB below its
+ * demand. The plan takes 6 MiB from each of the others, under the 8 MiB
+ * deadband, and nothing is free beyond the slush, so dom 1's growth waits for
+ * those shrinks: the deadband must let them out, or the growth waits for
+ * ever on memory that is never freed (tests/sim deadband-growth.scn).
+ */
+static void test_deadband_yields_without_contention(void)
+{
+	struct fix f;
+
+	fix_init(&f, 4082 * MIB);
+	fix_dom(&f, 1, 256 * MIB, 2 * GIB, 100, 800 * MIB, 700 * MIB);
+	for (uint32_t id = 2; id <= 5; id++)
+		fix_dom(&f, id, 256 * MIB, 2 * GIB, 100, 800 * MIB, 650 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 20), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 850 * MIB);
+	fix_used(&f.d[0], 725 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT(f.res.demand_kib < f.res.supply_kib);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->demand_kib, 870 * MIB);
+	for (uint32_t id = 2; id <= 5; id++) {
+		CU_ASSERT_EQUAL(fix_dec(&f, id)->target_kib, 784 * MIB);
+		CU_ASSERT_NOT_EQUAL(fix_dec(&f, id)->bound, BSCHED_BOUND_DEADBAND);
+	}
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 3), 0);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 874 * MIB);
+	CU_ASSERT_FALSE(f.res.growth_deferred);
+	fix_fini(&f);
+}
+
+/*
+ * The lowest landings do not fit: dom 1 at its 1000 MiB min, and dom 2 below
+ * its 1000 MiB min (it was raised) with only 676 MiB of the host left for
+ * it. Dom 2 is planned on what there is, not on its min: it rises to 676 MiB
+ * and nothing beyond the slush stays free. Planned at its min, its growth
+ * waited for ever, 256 MiB steps at a time that did not fit.
+ */
+static void test_below_min_planned_on_what_there_is(void)
+{
+	struct fix f;
+
+	fix_init(&f, 2 * GIB);
+	f.external_kib = 300 * MIB;
+	fix_dom(&f, 1, 1000 * MIB, 2 * GIB, 100, 1000 * MIB, 200 * MIB);
+	fix_dom(&f, 2, 1000 * MIB, 2 * GIB, 100, 600 * MIB, 200 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_tick(&f), 0);
+	CU_ASSERT_EQUAL(f.res.supply_kib, 1676 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 1000 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->ideal_kib, 676 * MIB);
+	CU_ASSERT_EQUAL(fix_dec(&f, 2)->target_kib, 676 * MIB);
+	CU_ASSERT_FALSE(f.res.growth_deferred);
+	fix_settle(&f);
+	CU_ASSERT_EQUAL(fix_free(&f), 72 * MIB);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 5), 0);
+	CU_ASSERT_EQUAL(f.d[1].actual_kib, 676 * MIB);
+	CU_ASSERT_FALSE(fix_dec(&f, 2)->target_changed);
+	CU_ASSERT_FALSE(fix_dec(&f, 2)->uncooperative);
+	fix_fini(&f);
+}
+
+/*
  * Balloons resting within the slack above their targets: the policy learns
  * how far above they come to rest and asks them for that much less, so
  * they land where planned and the slush is free at the first landing. The
@@ -1090,6 +1152,10 @@ int add_rules_suite(void)
 	    !CU_add_test(s, "deadband", test_deadband) ||
 	    !CU_add_test(s, "deadband yields when short", test_deadband_yields_when_short) ||
 	    !CU_add_test(s, "deadband yields to growth", test_deadband_yields_to_growth) ||
+	    !CU_add_test(s, "deadband yields to growth without contention",
+			 test_deadband_yields_without_contention) ||
+	    !CU_add_test(s, "below its min: planned on what there is",
+			 test_below_min_planned_on_what_there_is) ||
 	    !CU_add_test(s, "overshoot is planned for", test_overshoot_planned_for) ||
 	    !CU_add_test(s, "pool counts by actual",
 			 test_pool_counts_by_actual) ||

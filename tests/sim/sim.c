@@ -281,7 +281,8 @@ static bool promises_fit(const struct world *w, const struct bsched_result *res,
 		sum += w->scn->cfg.slush_kib;
 	for (size_t i = 0; i < snap->n_reservations; i++)
 		if (res->answers[i].status != BALLAST_RES_IMPOSSIBLE)
-			sum += snap->reservations[i].size_kib -
+			sum += bsched_reservation_need_kib(&w->scn->cfg,
+					snap->reservations[i].size_kib) -
 			       w->res_built_kib[w->res_idx[i]];
 	for (size_t i = 0; i < res->n_decisions; i++) {
 		const struct bsched_decision *dec = &res->decisions[i];
@@ -348,9 +349,11 @@ static int publish(struct world *w, uint64_t now_ms,
 }
 
 /*
- * A granted reservation: the new domain is built with the reserved memory
- * (at once, or build= KiB a second); the reservation is still asked for
- * hold= after the grant (ballastd's reservation-hold-ms).
+ * A granted reservation: the new domain is built with the reserved memory,
+ * its size and Xen's per-domain overhead (cfg.reserve_overhead_kib; a guest
+ * joining via= then takes the size, the overhead stays Xen's), at once or
+ * build= KiB a second; the reservation is still asked for hold= after the
+ * grant (ballastd's reservation-hold-ms).
  */
 static void build_domains(struct world *w, uint64_t now_ms)
 {
@@ -359,7 +362,8 @@ static void build_domains(struct world *w, uint64_t now_ms)
 	for (size_t k = 0; k < scn->n_reserve; k++) {
 		const struct sim_reserve *r = &scn->reserve[k];
 		uint64_t step = r->build_kib_s * scn->tick_ms / 1000;
-		uint64_t left = r->size_kib - w->res_built_kib[k];
+		uint64_t left = bsched_reservation_need_kib(&scn->cfg, r->size_kib) -
+				w->res_built_kib[k];
 
 		if (w->res_granted_ms[k] == SIM_NEVER_MS)
 			continue;

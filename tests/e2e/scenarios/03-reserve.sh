@@ -48,10 +48,10 @@ xl destroy big > /dev/null 2>&1
 # memory went back to the guests when the hold ran out, and xl create failed
 # with ENOMEM (issue 9, defect 6). ballastctl now keeps it alive.
 held0=$(grep -c "reservation [0-9]*: held after" "$BALLASTD_LOG" 2>/dev/null)
-if ! timeout 240 ballastctl reserve "$((big_mib + 8))M" --timeout 120 -- \
+if ! timeout 240 ballastctl reserve "${big_mib}M" --timeout 120 -- \
 	sh -c 'sleep 40; xl create /tmp/big.cfg' \
 	> "$E2E_OUT/ballastctl-reserve.log" 2>&1; then
-	fail "ballastctl reserve $((big_mib + 8))M -- (40 s, then) xl create failed: $(tail -n 4 "$E2E_OUT/ballastctl-reserve.log" | tr '\n' '|') (free now $(free_mib) MiB)"
+	fail "ballastctl reserve ${big_mib}M -- (40 s, then) xl create failed: $(tail -n 4 "$E2E_OUT/ballastctl-reserve.log" | tr '\n' '|') (free now $(free_mib) MiB)"
 fi
 [ "$(grep -c "reservation [0-9]*: held after" "$BALLASTD_LOG" 2>/dev/null)" = "$held0" ] ||
 	fail "ballastd released the reservation while the command still ran: $(grep 'reservation [0-9]*: held after' "$BALLASTD_LOG" | tail -n 1)"

@@ -5,7 +5,7 @@
 # next two surging with it (memhog in all three at once), the last two idle.
 # A domain without a balloon (the filler, paused: it only holds memory)
 # leaves them less than their maxes add up to, and during the surge a sixth
-# guest (late, 256 MiB) starts under `ballastctl reserve 264M -- xl create`:
+# guest (late, 256 MiB) starts under `ballastctl reserve 256M -- xl create`:
 # the memory it needs comes out of the running guests, several of them.
 #
 # The sizes are computed from what the guests use at the start (POLICY.md,
@@ -46,7 +46,8 @@ MAX_MIB=320
 SLUSH_MIB=72		# the default (scheduler/config.c), written out below
 HEAVY_SHARES=3000	# the others have the default 1000
 BUFFER_MIB=64		# the default buffer-min: demand = used + 64 MiB here
-LATE_MIB=256 RESERVE_MIB=264
+LATE_MIB=256 RESERVE_MIB=256
+OVERHEAD_MIB=16		# reserve-overhead, the default: ballastd frees it on top
 HOG_HEAVY_MIB=160 HOG_MIB=100 HOG_RATE=8	# MiB, MiB/s
 ROOM_MIB=45		# planned above each other surging guest's working set
 SHORT_MIB=12		# short of its demand by this much: contended
@@ -91,7 +92,7 @@ T_OTHER=$((U + HOG_MIB + ROOM_MIB))
 # While the reservation is held: idle guests at their demand, HEAVY at its
 # demand (3 shares give it that), the other two the rest, split evenly.
 POOL_R=$((2 * D_IDLE + D_HEAVY + 2 * T_OTHER))
-POOL=$((POOL_R + RESERVE_MIB))
+POOL=$((POOL_R + RESERVE_MIB + OVERHEAD_MIB))
 host=$(free_mib)
 for g in $E2E_GUESTS; do host=$((host + $(xl_mem_mib "$g"))); done
 FILLER_MIB=$((host - SLUSH_MIB - POOL))
@@ -123,6 +124,7 @@ cp "$BALLASTD_CONF" "$SAVED_CONF"
 	log = stderr
 	surplus = shares
 	slush = ${SLUSH_MIB}M
+	reserve-overhead = ${OVERHEAD_MIB}M
 
 	[domain $HEAVY]
 	min = ${MIN_MIB}M

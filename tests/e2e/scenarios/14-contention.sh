@@ -28,6 +28,7 @@
 # The only scenario of boot contend (tests/e2e/boots/contend). Sizes carry
 # their unit (M) wherever ballastd or ballastctl reads them.
 # e2e-boots: contend
+# e2e-timeout: 1200
 . /e2e/lib.sh
 scenario contention
 need_ballastd

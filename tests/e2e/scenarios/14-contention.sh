@@ -84,20 +84,32 @@ max() { [ "$1" -ge "$2" ] && echo "$1" || echo "$2"; }
 min() { [ "$1" -le "$2" ] && echo "$1" || echo "$2"; }
 
 # --- the plan --------------------------------------------------------------
-U=0
-for g in $GUESTS; do U=$(max "$U" "$(used_mib "$g")"); done
-[ "$U" -gt 0 ] || fail "cannot test: no guest reports current and mem-available"
-D_IDLE=$(max $MIN_MIB $((U + BUFFER_MIB)))
-D_HEAVY=$(min $MAX_MIB $((U + HOG_HEAVY_MIB + BUFFER_MIB)))
-T_OTHER=$((U + HOG_MIB + ROOM_MIB))
-# While the reservation is held: idle guests at their demand, HEAVY at its
-# demand (3 shares give it that), the other two the rest, split evenly.
-POOL_R=$((2 * D_IDLE + D_HEAVY + 2 * T_OTHER))
+# Each guest's own use (one guest using 14 MiB more than the others once
+# made the plan give the surging ones their whole demand: nobody short).
+U=0 POOL_R=0 plan=""
+for g in $GUESTS; do
+	u=$(used_mib "$g")
+	[ "$u" -gt 0 ] || fail "cannot test: $g reports no current and mem-available"
+	U=$(max "$U" "$u")
+	case " $HEAVY $SURGE " in
+	*" $g "*)
+		if [ "$g" = "$HEAVY" ]; then
+			d=$(min $MAX_MIB $((u + HOG_HEAVY_MIB + BUFFER_MIB)))
+		else
+			d=$((u + HOG_MIB + ROOM_MIB))	# planned: short of u + HOG + BUFFER
+		fi ;;
+	*)	d=$(max $MIN_MIB $((u + BUFFER_MIB))) ;;
+	esac
+	# While the reservation is held: idle guests at their demand, HEAVY at
+	# its demand (3 shares give it that), the other two the rest.
+	POOL_R=$((POOL_R + d))
+	plan="$plan $g $d (uses $u)"
+done
 POOL=$((POOL_R + RESERVE_MIB + OVERHEAD_MIB))
 host=$(free_mib)
 for g in $E2E_GUESTS; do host=$((host + $(xl_mem_mib "$g"))); done
 FILLER_MIB=$((host - SLUSH_MIB - POOL))
-log "guests use up to $U MiB; plan: idle demand $D_IDLE, $HEAVY demand $D_HEAVY, $SURGE ~$T_OTHER MiB while the reservation is held (demand $((U + HOG_MIB + BUFFER_MIB))); pool $POOL MiB of $host for the guests; filler $FILLER_MIB MiB"
+log "plan while the reservation is held, MiB:$plan ($SURGE each $((BUFFER_MIB - ROOM_MIB)) short of its demand); pool $POOL MiB of $host for the guests; filler $FILLER_MIB MiB"
 [ "$FILLER_MIB" -ge 64 ] && [ "$FILLER_MIB" -le $(($(free_mib) - 32)) ] ||
 	fail "cannot test: a filler of $FILLER_MIB MiB does not fit ($(free_mib) MiB free, $host MiB for guests)"
 maxes=$((5 * MAX_MIB + LATE_MIB + FILLER_MIB))

@@ -10,7 +10,7 @@
 #                   the man pages against --help, the kernel module build,
 #                   and no include circle (tests/include-circles)
 #   make demo       boot a real Xen under QEMU and watch ballast work
-#   make e2e        the end-to-end tests in a real Xen (root, ~45-50 min)
+#   make e2e        the end-to-end tests in a real Xen (root, 35-60 min)
 #   make sim        run every simulator scenario, traces in build/sim/
 #   make plots      render the traces to PNG with gnuplot
 #   make bench      policy decision-time benchmark

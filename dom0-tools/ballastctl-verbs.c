@@ -454,10 +454,17 @@ static int cmd_reserve(struct bctl *ctl, int argc, char **argv)
 	return rc;
 
 out_failed:
-	if (status == BALLAST_RES_IMPOSSIBLE)
-		fprintf(ctl->err, "ballastctl reserve: %" PRIu64 " MiB is more than the host can free\n",
+	if (status == BALLAST_RES_IMPOSSIBLE) {
+		/* nobody refused: no domain to name; say what bounds it */
+		fprintf(ctl->err, "ballastctl reserve: %" PRIu64 " MiB is more than the host can free\n"
+			"  (even with every balloon at its min, or at the floor its guest reports\n"
+			"  if higher, beside the slush; ballastd adds its reserve-overhead to the\n"
+			"  size; ballastctl explain DOMAIN shows each domain's bounds)\n",
 			a.size_kib / 1024);
-	else if (interrupted(ctl))
+		reservation_drop(ctl, &r);
+		return 1;
+	}
+	if (interrupted(ctl))
 		fprintf(ctl->err, "ballastctl reserve: interrupted\n");
 	else
 		fprintf(ctl->err, "ballastctl reserve: only %" PRIu64 " of %" PRIu64

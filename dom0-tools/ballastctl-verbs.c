@@ -461,18 +461,17 @@ out_failed:
 			"  if higher, beside the slush; ballastd adds its reserve-overhead to the\n"
 			"  size; ballastctl explain DOMAIN shows each domain's bounds)\n",
 			a.size_kib / 1024);
-		reservation_drop(ctl, &r);
-		return 1;
+	} else {
+		if (interrupted(ctl))
+			fprintf(ctl->err, "ballastctl reserve: interrupted\n");
+		else
+			fprintf(ctl->err, "ballastctl reserve: only %" PRIu64 " of %" PRIu64
+				" MiB free after %" PRIu64 " s (%s)\n", free_kib / 1024,
+				a.size_kib / 1024, a.timeout_s,
+				status < 0 ? "ballastd did not answer" :
+				ballast_reservation_word((enum ballast_reservation_status)status));
+		name_refusers(ctl, &r);
 	}
-	if (interrupted(ctl))
-		fprintf(ctl->err, "ballastctl reserve: interrupted\n");
-	else
-		fprintf(ctl->err, "ballastctl reserve: only %" PRIu64 " of %" PRIu64
-			" MiB free after %" PRIu64 " s (%s)\n", free_kib / 1024,
-			a.size_kib / 1024, a.timeout_s,
-			status < 0 ? "ballastd did not answer" :
-			ballast_reservation_word((enum ballast_reservation_status)status));
-	name_refusers(ctl, &r);
 	reservation_drop(ctl, &r);
 	return 1;
 }

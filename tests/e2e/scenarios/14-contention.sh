@@ -8,7 +8,7 @@
 # guest (late, 256 MiB) starts under `ballastctl reserve 256M -- xl create`:
 # the memory it needs comes out of the running guests, several of them.
 #
-# The sizes are computed from what the guests use at the start (POLICY.md,
+# The sizes are computed from the guests' idle demands at the start (POLICY.md,
 # "Sharing"), so that while the reservation is held every working set fits
 # (each other surging guest is planned ~45 MiB above its working set) but
 # the demands do not (it is ~19 MiB short of its demand; a 3:1 split gives
@@ -72,13 +72,6 @@ trap cleanup EXIT
 accounted_kib() {
 	ballastctl status --json 2>/dev/null |
 		awk -F': *' '/"free_kib"|"actual_kib"/ {gsub(/[ ,]/, "", $2); s += $2} END {print s + 0}'
-}
-# used_mib NAME: what the guest uses by its own report (current - MemAvailable).
-used_mib() {
-	local cur avail
-	cur=$(data_get "$1" "$XS_DATA_CURRENT") avail=$(data_get "$1" "$XS_DATA_MEM_AVAILABLE")
-	[ -n "$cur" ] && [ -n "$avail" ] || { echo 0; return; }
-	mib $((cur - avail))
 }
 # demand_mib NAME: the guest's demand in ballastctl status --json, MiB.
 demand_mib() {

@@ -184,12 +184,9 @@ static uint64_t vcpus_online_of(const struct bd_dom *d)
 	return d->vcpu.online_vcpus;
 }
 
-/* The count in cpu/N/availability: the policy's last decision, else what
- * was read (as the status JSON's vcpus_target). */
 static uint64_t vcpus_target_of(const struct bd_dom *d)
 {
-	return d->vcpu.last.target_vcpus ? d->vcpu.last.target_vcpus :
-	       d->vcpu.target_vcpus;
+	return bd_vcpu_target(&d->vcpu);
 }
 
 static uint64_t vcpus_min_of(const struct bd_dom *d)

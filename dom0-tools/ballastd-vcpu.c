@@ -328,6 +328,11 @@ int bd_vcpu_apply(struct bd_env *env, const struct bd_who *who,
 	return 0;
 }
 
+uint32_t bd_vcpu_target(const struct bd_vcpu *v)
+{
+	return v->last.target_vcpus ? v->last.target_vcpus : v->target_vcpus;
+}
+
 void bd_vcpu_json(yajl_gen g, const struct bd_vcpu *v)
 {
 	sj_bool(g, SJ_VCPU_SCALING, v->known && v->enabled);
@@ -337,8 +342,7 @@ void bd_vcpu_json(yajl_gen g, const struct bd_vcpu *v)
 		return;
 	sj_bool(g, SJ_VCPU_HVM, v->hvm);
 	sj_u64(g, SJ_VCPUS_ONLINE, v->online_vcpus);
-	sj_u64(g, SJ_VCPUS_TARGET, v->last.target_vcpus ? v->last.target_vcpus :
-				   v->target_vcpus);
+	sj_u64(g, SJ_VCPUS_TARGET, bd_vcpu_target(v));
 	sj_u64(g, SJ_VCPUS_WANT, v->last.want_vcpus);
 	sj_u64(g, SJ_VCPUS_MIN, v->vcpus_min);
 	sj_u64(g, SJ_VCPUS_MAX, v->vcpus_max);

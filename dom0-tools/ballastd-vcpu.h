@@ -67,6 +67,9 @@ int bd_vcpu_apply(struct bd_env *env, const struct bd_who *who,
 
 /* The vCPU fields of the domain's status JSON (status-json.h): only
  * vcpu_scaling (false) if @v was not read this tick. */
+/* The count in cpu/N/availability: the policy's last decision, else what
+ * was read. The status JSON's vcpus_target and the metrics' both. */
+uint32_t bd_vcpu_target(const struct bd_vcpu *v);
 void bd_vcpu_json(yajl_gen g, const struct bd_vcpu *v);
 
 #endif /* BALLASTD_VCPU_H */

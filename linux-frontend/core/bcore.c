@@ -64,6 +64,17 @@ uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib)
 	return ballast_default_floor_kib(total_pages * page_kib) / page_kib;
 }
 
+uint64_t bcore_offset_pages(bool auto_translated, uint64_t static_max_kib,
+			    uint64_t total_pages, uint32_t page_kib)
+{
+	uint64_t static_max_pages;
+
+	if (!auto_translated || !page_kib)
+		return 0;
+	static_max_pages = static_max_kib / page_kib;
+	return static_max_pages > total_pages ? static_max_pages - total_pages : 0;
+}
+
 /* a * b, or UINT64_MAX if that does not fit */
 static uint64_t sat_mul(uint64_t a, uint64_t b)
 {

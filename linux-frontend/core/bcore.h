@@ -141,6 +141,19 @@ void bcore_default_config(struct bcore_config *cfg, uint32_t page_kib);
 uint64_t bcore_default_floor(uint64_t total_pages, uint32_t page_kib);
 
 /*
+ * HVM and PVH guests: memory/target counts frames the guest's own page count
+ * does not (firmware, video), as xen-balloon's "target_diff": static-max
+ * minus every page the guest has or ballooned, in pages of @page_kib. It
+ * depends on neither memory/target nor the stock balloon's target, so it is
+ * right whenever the module loads: after the toolstack rewrote the target,
+ * after an unload left the stock balloon elsewhere. PV guests and dom0
+ * (@auto_translated false, as xen-balloon has no diff there), no static-max
+ * (0) or one below @total_pages: 0.
+ */
+uint64_t bcore_offset_pages(bool auto_translated, uint64_t static_max_kib,
+			    uint64_t total_pages, uint32_t page_kib);
+
+/*
  * Returns false (and changes nothing) if @cfg is unusable: page_kib or
  * tick_ms 0, rate_min 0, rate_max < rate_min, rate_div < 2, a floor
  * whose KiB are outside DATA/floor's range (so every report of it is valid).

@@ -195,7 +195,7 @@ void ballast_watch_stop(struct ballast *b);
 void ballast_fetch_ctl(struct bctl_raw *raw);		/* no lock */
 void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw);
 void ballast_free_ctl(struct bctl_raw *raw);
-u64 ballast_read_offset_pages(u64 stock_target_pages);
+u64 ballast_read_offset_pages(void);
 /* memory/static-max in KiB, 0 when unreadable. At load. */
 u64 ballast_read_static_max_kib(void);
 /*

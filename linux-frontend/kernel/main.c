@@ -420,7 +420,7 @@ static int setup_core(struct ballast *b)
 	cfg.constant_rate = b->knobs.constant_rate;
 	/* The stock balloon is at rest at load: its target is our boot size. */
 	boot = READ_ONCE(balloon_stats.target_pages);
-	cfg.offset_pages = ballast_read_offset_pages(boot);
+	cfg.offset_pages = ballast_read_offset_pages();
 	static_max_pages = ballast_read_static_max_kib() / cfg.page_kib;
 	cfg.stock_max_pages = static_max_pages > cfg.offset_pages ?
 			      static_max_pages - cfg.offset_pages : 0;

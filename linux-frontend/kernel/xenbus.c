@@ -7,6 +7,7 @@
 #include <linux/err.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <xen/balloon.h>
 #include <xen/xen.h>
 #include <xen/xenbus.h>
 
@@ -115,20 +116,20 @@ void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw)
 
 /*
  * HVM and PVH guests: memory/target counts firmware and video frames the
- * stock balloon does not (its "target_diff"). Read it once, at load, to
- * translate our target into the stock balloon's pages. PV: none.
+ * stock balloon does not. Every page the guest has or ballooned (its own
+ * and ours: we leave balloon_stats.current_pages alone) is what it booted
+ * with, so static-max minus that is xen-balloon's target_diff at any time
+ * (bcore_offset_pages()). PV and dom0: none.
  */
-u64 ballast_read_offset_pages(u64 stock_target_pages)
+u64 ballast_read_offset_pages(void)
 {
-	unsigned long long kib;
-	u64 pages;
+	u64 total = READ_ONCE(balloon_stats.current_pages) +
+		    READ_ONCE(balloon_stats.balloon_low) +
+		    READ_ONCE(balloon_stats.balloon_high);
 
-	if (xen_pv_domain())
-		return 0;
-	if (xenbus_scanf(XBT_NIL, BALLAST_STOCK_TARGET, "", "%llu", &kib) != 1)
-		return 0;
-	pages = kib / (PAGE_SIZE / SZ_1K);
-	return pages > stock_target_pages ? pages - stock_target_pages : 0;
+	return bcore_offset_pages(!xen_pv_domain() && !xen_initial_domain(),
+				  ballast_read_static_max_kib(), total,
+				  PAGE_SIZE / SZ_1K);
 }
 
 u64 ballast_read_static_max_kib(void)

@@ -217,6 +217,28 @@ static void test_floor_limits_balloon(void)
 	CU_ASSERT_EQUAL(c.state, BALLAST_STATE_AT_TARGET);
 }
 
+/*
+ * The HVM/PVH offset is static-max minus every page the guest has: the old
+ * rule (memory/target minus the stock target, read at load) was off by
+ * however far the stock target had been moved without memory/target, e.g.
+ * by an earlier unload (83 MiB in this example, with the stock target at
+ * 300 MiB). A PVH guest of static-max 384 MiB with 383 MiB of pages.
+ */
+static void test_offset_from_static_max(void)
+{
+	const uint64_t mib = 1024 / PAGE_KIB;
+	uint64_t total = 383 * mib;
+
+	CU_ASSERT_EQUAL(bcore_offset_pages(true, 384 * 1024, total, PAGE_KIB),
+			1 * mib);
+	CU_ASSERT_EQUAL(bcore_offset_pages(false, 384 * 1024, total, PAGE_KIB), 0);
+	CU_ASSERT_EQUAL(bcore_offset_pages(true, 0, total, PAGE_KIB), 0);
+	CU_ASSERT_EQUAL(bcore_offset_pages(true, 200 * 1024, total, PAGE_KIB), 0);
+	CU_ASSERT_EQUAL(bcore_offset_pages(true, 384 * 1024, total, 0), 0);
+	CU_ASSERT_EQUAL(bcore_offset_pages(true, UINT64_MAX, 0, PAGE_KIB),
+			UINT64_MAX / PAGE_KIB);
+}
+
 static void test_default_floor_like_hyperv(void)
 {
 	uint64_t mib = MIB_PAGES;
@@ -953,6 +975,7 @@ int main(void)
 		{ "stock shrinks before own inflates", test_stock_shrinks_before_own_inflates },
 		{ "knobs validated like xenstore", test_knobs_validated_like_xenstore },
 		{ "stock nudged when stuck", test_stock_nudged_when_stuck },
+		{ "HVM/PVH offset from static-max", test_offset_from_static_max },
 	};
 
 	return RUN_SUITE("frontend core", tests);

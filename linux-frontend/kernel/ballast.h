@@ -183,10 +183,9 @@ gfp_t ballast_gfp(const struct ballast *b);
 u32 ballast_frames_to_xen(struct page **pages, xen_pfn_t *frames, u32 n);
 /*
  * @page (its frame Xen's) onto the ballooned list, movable with
- * compaction; @locked: the caller holds the page's lock. May sleep for
- * the page lock when !@locked.
+ * compaction; may sleep for the page's lock then.
  */
-void ballast_list_page(struct ballast *b, struct page *page, bool locked);
+void ballast_list_page(struct ballast *b, struct page *page);
 /* pages_lock and the page's lock held: @page no longer movable. */
 void ballast_unmovable(struct ballast *b, struct page *page);
 /*

@@ -155,14 +155,14 @@ u32 ballast_frames_from_xen(struct page **pages, xen_pfn_t *frames, u32 n)
 /*
  * One page onto the list, its frame Xen's: movable with compaction. It is
  * locked first (a compactor holds a page's lock only for a moment, and
- * never waits for anything of ours while it does); @locked: the caller
- * holds the lock already (compact.c, under the kernel's migration).
+ * never waits for anything of ours while it does). compact.c lists the
+ * page a move gives on its own: the kernel holds that page's lock.
  */
-void ballast_list_page(struct ballast *b, struct page *page, bool locked)
+void ballast_list_page(struct ballast *b, struct page *page)
 {
 	unsigned long flags;
 
-	if (b->knobs.compaction && !locked)
+	if (b->knobs.compaction)
 		lock_page(page);
 	spin_lock_irqsave(&b->bdi.pages_lock, flags);
 #ifdef CONFIG_BALLOON_COMPACTION
@@ -173,7 +173,7 @@ void ballast_list_page(struct ballast *b, struct page *page, bool locked)
 #endif
 	list_add(&page->lru, &b->bdi.pages);
 	spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
-	if (b->knobs.compaction && !locked)
+	if (b->knobs.compaction)
 		unlock_page(page);
 }
 
@@ -212,7 +212,7 @@ u32 ballast_give_batch(struct ballast *b, u32 n)
 	done = ballast_frames_to_xen(b->batch_pages, b->batch_frames, n);
 	if (b->knobs.compaction) {
 		for (i = 0; i < done; i++)
-			ballast_list_page(b, b->batch_pages[i], false);
+			ballast_list_page(b, b->batch_pages[i]);
 	} else {
 		spin_lock_irqsave(&b->bdi.pages_lock, flags);
 		for (i = 0; i < done; i++)
@@ -272,7 +272,7 @@ u32 ballast_return_frames(struct ballast *b, struct page **pages,
 	}
 	if (got < n && b->knobs.compaction) {
 		for (i = got; i < n; i++)
-			ballast_list_page(b, pages[i], false);
+			ballast_list_page(b, pages[i]);
 	} else if (got < n) {
 		spin_lock_irqsave(&b->bdi.pages_lock, flags);
 		for (i = got; i < n; i++)

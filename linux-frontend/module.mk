@@ -6,7 +6,7 @@
 FE_CORE_OBJS := $(B)/linux-frontend/core/bcore.o $(B)/linux-frontend/core/breport.o \
 	$(B)/linux-frontend/core/bctl.o $(B)/linux-frontend/core/bcycle.o \
 	$(B)/linux-frontend/core/bpsi.o $(B)/linux-frontend/core/bowner.o \
-	$(B)/linux-frontend/core/bcpu.o
+	$(B)/linux-frontend/core/bcpu.o $(B)/linux-frontend/core/bmigrate.o
 CORE_LIB := $(B)/libballast_core.a
 $(CORE_LIB): $(FE_CORE_OBJS)
 LIBS += $(CORE_LIB)

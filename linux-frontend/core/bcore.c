@@ -498,6 +498,13 @@ void bcore_oom_returned(struct bcore *c, uint64_t pages, uint64_t events)
 	c->cnt.oom_deflates = sat_add(c->cnt.oom_deflates, events);
 }
 
+void bcore_migrated(struct bcore *c, const struct bmigrate_tally *t)
+{
+	c->cnt.migrated = sat_add(c->cnt.migrated, t->moved);
+	c->cnt.migrate_refusals = sat_add(c->cnt.migrate_refusals, t->refused);
+	c->ballooned_pages -= min_u64(t->released, c->ballooned_pages);
+}
+
 void bcore_begin_unload(struct bcore *c)
 {
 	c->unloading = true;

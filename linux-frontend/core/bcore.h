@@ -22,6 +22,7 @@
 #include "bcore_compat.h"
 #include "ballast_schema.h"
 #include "breport.h"
+#include "bmigrate.h"
 
 /* Frames per hypercall: one page of 64-bit frame numbers. */
 #define BCORE_BATCH_MAX		512U
@@ -91,6 +92,8 @@ struct bcore_counters {
 	uint64_t host_refusals;		/* hypervisor refused or withheld frames */
 	uint64_t bad_targets;		/* targets the schema refused */
 	uint64_t oom_deflates;		/* OOM events that returned pages */
+	uint64_t migrated;		/* pages moved by compaction */
+	uint64_t migrate_refusals;	/* moves the hypervisor refused */
 };
 
 /* One run in progress: see bcore_run_begin(). */
@@ -267,6 +270,13 @@ uint64_t bcore_oom(struct bcore *c, const struct bcore_ops *ops, void *ctx,
  * events. Counted and added to the relief as bcore_oom() does.
  */
 void bcore_oom_returned(struct bcore *c, uint64_t pages, uint64_t events);
+
+/*
+ * Balloon compaction's outcomes since the last call (bmigrate.h), counted.
+ * A released page left the balloon: the next run takes another if the
+ * goal still wants it.
+ */
+void bcore_migrated(struct bcore *c, const struct bmigrate_tally *t);
 
 /*
  * Unload begins: the state becomes "unloading" (report it before

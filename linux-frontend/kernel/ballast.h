@@ -12,6 +12,7 @@
  *   stats.c  the guest's memory statistics
  *   sysfs.c  /sys/kernel/ballast
  *   oom.c    the OOM notifier
+ *   compact.c balloon compaction: ballooned pages the kernel may move
  *   cpu.c    the guest's processors: CPUs dom0 makes available brought
  *            online, the CPU evidence of the report
  */
@@ -19,6 +20,7 @@
 #define BALLAST_KMOD_H
 
 #include <linux/atomic.h>
+#include <linux/balloon_compaction.h>
 #include <linux/kobject.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -34,6 +36,7 @@
 #include "bcpu.h"
 #include "bctl.h"
 #include "bcycle.h"
+#include "bmigrate.h"
 #include "bpsi.h"
 #include "breport.h"
 
@@ -48,6 +51,7 @@ struct ballast_knobs {
 	u32 unload_wait_s;	/* unload waits this long for Xen's frames */
 	u32 tick_ms;		/* while not at target */
 	u32 idle_ms;		/* at target: statistics only */
+	bool compaction;	/* ballooned pages movable (compact.c) */
 };
 
 #define BALLAST_F_REREAD	0	/* the watch fired: read memory/ballast */
@@ -59,6 +63,8 @@ struct ballast_knobs {
 #define BALLAST_F_OOM		2
 /* cpu/ changed (or the last look was not settled): look at every CPU */
 #define BALLAST_F_CPUS		3
+/* Unload: balloon compaction refuses every move from now on. */
+#define BALLAST_F_NO_MIGRATE	4
 
 /* The most one OOM event gives back (oom_pages): a bounded notifier. */
 #define BALLAST_OOM_PAGES_MAX	(64 * BCORE_BATCH_MAX)
@@ -73,6 +79,7 @@ struct ballast_view {
 	u64 stock_target_kib, oom_relief_kib;
 	u64 rate, rate_min, rate_max, floor_kib;
 	u64 alloc_failures, host_refusals, bad_targets, oom_deflates;
+	u64 migrated_pages, migrate_failures, compaction;
 	u64 report_seq, uncooperative, constant_rate;
 	u64 state;		/* enum ballast_state */
 };
@@ -109,9 +116,20 @@ struct ballast {
 	struct page *batch_pages[BCORE_BATCH_MAX];
 	xen_pfn_t batch_frames[BCORE_BATCH_MAX];
 
-	/* pages_lock guards the list only; see mem.c. */
-	spinlock_t pages_lock;
-	struct list_head pages;		/* ballooned, linked through page->lru */
+	/*
+	 * The ballooned list, linked through page->lru, and its lock
+	 * (pages_lock, irqsave: the kernel's compaction takes it so too),
+	 * which guards the list only; see mem.c. With compaction on, the
+	 * kernel's balloon_mops take pages off it (isolated_pages counts
+	 * them) and put them back or call compact.c's migratepage.
+	 */
+	struct balloon_dev_info bdi;
+
+	/* compact.c's outcomes, not yet told to the core (ballast_fold()). */
+	atomic_long_t migrate_moved;
+	atomic_long_t migrate_refused;
+	atomic_long_t migrate_released;
+	u64 migrate_refused_ms;		/* last refusal, 0: none; READ/WRITE_ONCE */
 
 	/* The OOM notifier's: see oom.c. */
 	struct mutex oom_scratch_lock;	/* guards the two arrays */
@@ -154,6 +172,27 @@ void ballast_apply_knobs(struct ballast *b);
 void ballast_publish(struct ballast *b);
 
 /* mem.c */
+/* The allocation flags of a ballooned page: movable with compaction. */
+gfp_t ballast_gfp(const struct ballast *b);
+/*
+ * The frames of @n pages to Xen: mappings cleared, TLBs flushed (PV),
+ * XENMEM_decrease_reservation. Returns how many Xen took, the first ones;
+ * the others are mapped again and still the guest's. @frames: scratch.
+ * Pages and frames are the caller's; no lock needed.
+ */
+u32 ballast_frames_to_xen(struct page **pages, xen_pfn_t *frames, u32 n);
+/*
+ * @page (its frame Xen's) onto the ballooned list, movable with
+ * compaction; may sleep for the page's lock then.
+ */
+void ballast_list_page(struct ballast *b, struct page *page);
+/* pages_lock and the page's lock held: @page no longer movable. */
+void ballast_unmovable(struct ballast *b, struct page *page);
+/*
+ * Frames from Xen for @n pages without one (XENMEM_populate_physmap,
+ * p2m and mappings on PV). Returns how many came, the first ones.
+ */
+u32 ballast_frames_from_xen(struct page **pages, xen_pfn_t *frames, u32 n);
 /*
  * Up to @nr fresh pages into b->batch_pages, scrubbed; stops early when
  * an OOM came. No lock (it allocates): the worker's, or unload's.
@@ -239,10 +278,28 @@ void ballast_cpu_report(struct ballast *b, struct breport_stats *s);
 /* No lock (reads files): load, runnable, PSI cpu, steal into @s. */
 void ballast_cpu_sample(struct ballast *b, struct breport_stats *s);
 
+/* compact.c */
+/* At load, b->knobs.compaction decided: the migratepage callback. */
+void ballast_compaction_init(struct ballast *b);
+/*
+ * Unload, the worker stopped: refuse every move, then wait until the
+ * kernel has put back every isolated page (a move in flight ends first).
+ */
+void ballast_compaction_stop(struct ballast *b);
+/* b->lock held: the outcomes of moves since the last call, to the core. */
+void ballast_migrate_fold(struct ballast *b);
+
 /* oom.c */
 int ballast_oom_start(struct ballast *b);
 void ballast_oom_stop(struct ballast *b);
 /* b->lock held: what the notifier gave back, told to the core. */
 void ballast_oom_fold(struct ballast *b);
+
+/* b->lock held: what the OOM notifier and compaction did, to the core. */
+static inline void ballast_fold(struct ballast *b)
+{
+	ballast_oom_fold(b);
+	ballast_migrate_fold(b);
+}
 
 #endif /* BALLAST_KMOD_H */

@@ -80,6 +80,11 @@ static unsigned int unload_wait_s = 60;
 module_param(unload_wait_s, uint, 0444);
 MODULE_PARM_DESC(unload_wait_s, "Unload waits at most this long without progress for Xen to give back frames, s; then it leaves them (logged) (default 60)");
 
+/* Movable ballooned pages need the kernel's balloon compaction. */
+static bool compaction = IS_ENABLED(CONFIG_BALLOON_COMPACTION);
+module_param(compaction, bool, 0444);
+MODULE_PARM_DESC(compaction, "Ballooned pages movable by the kernel's compaction, so they do not fragment memory (default on where the kernel has CONFIG_BALLOON_COMPACTION; off: unmovable pages)");
+
 static unsigned int report_ms = 60000;
 module_param(report_ms, uint, 0444);
 MODULE_PARM_DESC(report_ms, "Write data/ballast at least this often, ms (default 60000)");
@@ -171,7 +176,7 @@ static void inflate_batch(struct ballast *b, u32 nr)
 
 	taken = ballast_alloc_batch(b, nr);
 	mutex_lock(&b->lock);
-	ballast_oom_fold(b);
+	ballast_fold(b);
 	keep = test_bit(BALLAST_F_OOM, &b->flags) ? 0 :
 	       bcore_inflate_wanted(&b->core, taken);
 	x.taken = keep;
@@ -193,7 +198,7 @@ static void deflate_batch(struct ballast *b, u32 nr)
 	 * count so the core does not see a refusal. None at all: the run
 	 * ends, and Xen refused nothing.
 	 */
-	ballast_oom_fold(b);
+	ballast_fold(b);
 	if (n)
 		bcore_run_deflated(&b->core, n, got);
 	else
@@ -213,7 +218,7 @@ static void run_batches(struct ballast *b)
 
 	for (;;) {
 		mutex_lock(&b->lock);
-		ballast_oom_fold(b);
+		ballast_fold(b);
 		next = bcore_run_next(&b->core, &bt);
 		mutex_unlock(&b->lock);
 		if (!next)
@@ -251,7 +256,7 @@ static void ballast_work(struct work_struct *work)
 		ballast_apply_knobs(b);
 	}
 	bcore_note_stock(&b->core, READ_ONCE(balloon_stats.current_pages));
-	ballast_oom_fold(b);
+	ballast_fold(b);
 	bcore_run_begin(&b->core, elapsed_ms, ballast_mem_available_pages());
 	mutex_unlock(&b->lock);
 	ballast_free_ctl(&raw);
@@ -259,7 +264,7 @@ static void ballast_work(struct work_struct *work)
 	run_batches(b);
 
 	mutex_lock(&b->lock);
-	ballast_oom_fold(b);
+	ballast_fold(b);
 	bcore_run_end(&b->core);
 	more = bcore_run_more(&b->core);
 	/* This run saw the OOM (and backed off); the next may try again. */
@@ -370,11 +375,31 @@ static void ballast_drain(struct ballast *b)
 static void ballast_orphan_leftovers(struct ballast *b)
 {
 	struct page *page, *next;
+	unsigned long flags;
+	bool done;
 
-	spin_lock(&b->pages_lock);
-	list_for_each_entry_safe(page, next, &b->pages, lru)
-		list_del_init(&page->lru);
-	spin_unlock(&b->pages_lock);
+	/*
+	 * No longer movable either: the kernel's balloon_mops would find our
+	 * balloon_dev_info in page->private, and it goes with us. A page
+	 * whose lock a compactor holds, or one it isolated (it comes back:
+	 * every move is refused now), is taken on a later pass.
+	 */
+	for (;;) {
+		spin_lock_irqsave(&b->bdi.pages_lock, flags);
+		list_for_each_entry_safe(page, next, &b->bdi.pages, lru) {
+			if (b->knobs.compaction && !trylock_page(page))
+				continue;
+			list_del_init(&page->lru);
+			ballast_unmovable(b, page);
+			if (b->knobs.compaction)
+				unlock_page(page);
+		}
+		done = list_empty(&b->bdi.pages) && !b->bdi.isolated_pages;
+		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
+		if (done)
+			break;
+		msleep(10);
+	}
 }
 
 /*
@@ -383,8 +408,9 @@ static void ballast_orphan_leftovers(struct ballast *b)
  */
 static void ballast_give_all_back(struct ballast *b)
 {
+	ballast_compaction_stop(b);
 	mutex_lock(&b->lock);
-	ballast_oom_fold(b);
+	ballast_fold(b);
 	bcore_begin_unload(&b->core);
 	mutex_unlock(&b->lock);
 	ballast_drain(b);
@@ -403,6 +429,7 @@ static void take_params(struct ballast *b)
 		.unload_wait_s = unload_wait_s,
 		.tick_ms = tick_ms ?: 1,
 		.idle_ms = idle_ms ?: 1,
+		.compaction = compaction,
 	};
 
 	b->knobs = k;
@@ -477,14 +504,19 @@ static int __init ballast_init(void)
 	/* From here on the kobject owns b: kobject_put() frees it. */
 	kobject_init(&b->kobj, &ballast_ktype);
 	mutex_init(&b->lock);
-	spin_lock_init(&b->pages_lock);
-	INIT_LIST_HEAD(&b->pages);
+	balloon_devinfo_init(&b->bdi);
+	atomic_long_set(&b->migrate_moved, 0);
+	atomic_long_set(&b->migrate_refused, 0);
+	atomic_long_set(&b->migrate_released, 0);
 	mutex_init(&b->oom_scratch_lock);
 	atomic_long_set(&b->oom_returned_pages, 0);
 	atomic_long_set(&b->oom_events, 0);
 	ratelimit_state_init(&b->bad_value_rs, 60 * HZ, 3);
 	INIT_DELAYED_WORK(&b->work, ballast_work);
 	take_params(b);
+	if (compaction && !IS_ENABLED(CONFIG_BALLOON_COMPACTION))
+		pr_info("ballast: this kernel has no CONFIG_BALLOON_COMPACTION: ballooned pages stay unmovable\n");
+	ballast_compaction_init(b);
 
 	err = setup_core(b);
 	if (err)
@@ -515,12 +547,13 @@ static int __init ballast_init(void)
 
 	the_ballast = b;
 	ballast_kick(b, true);
-	pr_info("ballast: loaded; boot size %llu KiB, floor %llu KiB, rate %llu-%llu KiB/s; target in %s/%s\n",
+	pr_info("ballast: loaded; boot size %llu KiB, floor %llu KiB, rate %llu-%llu KiB/s, compaction %s; target in %s/%s\n",
 		(unsigned long long)((b->core.boot_pages + b->core.cfg.offset_pages) *
 				     b->core.cfg.page_kib),
 		(unsigned long long)(b->core.cfg.floor_pages * b->core.cfg.page_kib),
 		(unsigned long long)bcore_rate_kib_s(&b->core, b->core.cfg.rate_min),
 		(unsigned long long)bcore_rate_kib_s(&b->core, b->core.cfg.rate_max),
+		b->knobs.compaction ? "on" : "off",
 		BALLAST_CTL_DIR, BALLAST_KEY_TARGET);
 	return 0;
 
@@ -561,9 +594,11 @@ static void __exit ballast_exit(void)
 	cancel_delayed_work_sync(&b->work);
 	destroy_workqueue(b->wq);
 
+	/* No move from now on; the kernel's isolated pages back on the list. */
+	ballast_compaction_stop(b);
 	/* Tell dom0 first: it stops counting on us and restores maxmem. */
 	mutex_lock(&b->lock);
-	ballast_oom_fold(b);
+	ballast_fold(b);
 	bcore_begin_unload(&b->core);
 	mutex_unlock(&b->lock);
 	report(b, now_ms(), true);

@@ -13,14 +13,26 @@
  * a vCPU still caching the old translation could otherwise write into a
  * frame the guest no longer owns.
  *
- * b->pages_lock (a spinlock) guards only the ballooned list: the worker
- * takes it for the splice, the OOM notifier to take pages off the list.
- * Pages off the list belong to whoever took them.
+ * b->bdi.pages_lock (a spinlock, irqsave) guards only the ballooned list:
+ * the worker takes it for the splice, the OOM notifier to take pages off
+ * the list, and with compaction on the kernel's balloon_mops to isolate a
+ * page (take it off) or put it back. Pages off the list belong to whoever
+ * took them.
+ *
+ * With compaction on (compact.c), a listed page is movable: its
+ * page->mapping says balloon_mops and page->private our balloon_dev_info,
+ * both set and cleared only under the page's lock and then pages_lock, as
+ * <linux/balloon_compaction.h> asks, so a compactor that found the page by
+ * its pfn sees it either listed and movable or neither. A page becomes
+ * movable only once its frame is Xen's, and stops being movable as it
+ * leaves the list, before its frame comes back. PageOffline is set before
+ * the frame goes and cleared after it is back, as before.
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
+#include <linux/pagemap.h>
 #include <asm/xen/hypercall.h>
 #include <xen/balloon.h>
 #include <xen/features.h>
@@ -29,14 +41,25 @@
 
 #include "ballast.h"
 
-/* Never the OOM killer, never the emergency reserves, no warning splat. */
-#define BALLAST_GFP (GFP_HIGHUSER | __GFP_NORETRY | __GFP_NOMEMALLOC | \
-		     __GFP_NOWARN)
+/*
+ * Never the OOM killer, never the emergency reserves, no warning splat.
+ * Movable with compaction (balloon_mapping_gfp_mask(): the page may come
+ * from ZONE_MOVABLE or CMA, which is right only because it can be moved),
+ * else unmovable, as before.
+ */
+#define BALLAST_GFP_FLAGS (__GFP_NORETRY | __GFP_NOMEMALLOC | __GFP_NOWARN)
+
+gfp_t ballast_gfp(const struct ballast *b)
+{
+	return (b->knobs.compaction ? balloon_mapping_gfp_mask() : GFP_HIGHUSER) |
+	       BALLAST_GFP_FLAGS;
+}
 
 u32 ballast_alloc_batch(struct ballast *b, u32 nr)
 {
+	gfp_t gfp = ballast_gfp(b);
 	/* init_on_alloc=1 (Debian's default) zeroed the page already. */
-	bool clear = b->knobs.scrub && !want_init_on_alloc(BALLAST_GFP);
+	bool clear = b->knobs.scrub && !want_init_on_alloc(gfp);
 	u32 taken = 0;
 
 	nr = min_t(u32, nr, BCORE_BATCH_MAX);
@@ -46,7 +69,7 @@ u32 ballast_alloc_batch(struct ballast *b, u32 nr)
 		/* The guest ran out of memory meanwhile: this is a failure. */
 		if (test_bit(BALLAST_F_OOM, &b->flags))
 			break;
-		page = alloc_page(BALLAST_GFP);
+		page = alloc_page(gfp);
 		if (!page)
 			break;
 		/*
@@ -85,72 +108,33 @@ static int flush_guest_tlbs(void)
 	return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
-u32 ballast_give_batch(struct ballast *b, u32 n)
+u32 ballast_frames_to_xen(struct page **pages, xen_pfn_t *frames, u32 n)
 {
 	u32 done = 0, i;
 	int rc;
 
-	lockdep_assert_held(&b->lock);
-	n = min_t(u32, n, BCORE_BATCH_MAX);
 	if (!n)
 		return 0;
-	/*
-	 * Offline before the frames go, as balloon_append() does: kdump and
-	 * /proc/kcore skip PageOffline pages, and must not read one whose
-	 * frame is already Xen's.
-	 */
-	for (i = 0; i < n; i++) {
-		b->batch_frames[i] = xen_page_to_gfn(b->batch_pages[i]);
-		__SetPageOffline(b->batch_pages[i]);
-		adjust_managed_page_count(b->batch_pages[i], -1);
-	}
-	xenmem_reservation_va_mapping_reset(n, b->batch_pages);
+	for (i = 0; i < n; i++)
+		frames[i] = xen_page_to_gfn(pages[i]);
+	xenmem_reservation_va_mapping_reset(n, pages);
 	rc = flush_guest_tlbs();
 	if (rc) {
 		pr_warn_ratelimited("ballast: TLB flush failed (%d): frames kept\n",
 				    rc);
 	} else {
-		rc = xenmem_reservation_decrease(n, b->batch_frames);
+		rc = xenmem_reservation_decrease(n, frames);
 		/* Xen handles extents in order: the first rc are gone. */
 		done = rc > 0 ? min_t(u32, rc, n) : 0;
 	}
-	spin_lock(&b->pages_lock);
-	for (i = 0; i < done; i++)
-		list_add(&b->batch_pages[i]->lru, &b->pages);
-	spin_unlock(&b->pages_lock);
-	if (done < n) {
-		/* Refused: PV batch_frames still holds the frames we own. */
-		xenmem_reservation_va_mapping_update(n - done,
-						     &b->batch_pages[done],
-						     &b->batch_frames[done]);
-		for (i = done; i < n; i++) {
-			adjust_managed_page_count(b->batch_pages[i], 1);
-			__ClearPageOffline(b->batch_pages[i]);
-		}
-		ballast_free_batch(b, done, n);
-	}
+	/* Refused: on PV, frames still holds the frames we own. */
+	if (done < n)
+		xenmem_reservation_va_mapping_update(n - done, &pages[done],
+						     &frames[done]);
 	return done;
 }
 
-u32 ballast_take_listed(struct ballast *b, struct page **pages, u32 nr)
-{
-	struct page *page, *next;
-	u32 n = 0;
-
-	nr = min_t(u32, nr, BCORE_BATCH_MAX);
-	spin_lock(&b->pages_lock);
-	list_for_each_entry_safe(page, next, &b->pages, lru) {
-		if (n == nr)
-			break;
-		list_del(&page->lru);
-		pages[n++] = page;
-	}
-	spin_unlock(&b->pages_lock);
-	return n;
-}
-
-u32 ballast_return_frames(struct ballast *b, struct page **pages,
-			  xen_pfn_t *frames, u32 n)
+u32 ballast_frames_from_xen(struct page **pages, xen_pfn_t *frames, u32 n)
 {
 	u32 got, i;
 	int rc;
@@ -162,18 +146,138 @@ u32 ballast_return_frames(struct ballast *b, struct page **pages,
 	rc = xenmem_reservation_increase(n, frames);
 	/* Partial success (Xen short of memory, max_pages) is accepted. */
 	got = rc > 0 ? min_t(u32, rc, n) : 0;
+	/* PV: frames now holds the new machine frames. */
+	if (got)
+		xenmem_reservation_va_mapping_update(got, pages, frames);
+	return got;
+}
+
+/*
+ * One page onto the list, its frame Xen's: movable with compaction. It is
+ * locked first (a compactor holds a page's lock only for a moment, and
+ * never waits for anything of ours while it does). compact.c lists the
+ * page a move gives on its own: the kernel holds that page's lock.
+ */
+void ballast_list_page(struct ballast *b, struct page *page)
+{
+	unsigned long flags;
+
+	if (b->knobs.compaction)
+		lock_page(page);
+	spin_lock_irqsave(&b->bdi.pages_lock, flags);
+#ifdef CONFIG_BALLOON_COMPACTION
+	if (b->knobs.compaction) {
+		__SetPageMovable(page, &balloon_mops);
+		set_page_private(page, (unsigned long)&b->bdi);
+	}
+#endif
+	list_add(&page->lru, &b->bdi.pages);
+	spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
+	if (b->knobs.compaction)
+		unlock_page(page);
+}
+
+/*
+ * pages_lock and the page's lock held (or compaction off): @page leaves
+ * the balloon's hands for compaction's; no longer movable.
+ */
+void ballast_unmovable(struct ballast *b, struct page *page)
+{
+#ifdef CONFIG_BALLOON_COMPACTION
+	if (b->knobs.compaction) {
+		__ClearPageMovable(page);
+		set_page_private(page, 0);
+	}
+#endif
+}
+
+u32 ballast_give_batch(struct ballast *b, u32 n)
+{
+	unsigned long flags;
+	u32 done, i;
+
+	lockdep_assert_held(&b->lock);
+	n = min_t(u32, n, BCORE_BATCH_MAX);
+	if (!n)
+		return 0;
+	/*
+	 * Offline before the frames go, as balloon_append() does: kdump and
+	 * /proc/kcore skip PageOffline pages, and must not read one whose
+	 * frame is already Xen's.
+	 */
+	for (i = 0; i < n; i++) {
+		__SetPageOffline(b->batch_pages[i]);
+		adjust_managed_page_count(b->batch_pages[i], -1);
+	}
+	done = ballast_frames_to_xen(b->batch_pages, b->batch_frames, n);
+	if (b->knobs.compaction) {
+		for (i = 0; i < done; i++)
+			ballast_list_page(b, b->batch_pages[i]);
+	} else {
+		spin_lock_irqsave(&b->bdi.pages_lock, flags);
+		for (i = 0; i < done; i++)
+			list_add(&b->batch_pages[i]->lru, &b->bdi.pages);
+		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
+	}
+	if (done < n) {
+		for (i = done; i < n; i++) {
+			adjust_managed_page_count(b->batch_pages[i], 1);
+			__ClearPageOffline(b->batch_pages[i]);
+		}
+		ballast_free_batch(b, done, n);
+	}
+	return done;
+}
+
+/*
+ * With compaction, a page whose lock someone holds (a compactor looking at
+ * it, or one isolating it) is skipped this time: it may be leaving the
+ * list; isolated pages are not on it at all.
+ */
+u32 ballast_take_listed(struct ballast *b, struct page **pages, u32 nr)
+{
+	struct page *page, *next;
+	unsigned long flags;
+	u32 n = 0;
+
+	nr = min_t(u32, nr, BCORE_BATCH_MAX);
+	spin_lock_irqsave(&b->bdi.pages_lock, flags);
+	list_for_each_entry_safe(page, next, &b->bdi.pages, lru) {
+		if (n == nr)
+			break;
+		if (b->knobs.compaction && !trylock_page(page))
+			continue;
+		list_del(&page->lru);
+		if (b->knobs.compaction) {
+			ballast_unmovable(b, page);
+			unlock_page(page);
+		}
+		pages[n++] = page;
+	}
+	spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
+	return n;
+}
+
+u32 ballast_return_frames(struct ballast *b, struct page **pages,
+			  xen_pfn_t *frames, u32 n)
+{
+	unsigned long flags;
+	u32 got, i;
+
+	got = ballast_frames_from_xen(pages, frames, n);
 	for (i = 0; i < got; i++) {
-		/* PV: frames now holds the new machine frames. */
-		xenmem_reservation_va_mapping_update(1, &pages[i], &frames[i]);
 		__ClearPageOffline(pages[i]);
 		adjust_managed_page_count(pages[i], 1);
 		__free_page(pages[i]);
 	}
-	if (got < n) {
-		spin_lock(&b->pages_lock);
+	if (got < n && b->knobs.compaction) {
 		for (i = got; i < n; i++)
-			list_add(&pages[i]->lru, &b->pages);
-		spin_unlock(&b->pages_lock);
+			ballast_list_page(b, pages[i]);
+	} else if (got < n) {
+		spin_lock_irqsave(&b->bdi.pages_lock, flags);
+		for (i = got; i < n; i++)
+			list_add(&pages[i]->lru, &b->bdi.pages);
+		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
 	}
 	return got;
 }

@@ -41,6 +41,9 @@ void ballast_publish(struct ballast *b)
 	WRITE_ONCE(v->host_refusals, c->cnt.host_refusals);
 	WRITE_ONCE(v->bad_targets, c->cnt.bad_targets);
 	WRITE_ONCE(v->oom_deflates, c->cnt.oom_deflates);
+	WRITE_ONCE(v->migrated_pages, c->cnt.migrated);
+	WRITE_ONCE(v->migrate_failures, c->cnt.migrate_refusals);
+	WRITE_ONCE(v->compaction, b->knobs.compaction);
 	WRITE_ONCE(v->report_seq, b->report.seq);
 	WRITE_ONCE(v->uncooperative, b->host.uncooperative);
 	WRITE_ONCE(v->constant_rate, c->cfg.constant_rate);
@@ -74,6 +77,9 @@ BALLAST_RO(alloc_failures);
 BALLAST_RO(host_refusals);
 BALLAST_RO(bad_targets);
 BALLAST_RO(oom_deflates);
+BALLAST_RO(migrated_pages);
+BALLAST_RO(migrate_failures);
+BALLAST_RO(compaction);
 BALLAST_RO(report_seq);
 BALLAST_RO(uncooperative);
 
@@ -169,6 +175,9 @@ static struct attribute *ballast_attrs[] = {
 	&host_refusals_attr.attr,
 	&bad_targets_attr.attr,
 	&oom_deflates_attr.attr,
+	&compaction_attr.attr,
+	&migrated_pages_attr.attr,
+	&migrate_failures_attr.attr,
 	&report_seq_attr.attr,
 	&uncooperative_attr.attr,
 	NULL,

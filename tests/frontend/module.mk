@@ -1,11 +1,16 @@
 # Frontend suites: the portable core against a fake guest OS and a fake
-# hypervisor, report thresholding, the host's keys and the cycle, the PSI parser both frontends share, and
+# hypervisor, balloon compaction's bookkeeping, report thresholding, the host's keys and the cycle, the PSI parser both frontends share, and
 # the agent's proc-file parsers and its options.
 ifeq ($(HAVE_CUNIT),y)
 $(B)/tests/frontend/%.o: MOD_CFLAGS := -Ilinux-frontend/core -Ilinux-frontend/agent -Itests/frontend -Itests/cunit -Ischeduler
 
 FE_TEST_CORE := $(B)/tests/frontend/test_core
 $(FE_TEST_CORE): $(B)/tests/frontend/test_core.o $(RUN_SUITE_OBJ) $(B)/tests/frontend/fake_world.o \
+		$(CORE_LIB) $(SCHEMA_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
+
+FE_TEST_MIGRATE := $(B)/tests/frontend/test_migrate
+$(FE_TEST_MIGRATE): $(B)/tests/frontend/test_migrate.o $(RUN_SUITE_OBJ) $(B)/tests/frontend/fake_world.o \
 		$(CORE_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
@@ -45,7 +50,7 @@ $(FE_TEST_OPTS): $(B)/tests/frontend/test_options.o $(RUN_SUITE_OBJ) \
 		$(AGENT_OPTS_LIB) $(SCHEMA_LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ -lcunit
 
-TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_REPORT) $(FE_TEST_CTL) $(FE_TEST_PSI) \
+TEST_BINS += $(FE_TEST_CORE) $(FE_TEST_MIGRATE) $(FE_TEST_REPORT) $(FE_TEST_CTL) $(FE_TEST_PSI) \
 	$(FE_TEST_PROC) $(FE_TEST_OWNER) $(FE_TEST_OPTS) \
 	$(FE_TEST_CPU) $(FE_TEST_AGENT_CPU)
 endif

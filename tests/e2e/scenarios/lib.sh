@@ -32,14 +32,24 @@ xs_set() { xenstore-write "$(dompath "$1")/$2" "$3"; }
 # guest_start NAME ROLE MEM_MIB MAXMEM_MIB [EXTRA_CMDLINE]: xl create a domU
 # from /e2e/vmlinuz + /e2e/domU-initrd.gz; guest_wait NAME waits until it
 # serves commands. guest_create does both. $GUEST_VCPUS vCPUs online at boot (1)
-# of $GUEST_MAXVCPUS (as many). The guest's type (pv, pvh, hvm)
+# of $GUEST_MAXVCPUS (as many), on the pCPUs $GUEST_CPUS (xl's cpus=; a PV
+# guest runs anywhere, a PVH or HVM guest gets a pCPU of its own,
+# hvm_free_pcpu). The guest's type (pv, pvh, hvm)
 # is GUEST_TYPE if set, else its type in the cast (E2E_TYPE_NAME), else the
 # boot's (E2E_TYPE, default pv). An hvm guest boots the same kernel directly
 # (no disk), with Xen's device model and its console on the emulated serial.
 guest_start() {
 	local name=$1 role=$2 mem=$3 maxmem=$4 extra=${5:-} cfg=/tmp/$1.cfg type console=hvc0 more=""
+	local cpus=${GUEST_CPUS:-}
 	eval "type=\${GUEST_TYPE:-\${E2E_TYPE_$name:-\${E2E_TYPE:-pv}}}"
 	eval "E2E_TYPE_$name=\$type"	# for guest_log and guest_type in this shell
+	if [ "$type" != pv ] && [ -z "$cpus" ]; then
+		cpus=$(hvm_free_pcpu)
+		if [ -z "$cpus" ]; then
+			log "guest_start $name: every pCPU already runs a PVH/HVM guest, and two on one pCPU crash under QEMU's TCG (tests/e2e/README.md): not created"
+			return 1
+		fi
+	fi
 	case "$type" in
 	pv | pvh) ;;
 	hvm)
@@ -64,6 +74,7 @@ memory = $mem
 maxmem = $maxmem
 vcpus = ${GUEST_VCPUS:-1}
 maxvcpus = ${GUEST_MAXVCPUS:-${GUEST_VCPUS:-1}}
+${cpus:+cpus = \"$cpus\"}
 on_crash = "preserve"
 $more
 CFG
@@ -71,6 +82,26 @@ CFG
 		log "xl create $name ($type) failed: $(tail -n 3 "$E2E_OUT/xl-create-$name.log")"
 		return 1
 	fi
+}
+# hvm_free_pcpu: a pCPU that no running PVH or HVM guest may use (empty:
+# none). Under QEMU 7.2's TCG (the lab), two HVM-container vCPUs that share
+# an emulated pCPU corrupt each other: the second guest triple-faults or
+# panics while it boots, with or without Xen's asid=0, with one TCG thread
+# or several; pinned one per pCPU they run (tests/e2e/README.md). PV
+# guests and dom0 may share any pCPU.
+hvm_free_pcpu() {
+	local n c g used=""
+	n=$(xl info 2>/dev/null | awk '/^nr_cpus/ {print $3}')
+	for g in $(xl list 2>/dev/null | awk 'NR > 2 {print $1}'); do
+		xl list -l "$g" 2>/dev/null | grep -qE '"type": "(pvh|hvm)"' || continue
+		# Hard affinity: a number, or a set ("all", "0-1"): every pCPU.
+		used="$used $(xl vcpu-list "$g" 2>/dev/null |
+			awk 'NR > 1 { print ($7 ~ /^[0-9]+$/) ? $7 : "all" }')"
+	done
+	case " $used " in *" all "*) return 0 ;; esac
+	for ((c = 0; c < ${n:-0}; c++)); do
+		case " $used " in *" $c "*) ;; *) echo "$c"; return 0 ;; esac
+	done
 }
 guest_wait() {
 	local name=$1

@@ -30,7 +30,8 @@
 # guest's own /proc/pressure/memory "some avg10" (what it reports, before
 # the report thresholds); SOME_US, FULL_US: its "total=" counters; PROBE:
 # the probe's state in `ballastctl explain` ("-" if none); HOG_RSS_KIB: the
-# memhog's VmRSS ("-" without one, 0 if it is gone).
+# memhog's VmRSS ("-" without one, 0 if it is gone). "-" in AVG10, SOME_US,
+# FULL_US and HOG_RSS_KIB: the guest did not answer in 20 s.
 
 COLD_CACHE_MIB=${COLD_CACHE_MIB:-224}	# page cache in the cache guest
 COLD_WS_MIB=${COLD_WS_MIB:-128}		# the steady guest's working set
@@ -133,7 +134,8 @@ cold_sample() {
 		$1 == "Buffers:" { buf = $2 }
 		$1 == "VmRSS:" { rss = $2 }
 		END {
-			if (avg == "") { avg10 = "-" } else { avg10 = int(avg * 100 + 0.5) }
+			# no answer from the guest: nothing known, not a memhog gone
+			if (avg == "") { avg10 = "-"; rss = "-" } else { avg10 = int(avg * 100 + 0.5) }
 			if (!haspid) rss = "-"
 			printf "%s %s %s %s %s %s %s %s %s %s %s\n", t, g, tgt, xl, lo, avg10,
 				(some == "" ? "-" : some), (full == "" ? "-" : full), probe,

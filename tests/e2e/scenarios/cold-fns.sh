@@ -38,6 +38,7 @@ COLD_WS_MIB=${COLD_WS_MIB:-128}		# the steady guest's working set
 COLD_WS_RATE=${COLD_WS_RATE:-32}	# MiB/s rewritten: each page every 4 s
 COLD_STEP_MIN=${COLD_STEP_MIN:-16M}
 COLD_GOAL_CENTIPCT=10			# probe-goal's default: 0.10 %
+# shellcheck disable=SC2034 # read by scenario 18
 COLD_STALL_CENTIPCT=1000		# psi-stall's default: the demand rule's 10 %
 COLD_SAMPLES=${COLD_SAMPLES:-$E2E_OUT/cold-samples.txt}
 

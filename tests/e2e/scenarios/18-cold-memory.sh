@@ -77,6 +77,9 @@ for g in "$GC:$held0_c:$low_c:$hw_c:$n_c:$ab_c:$max_c:$mean_c:$st_c:$fu_c" "$GW:
 	IFS=: read -r name h0 lo hw n ab mx mean st fu <<< "$g"
 	log "$name: held $h0 -> $hw MiB (last ${WINDOW_S} s), lowest target $lo MiB; avg10 over the goal in $ab of $n samples, max $(pct_str "$mx") %, mean $(pct_str "$mean") %; stalled (some) $(pct_str "$st") % of the run, full $(pct_str "$fu") %"
 done
+for g in "$GC" "$GW"; do
+	log "$g: probe states (samples): $(awk -v g="$g" '$2 == g {print $9}' "$COLD_SAMPLES" | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}')samples in $COLD_SAMPLES (the run's logs: cold-samples.txt)"
+done
 given=$((held0_c - hw_c + held0_w - hw_w))
 echo "COLD given_back_mib=$given of_mib=$tot_mib pct=$(pct_str $((given * 10000 / (tot_mib > 0 ? tot_mib : 1)))) held_mib=$((hw_c + hw_w)) $GC:some=$(pct_str "$st_c")%,full=$(pct_str "$fu_c")%,above_goal=$ab_c/$n_c,max_avg10=$(pct_str "$max_c")% $GW:some=$(pct_str "$st_w")%,full=$(pct_str "$fu_w")%,above_goal=$ab_w/$n_w,max_avg10=$(pct_str "$max_w")%"
 log "$GC: $(guest_run "$GC" "grep -E '^(MemTotal|MemAvailable|Buffers):' /proc/meminfo" | tr -s ' \n' ' ')"

@@ -107,7 +107,8 @@ cold_fill_cache() {
 # memory rewritten at COLD_WS_RATE; waits until it is resident, prints its pid.
 cold_start_ws() {
 	local pid
-	guest_run "$1" "memhog -r $COLD_WS_RATE $2 $3 > /tmp/cold-ws.out 2>&1 &" > /dev/null || return 1
+	# one memhog: its pid is the one sampled
+	guest_run "$1" "killall memhog; memhog -r $COLD_WS_RATE $2 $3 > /tmp/cold-ws.out 2>&1 &" > /dev/null || return 1
 	wait_for 120 "guest_run '$1' 'grep -q \"resident_mib=$2 after\" /tmp/cold-ws.out'" || {
 		log "$1: memhog $2 not resident: $(guest_run "$1" 'tail -n 3 /tmp/cold-ws.out')"
 		return 1

@@ -3,7 +3,7 @@
  * memhog: a guest workload for the end-to-end tests, linked statically so
  * the busybox initramfs needs no libc.
  *
- *   memhog [-v] [-t THREADS] SIZE_MIB [SECONDS [GROW_MIB_S]]
+ *   memhog [-v] [-t THREADS] [-r REWRITE_MIB_S] SIZE_MIB [SECONDS [GROW_MIB_S]]
  *
  * Allocates SIZE_MIB MiB one MiB at a time, writing every page so the
  * memory is really resident (at most GROW_MIB_S MiB per second when given,
@@ -23,6 +23,10 @@
  * the summary has a second line
  *   memhog: verify bad_words=B bad_fresh=Z checked_mib=C
  * and the exit status is 3 if B or Z is not 0 (the first few are printed).
+ * -r REWRITE_MIB_S: the rewrite writes at most that many MiB per second (all
+ * threads together), so a steady working set stays hot (every page written
+ * every SIZE_MIB / REWRITE_MIB_S seconds) without taking a whole vCPU;
+ * without it (or 0) the rewrite runs as fast as it can.
  * SIGTERM/SIGINT end the run early, with the summary as if SECONDS had passed.
  */
 #include <errno.h>
@@ -59,6 +63,7 @@ struct hog {
 	size_t want_mib;
 	size_t have_mib;
 	uint64_t grow_mib_s;		/* 0: as fast as possible */
+	uint64_t rewrite_mib_s;		/* 0: as fast as possible */
 	uint64_t written_mib;
 	uint64_t passes;
 	bool verify;
@@ -121,6 +126,20 @@ static void sleep_ms(uint64_t ms)
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
 
 	nanosleep(&ts, NULL);
+}
+
+/* Sleep until @done_mib MiB written since @start_ms is no faster than
+ * @mib_s MiB per second (0: no limit). */
+static void pace(uint64_t start_ms, uint64_t done_mib, uint64_t mib_s)
+{
+	uint64_t due_ms, now;
+
+	if (!mib_s)
+		return;
+	due_ms = start_ms + done_mib * 1000u / mib_s;
+	now = now_ms();
+	if (due_ms > now)
+		sleep_ms(due_ms - now);
 }
 
 static uint64_t pattern(size_t chunk, uint32_t gen, size_t word)
@@ -204,13 +223,7 @@ static int hog_grow(struct hog *hog, uint64_t start_ms)
 	while (hog->have_mib < hog->want_mib && !stop_now) {
 		void *p;
 
-		if (hog->grow_mib_s) {
-			uint64_t due_ms = start_ms + hog->have_mib * 1000u / hog->grow_mib_s;
-			uint64_t now = now_ms();
-
-			if (due_ms > now)
-				sleep_ms(due_ms - now);
-		}
+		pace(start_ms, hog->have_mib, hog->grow_mib_s);
 		p = mmap(NULL, CHUNK_BYTES, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -236,13 +249,14 @@ static int hog_grow(struct hog *hog, uint64_t start_ms)
 
 static void hog_rewrite(struct hog *hog, uint64_t deadline_ms)
 {
-	uint64_t next_report_ms = now_ms() + 1000;
+	uint64_t start_ms = now_ms(), next_report_ms = start_ms + 1000, done_mib = 0;
 
 	do {
 		hog->passes++;
-		for (size_t i = 0; i < hog->have_mib; i++) {
+		for (size_t i = 0; i < hog->have_mib && !past(deadline_ms); i++) {
 			fill_chunk(hog->chunks[i], hog->passes);
 			hog->written_mib++;
+			pace(start_ms, ++done_mib, hog->rewrite_mib_s);
 		}
 		if (now_ms() >= next_report_ms) {
 			printf("memhog: resident_mib=%zu passes=%llu\n", hog->have_mib,
@@ -258,6 +272,10 @@ static void *worker_main(void *arg)
 	struct worker *wk = arg;
 	struct hog *hog = wk->hog;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* each thread its share of the rewrite rate, at least 1 MiB/s */
+	uint64_t mib_s = hog->rewrite_mib_s ?
+			 (hog->rewrite_mib_s + hog->threads - 1) / hog->threads : 0;
+	uint64_t start_ms = now_ms(), done_mib = 0;
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
@@ -275,6 +293,9 @@ static void *worker_main(void *arg)
 			else
 				fill_chunk(hog->chunks[i], wk->passes);
 			wk->written_mib++;
+			pace(start_ms, ++done_mib, mib_s);
+			if (past(wk->deadline_ms))
+				break;
 		}
 	} while (!past(wk->deadline_ms));
 	return NULL;
@@ -324,6 +345,10 @@ static int parse_opts(int argc, char **argv, struct hog *hog, int *first)
 			   !parse_count(argv[i + 1], MAX_THREADS, &v) && v) {
 			hog->threads = (unsigned int)v;
 			i++;
+		} else if (!strcmp(argv[i], "-r") && i + 1 < argc &&
+			   !parse_count(argv[i + 1], MAX_MIB, &v)) {
+			hog->rewrite_mib_s = v;
+			i++;
 		} else {
 			return -1;
 		}
@@ -345,7 +370,7 @@ int main(int argc, char **argv)
 	if (n < 1 || n > 3 || parse_count(argv[a], MAX_MIB, &size_mib) ||
 	    size_mib == 0 || (n >= 2 && parse_count(argv[a + 1], 86400, &seconds)) ||
 	    (n == 3 && parse_count(argv[a + 2], MAX_MIB, &grow_mib_s))) {
-		fprintf(stderr, "usage: memhog [-v] [-t THREADS] SIZE_MIB [SECONDS [GROW_MIB_S]]\n");
+		fprintf(stderr, "usage: memhog [-v] [-t THREADS] [-r REWRITE_MIB_S] SIZE_MIB [SECONDS [GROW_MIB_S]]\n");
 		return 1;
 	}
 	signal(SIGTERM, on_stop);

@@ -2,6 +2,8 @@
 # Source it: `. /e2e/lib.sh`. Every xenstore key comes from /e2e/schema.sh
 # (generated from ballast_schema.h), never spelled here.
 . /e2e/schema.sh
+# What the host passed on (lab-images): E2E_SCENARIO_TIMEOUT, E2E_HVM_AVOID_PCPUS.
+[ ! -f /e2e/env ] || . /e2e/env
 
 E2E_OUT=/e2e/out
 E2E_CHAN=data/e2e		# the harness's own command channel, not ballast's
@@ -88,9 +90,10 @@ CFG
 # an emulated pCPU corrupt each other: the second guest triple-faults or
 # panics while it boots, with or without Xen's asid=0, with one TCG thread
 # or several; pinned one per pCPU they run (tests/e2e/README.md). PV
-# guests and dom0 may share any pCPU.
+# guests and dom0 may share any pCPU. E2E_HVM_AVOID_PCPUS: pCPUs never
+# given to one (e.g. "0", where Xen takes the lab's device interrupts).
 hvm_free_pcpu() {
-	local n c g used=""
+	local n c g used=" ${E2E_HVM_AVOID_PCPUS:-} "
 	n=$(xl info 2>/dev/null | awk '/^nr_cpus/ {print $3}')
 	for g in $(xl list 2>/dev/null | awk 'NR > 2 {print $1}'); do
 		xl list -l "$g" 2>/dev/null | grep -qE '"type": "(pvh|hvm)"' || continue

@@ -23,13 +23,18 @@ static void lift(struct bsched_rec *rec)
 	rec->probe_cap_kib = 0;
 }
 
-/* One step down: a percentage of what it holds, at least the minimum, in
- * whole pages, never below one page. */
+/* One step down: a percentage of what it holds, at least the minimum and
+ * at least the deadband, in whole pages, never below one page. A step the
+ * deadband would hold moves no balloon, so no report follows it and the
+ * next step waited for the frontend's heartbeat: ~8 MiB every two minutes
+ * on a 384 MiB guest (seen writing e2e 18). */
 static uint64_t step_kib(const struct bsched_domain *d,
 			 const struct bsched_config *cfg)
 {
 	uint64_t s = bsched_max_u64(d->actual_kib / 100 * cfg->probe_step_pct,
 				    cfg->probe_step_min_kib);
+
+	s = bsched_max_u64(s, cfg->deadband_kib);
 
 	s -= s % BSCHED_KIB_PER_PAGE;
 	return bsched_max_u64(s, BSCHED_KIB_PER_PAGE);

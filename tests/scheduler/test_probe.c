@@ -87,6 +87,25 @@ static void test_step_minimum_in_pages(void)
 	fix_fini(&f);
 }
 
+/* A small guest: 1 % of 384 MiB is below the deadband, so the step is the
+ * deadband and the target follows at once (a step the deadband held moved
+ * nothing and waited a heartbeat for the next report). */
+static void test_step_at_least_the_deadband(void)
+{
+	struct fix f;
+	struct bsched_domain *d;
+
+	fix_init(&f, 16 * GIB);
+	d = fix_dom(&f, 1, 0, 384 * MIB, 100, 384 * MIB, 64 * MIB);
+	d->probe = true;
+	CU_ASSERT_FATAL(384 * MIB / 100 < f.cfg.deadband_kib);
+	CU_ASSERT_EQUAL_FATAL(fix_run(&f, 1), 0);
+	CU_ASSERT_EQUAL(cap_of(&f), 384 * MIB - f.cfg.deadband_kib);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->target_kib, 384 * MIB - f.cfg.deadband_kib);
+	CU_ASSERT_EQUAL(fix_dec(&f, 1)->bound, BSCHED_BOUND_PROBE);
+	fix_fini(&f);
+}
+
 /* Over the goal: up by 10 % of what it holds at once, held for the hold
  * time, then down again; a falling PSI is not raised on again. */
 static void test_backoff_and_hold(void)
@@ -382,6 +401,7 @@ int add_probe_suite(void)
 	    !CU_add_test(s, "off by default", test_off_by_default) ||
 	    !CU_add_test(s, "a step per interval", test_step_per_interval) ||
 	    !CU_add_test(s, "step minimum in pages", test_step_minimum_in_pages) ||
+	    !CU_add_test(s, "step at least the deadband", test_step_at_least_the_deadband) ||
 	    !CU_add_test(s, "back-off and hold", test_backoff_and_hold) ||
 	    !CU_add_test(s, "pressure lifts the cap", test_pressure_lifts_the_cap) ||
 	    !CU_add_test(s, "never below min or floor", test_never_below_min_or_floor) ||

@@ -91,9 +91,9 @@ cold_probe() {
 # cold_fill_cache NAME MIB: brd.ko loaded in the guest (once) with one
 # ramdisk of MIB, read whole into its page cache; prints the guest's
 # Buffers (KiB) after, fails if less than 90 % of MIB are there. A sleep
-# keeps /dev/ram0 open: the kernel drops a block device's page cache when
-# its last opener closes it (the first lab run read 224 MiB with dd and
-# found Buffers 0 KiB after).
+# keeps /dev/ram0 open (the kernel drops a block device's page cache when
+# its last opener closes it). Not yet working: both lab runs (2026-12-02),
+# the second with the device held open, found Buffers 0 KiB after the read.
 cold_fill_cache() {
 	local out buf
 	# One line: the command travels through xenstore.

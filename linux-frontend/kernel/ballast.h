@@ -182,10 +182,10 @@ gfp_t ballast_gfp(const struct ballast *b);
  */
 u32 ballast_frames_to_xen(struct page **pages, xen_pfn_t *frames, u32 n);
 /*
- * @page (its frame Xen's) onto the ballooned list, movable with
- * compaction; may sleep for the page's lock then.
+ * @n pages (their frames Xen's) onto the ballooned list, movable with
+ * compaction; may sleep for each page's lock then.
  */
-void ballast_list_page(struct ballast *b, struct page *page);
+void ballast_list_pages(struct ballast *b, struct page **pages, u32 n);
 /* pages_lock and the page's lock held: @page no longer movable. */
 void ballast_unmovable(struct ballast *b, struct page *page);
 /*

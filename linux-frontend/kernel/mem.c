@@ -153,28 +153,37 @@ u32 ballast_frames_from_xen(struct page **pages, xen_pfn_t *frames, u32 n)
 }
 
 /*
- * One page onto the list, its frame Xen's: movable with compaction. It is
- * locked first (a compactor holds a page's lock only for a moment, and
- * never waits for anything of ours while it does). compact.c lists the
- * page a move gives on its own: the kernel holds that page's lock.
+ * @n pages onto the list, their frames Xen's: movable with compaction, each
+ * locked first then (a compactor holds a page's lock only for a moment, and
+ * never waits for anything of ours while it does); else under one hold of
+ * the lock. compact.c lists the page a move gives on its own: the kernel
+ * holds that page's lock.
  */
-void ballast_list_page(struct ballast *b, struct page *page)
+void ballast_list_pages(struct ballast *b, struct page **pages, u32 n)
 {
 	unsigned long flags;
+	u32 i;
 
-	if (b->knobs.compaction)
-		lock_page(page);
-	spin_lock_irqsave(&b->bdi.pages_lock, flags);
-#ifdef CONFIG_BALLOON_COMPACTION
-	if (b->knobs.compaction) {
-		__SetPageMovable(page, &balloon_mops);
-		set_page_private(page, (unsigned long)&b->bdi);
+	if (!n)
+		return;
+	if (!b->knobs.compaction) {
+		spin_lock_irqsave(&b->bdi.pages_lock, flags);
+		for (i = 0; i < n; i++)
+			list_add(&pages[i]->lru, &b->bdi.pages);
+		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
+		return;
 	}
+	for (i = 0; i < n; i++) {
+		lock_page(pages[i]);
+		spin_lock_irqsave(&b->bdi.pages_lock, flags);
+#ifdef CONFIG_BALLOON_COMPACTION
+		__SetPageMovable(pages[i], &balloon_mops);
+		set_page_private(pages[i], (unsigned long)&b->bdi);
 #endif
-	list_add(&page->lru, &b->bdi.pages);
-	spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
-	if (b->knobs.compaction)
-		unlock_page(page);
+		list_add(&pages[i]->lru, &b->bdi.pages);
+		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
+		unlock_page(pages[i]);
+	}
 }
 
 /*
@@ -193,7 +202,6 @@ void ballast_unmovable(struct ballast *b, struct page *page)
 
 u32 ballast_give_batch(struct ballast *b, u32 n)
 {
-	unsigned long flags;
 	u32 done, i;
 
 	lockdep_assert_held(&b->lock);
@@ -210,15 +218,7 @@ u32 ballast_give_batch(struct ballast *b, u32 n)
 		adjust_managed_page_count(b->batch_pages[i], -1);
 	}
 	done = ballast_frames_to_xen(b->batch_pages, b->batch_frames, n);
-	if (b->knobs.compaction) {
-		for (i = 0; i < done; i++)
-			ballast_list_page(b, b->batch_pages[i]);
-	} else {
-		spin_lock_irqsave(&b->bdi.pages_lock, flags);
-		for (i = 0; i < done; i++)
-			list_add(&b->batch_pages[i]->lru, &b->bdi.pages);
-		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
-	}
+	ballast_list_pages(b, b->batch_pages, done);
 	if (done < n) {
 		for (i = done; i < n; i++) {
 			adjust_managed_page_count(b->batch_pages[i], 1);
@@ -261,7 +261,6 @@ u32 ballast_take_listed(struct ballast *b, struct page **pages, u32 nr)
 u32 ballast_return_frames(struct ballast *b, struct page **pages,
 			  xen_pfn_t *frames, u32 n)
 {
-	unsigned long flags;
 	u32 got, i;
 
 	got = ballast_frames_from_xen(pages, frames, n);
@@ -270,15 +269,7 @@ u32 ballast_return_frames(struct ballast *b, struct page **pages,
 		adjust_managed_page_count(pages[i], 1);
 		__free_page(pages[i]);
 	}
-	if (got < n && b->knobs.compaction) {
-		for (i = got; i < n; i++)
-			ballast_list_page(b, pages[i]);
-	} else if (got < n) {
-		spin_lock_irqsave(&b->bdi.pages_lock, flags);
-		for (i = got; i < n; i++)
-			list_add(&pages[i]->lru, &b->bdi.pages);
-		spin_unlock_irqrestore(&b->bdi.pages_lock, flags);
-	}
+	ballast_list_pages(b, &pages[got], n - got);
 	return got;
 }
 

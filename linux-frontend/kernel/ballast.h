@@ -234,7 +234,8 @@ void ballast_watch_stop(struct ballast *b);
 void ballast_fetch_ctl(struct bctl_raw *raw);		/* no lock */
 void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw);
 void ballast_free_ctl(struct bctl_raw *raw);
-u64 ballast_read_offset_pages(void);
+/* The HVM/PVH offset, in pages, from memory/static-max (KiB). At load. */
+u64 ballast_read_offset_pages(u64 static_max_kib);
 /* memory/static-max in KiB, 0 when unreadable. At load. */
 u64 ballast_read_static_max_kib(void);
 /*

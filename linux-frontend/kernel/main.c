@@ -439,7 +439,7 @@ static int setup_core(struct ballast *b)
 {
 	struct breport_thresholds th;
 	struct bcore_config cfg;
-	u64 boot, static_max_pages;
+	u64 boot, static_max_kib, static_max_pages;
 
 	bcore_default_config(&cfg, PAGE_SIZE / SZ_1K);
 	cfg.tick_ms = b->knobs.tick_ms;
@@ -447,8 +447,9 @@ static int setup_core(struct ballast *b)
 	cfg.constant_rate = b->knobs.constant_rate;
 	/* The stock balloon is at rest at load: its target is our boot size. */
 	boot = READ_ONCE(balloon_stats.target_pages);
-	cfg.offset_pages = ballast_read_offset_pages();
-	static_max_pages = ballast_read_static_max_kib() / cfg.page_kib;
+	static_max_kib = ballast_read_static_max_kib();
+	cfg.offset_pages = ballast_read_offset_pages(static_max_kib);
+	static_max_pages = static_max_kib / cfg.page_kib;
 	cfg.stock_max_pages = static_max_pages > cfg.offset_pages ?
 			      static_max_pages - cfg.offset_pages : 0;
 	if (!bcore_init(&b->core, &cfg, boot))

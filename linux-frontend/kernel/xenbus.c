@@ -118,17 +118,17 @@ void ballast_apply_ctl(struct ballast *b, const struct bctl_raw *raw)
  * HVM and PVH guests: memory/target counts firmware and video frames the
  * stock balloon does not. Every page the guest has or ballooned (its own
  * and ours: we leave balloon_stats.current_pages alone) is what it booted
- * with, so static-max minus that is xen-balloon's target_diff at any time
- * (bcore_offset_pages()). PV and dom0: none.
+ * with, so @static_max_kib minus that is xen-balloon's target_diff at any
+ * time (bcore_offset_pages()). PV and dom0: none.
  */
-u64 ballast_read_offset_pages(void)
+u64 ballast_read_offset_pages(u64 static_max_kib)
 {
 	u64 total = READ_ONCE(balloon_stats.current_pages) +
 		    READ_ONCE(balloon_stats.balloon_low) +
 		    READ_ONCE(balloon_stats.balloon_high);
 
 	return bcore_offset_pages(!xen_pv_domain() && !xen_initial_domain(),
-				  ballast_read_static_max_kib(), total,
+				  static_max_kib, total,
 				  PAGE_SIZE / SZ_1K);
 }
 

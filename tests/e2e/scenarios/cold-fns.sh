@@ -42,23 +42,13 @@ COLD_GOAL_CENTIPCT=10			# probe-goal's default: 0.10 %
 COLD_STALL_CENTIPCT=1000		# psi-stall's default: the demand rule's 10 %
 COLD_SAMPLES=${COLD_SAMPLES:-$E2E_OUT/cold-samples.txt}
 
-# cold_default_floor_kib SIZE_KIB: ballast_default_floor_kib (xenstore-schema).
-cold_default_floor_kib() {
-	local s=$1 m=1024
-	if [ "$s" -lt $((128 * m)) ]; then echo $((8 * m + s / 2))
-	elif [ "$s" -lt $((512 * m)) ]; then echo $((40 * m + s / 4))
-	elif [ "$s" -lt $((2048 * m)) ]; then echo $((104 * m + s / 8))
-	elif [ "$s" -lt $((8192 * m)) ]; then echo $((232 * m + s / 16))
-	else echo $((488 * m + s / 32)); fi
-}
-
 # cold_lower_kib NAME MIN_KIB: the policy's lower bound for the guest.
 cold_lower_kib() {
 	local floor smax bound lo=$2
 	floor=$(data_get "$1" "$XS_DATA_FLOOR")
 	smax=$(xs_get "$1" memory/static-max)
 	if [ -n "$floor" ] && [ -n "$smax" ]; then
-		bound=$(cold_default_floor_kib "$smax")
+		bound=$(schema-env default-floor "$smax")
 		[ "$floor" -le "$bound" ] || floor=$bound
 		[ "$floor" -le "$lo" ] || lo=$floor
 	fi

@@ -269,11 +269,17 @@ ballastd_start() {
 
 # ballastd_restart [KEY=VALUE...]: stop ballastd (SIGTERM), change [host]
 # keys of its config, start it again.
-ballastd_restart() {
-	local pid kv
+# ballastd_stop: SIGTERM, SIGKILL if it is still there after 15 s.
+ballastd_stop() {
+	local pid
 	pid=$(ballastd_pid)
-	[ -z "$pid" ] || kill -TERM "$pid"
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid"
 	wait_for 15 '[ -z "$(ballastd_pid)" ]' || kill -KILL "$pid" 2> /dev/null
+}
+ballastd_restart() {
+	local kv
+	ballastd_stop
 	for kv in "$@"; do
 		sed -i "s|^${kv%%=*} = .*|${kv%%=*} = ${kv#*=}|" "$BALLASTD_CONF"
 	done
